@@ -1,0 +1,14 @@
+/** Every command of the grammar. Add a command: write `src/commands/<name>.ts` and list it here. */
+import { helpCommand } from './help.js';
+import type { Command } from './types.js';
+
+const commands: Command[] = [];
+commands.push(helpCommand(() => commands));
+
+export function allCommands(): Command[] {
+  return commands;
+}
+
+export function findCommand(name: string): Command | undefined {
+  return commands.find((c) => c.name === name || c.aliases?.includes(name));
+}

@@ -1,0 +1,101 @@
+/**
+ * The platform-neutral answer every command returns. Adapters render it (Block Kit, Adaptive Cards,
+ * plain text). Rich text is a list of spans so that mentions and links can be rendered natively.
+ */
+
+/** A piece of text. Mentions carry what an adapter needs to resolve the person or channel. */
+export type Span =
+  | string
+  | { type: 'link'; text: string; url: string }
+  | { type: 'user'; ref: string; name: string; email?: string; slackId?: string; teamsId?: string }
+  | { type: 'channel'; name?: string; slackId?: string; teamsId?: string }
+  | { type: 'entity'; ref: string; text: string }
+  | { type: 'code'; text: string }
+  | { type: 'bold'; text: string };
+
+export type RichText = Span[];
+
+export interface Field {
+  label: string;
+  value: RichText;
+}
+
+export type Action =
+  /** Run a command of the grammar (e.g. a "did you mean" pick). */
+  | { type: 'command'; command: string }
+  /** Open a URL. */
+  | { type: 'url'; url: string }
+  /** A named interaction handled by a feature (nudge buttons, share, create). */
+  | { type: 'action'; id: string; value: Record<string, string> };
+
+export interface Button {
+  label: string;
+  action: Action;
+  style?: 'primary' | 'danger';
+}
+
+export interface ListItem {
+  text: RichText;
+  /** A secondary line (description, kind). */
+  detail?: RichText;
+  button?: Button;
+}
+
+export interface Section {
+  title?: string;
+  text?: RichText;
+  fields?: Field[];
+  list?: ListItem[];
+  /** How many items were left out of `list`, and the command that shows them all. */
+  more?: { count: number; command?: string };
+  buttons?: Button[];
+}
+
+export interface Reply {
+  /** Short plain-text summary (notifications, text fallbacks). */
+  summary: string;
+  header?: string;
+  sections: Section[];
+  /** Small print at the bottom (source file, freshness). */
+  context?: RichText[];
+  /** Buttons at the bottom. */
+  buttons?: Button[];
+  /** The reply is an error or a refusal. */
+  isError?: boolean;
+}
+
+/** Plain text of rich text: for summaries, the shell and text fallbacks. */
+export function plain(text: RichText | undefined): string {
+  if (!text) return '';
+  return text
+    .map((span) => {
+      if (typeof span === 'string') return span;
+      switch (span.type) {
+        case 'link':
+          return span.text;
+        case 'user':
+          return span.email ? `${span.name} <${span.email}>` : span.name;
+        case 'channel':
+          return span.name ? `#${span.name}` : span.slackId ?? span.teamsId ?? '';
+        case 'entity':
+        case 'code':
+        case 'bold':
+          return span.text;
+      }
+    })
+    .join('');
+}
+
+export function errorReply(message: string, extra: Partial<Reply> = {}): Reply {
+  return { summary: message, sections: [{ text: [message] }], isError: true, ...extra };
+}
+
+/** Join spans with a separator (e.g. a list of mentions). */
+export function joinSpans(items: RichText[], separator = ', '): RichText {
+  const out: RichText = [];
+  items.forEach((item, i) => {
+    if (i > 0) out.push(separator);
+    out.push(...item);
+  });
+  return out;
+}

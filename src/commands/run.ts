@@ -1,0 +1,29 @@
+/**
+ * Runs one line of the grammar. Unknown commands and missing arguments answer with help; an
+ * unexpected failure answers with a short apology and a reference id (logged with the detail).
+ */
+import { randomUUID } from 'node:crypto';
+import { parseLine } from './grammar.js';
+import { allCommands, findCommand } from './registry.js';
+import { errorReply, type Reply } from './reply.js';
+import type { CommandContext } from './types.js';
+
+export async function runLine(line: string, ctx: CommandContext): Promise<Reply> {
+  const { name, args } = parseLine(line);
+  const help = findCommand('help')!;
+  if (!name) return help.run('', ctx);
+  const command = findCommand(name);
+  if (!command) {
+    const reply = await help.run('', ctx);
+    return { ...reply, summary: `Unknown command "${name}".`, sections: [{ text: [`Unknown command "${name}". Here is what I understand:`] }, ...reply.sections], isError: true };
+  }
+  try {
+    return await command.run(args, ctx);
+  } catch (error) {
+    const reference = randomUUID().slice(0, 8);
+    ctx.logger.error({ err: error, reference, command: name }, 'command failed');
+    return errorReply(`Sorry, something went wrong answering that. Reference: ${reference}`);
+  }
+}
+
+export { allCommands };

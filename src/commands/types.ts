@@ -1,0 +1,34 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import type { Reply } from './reply.js';
+
+export type Platform = 'slack' | 'teams' | 'shell' | 'cli' | 'http';
+
+/** Who asked, as far as the platform knows. `userRef` is the catalog User they map to, if any. */
+export interface Requester {
+  platform: Platform;
+  externalId?: string;
+  displayName?: string;
+  email?: string;
+  userRef?: string;
+}
+
+export interface CommandContext {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  requester: Requester;
+  /** Days after which an unchanged, unconfirmed catalog file is stale. */
+  staleAfterDays: number;
+}
+
+export interface Command {
+  name: string;
+  aliases?: string[];
+  /** One line for help. */
+  summary: string;
+  usage: string;
+  example: string;
+  run(args: string, ctx: CommandContext): Promise<Reply>;
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { duration, list, optionalString, port } from './fields.js';
+
+export const coreEnv = z.object({
+  NODE_ENV: z.string().default('development'),
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: 'expected a postgres:// or postgresql:// URL',
+  }),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().default('./.data'),
+  PORT: port(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CATALOG_SOURCES: list('./catalog'),
+  SYNC_INTERVAL: duration('5m'),
+  /** Entities whose catalog file has not changed for this long (and were not confirmed) are stale. */
+  STALE_AFTER_DAYS: z.coerce.number().int().min(1).default(180),
+  /** Largest catalog file read, in bytes. */
+  MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  MAX_DOCUMENTS_PER_FILE: z.coerce.number().int().min(1).default(1000),
+  /** Name of this replica in leases and logs; defaults to host name and pid. */
+  INSTANCE_ID: optionalString,
+});

@@ -1,0 +1,305 @@
+/**
+ * The whole data model (DESIGN.md, "Data model"). One file so that drizzle-kit sees every table
+ * and migrations stay linear. Timestamps are timestamptz; refs are lower-cased `kind:namespace/name`.
+ */
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** A catalog entity as last accepted from its source. */
+export const entities = pgTable(
+  'entities',
+  {
+    ref: text('ref').primaryKey(),
+    uid: text('uid').notNull(),
+    kind: text('kind').notNull(),
+    namespace: text('namespace').notNull(),
+    name: text('name').notNull(),
+    title: text('title'),
+    description: text('description'),
+    ownerRef: text('owner_ref'),
+    type: text('type'),
+    lifecycle: text('lifecycle'),
+    systemRef: text('system_ref'),
+    tags: text('tags').array().notNull().default([]),
+    /** The entity as read (placeholders resolved, defaults applied, location annotations added). */
+    entity: jsonb('entity').notNull().$type<Record<string, unknown>>(),
+    sourceId: text('source_id').notNull(),
+    /** Path of the file inside its source (for display and for matching sync problems to owners). */
+    filePath: text('file_path').notNull(),
+    /** Browsable URL of the file, when the source has one. */
+    fileUrl: text('file_url'),
+    contentHash: text('content_hash').notNull(),
+    firstSeenAt: tz('first_seen_at').notNull().defaultNow(),
+    lastChangedAt: tz('last_changed_at').notNull().defaultNow(),
+    /** When the file that holds the entity was last committed (Git sources). */
+    fileCommittedAt: tz('file_committed_at'),
+    lastReviewedAt: tz('last_reviewed_at'),
+    lastReviewedBy: text('last_reviewed_by'),
+  },
+  (t) => [
+    index('entities_name_idx').on(t.name),
+    index('entities_kind_idx').on(t.kind),
+    index('entities_owner_idx').on(t.ownerRef),
+    index('entities_source_idx').on(t.sourceId),
+  ],
+);
+
+/** Relations in both directions, as Backstage stores them. `originRef` is the entity that emitted it. */
+export const relations = pgTable(
+  'relations',
+  {
+    originRef: text('origin_ref').notNull(),
+    sourceRef: text('source_ref').notNull(),
+    type: text('type').notNull(),
+    targetRef: text('target_ref').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.originRef, t.sourceRef, t.type, t.targetRef] }),
+    index('relations_source_idx').on(t.sourceRef, t.type),
+    index('relations_target_idx').on(t.targetRef, t.type),
+  ],
+);
+
+/** A configured place entities come from (folder, git remote, GitHub org, template source). */
+export const sources = pgTable('sources', {
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  target: text('target').notNull(),
+  /** Trusted sources may provide runnable templates. */
+  trusted: boolean('trusted').notNull().default(false),
+  /** Git commit (or content digest) last synced; an unchanged one is not re-read. */
+  lastRevision: text('last_revision'),
+  lastSyncedAt: tz('last_synced_at'),
+  lastStatus: text('last_status'),
+  /** Per-source state (ETags for GitHub, etc.). */
+  state: jsonb('state').$type<Record<string, unknown>>(),
+  createdAt: tz('created_at').notNull().defaultNow(),
+});
+
+export const syncRuns = pgTable(
+  'sync_runs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sourceId: text('source_id').notNull(),
+    startedAt: tz('started_at').notNull().defaultNow(),
+    finishedAt: tz('finished_at'),
+    status: text('status').notNull(),
+    revision: text('revision'),
+    added: integer('added').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    removed: integer('removed').notNull().default(0),
+    unchanged: integer('unchanged').notNull().default(0),
+    problems: integer('problems').notNull().default(0),
+    error: text('error'),
+  },
+  (t) => [index('sync_runs_source_idx').on(t.sourceId, t.startedAt)],
+);
+
+/** The problems of a source's latest sync: replaced as a whole on each run of that source. */
+export const syncProblems = pgTable(
+  'sync_problems',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sourceId: text('source_id').notNull(),
+    runId: integer('run_id'),
+    filePath: text('file_path').notNull(),
+    line: integer('line'),
+    entityRef: text('entity_ref'),
+    /** Owner of the entities the broken file held before, so owners learn their file is broken. */
+    ownerRef: text('owner_ref'),
+    message: text('message').notNull(),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('sync_problems_source_idx').on(t.sourceId), index('sync_problems_owner_idx').on(t.ownerRef)],
+);
+
+/** Chat user <-> catalog User, cached with a TTL (`fetchedAt`). */
+export const chatIdentities = pgTable(
+  'chat_identities',
+  {
+    platform: text('platform').notNull(),
+    /** Slack team id or Teams tenant id; '' when unknown. */
+    workspaceId: text('workspace_id').notNull().default(''),
+    externalId: text('external_id').notNull(),
+    email: text('email'),
+    displayName: text('display_name'),
+    userRef: text('user_ref'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+    fetchedAt: tz('fetched_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.platform, t.workspaceId, t.externalId] }),
+    index('chat_identities_email_idx').on(t.platform, t.email),
+    index('chat_identities_user_idx').on(t.userRef),
+  ],
+);
+
+/** Email -> chat user look-ups, including misses, so a busy hour does not exhaust rate limits. */
+export const chatEmailLookups = pgTable(
+  'chat_email_lookups',
+  {
+    platform: text('platform').notNull(),
+    email: text('email').notNull(),
+    externalId: text('external_id'),
+    fetchedAt: tz('fetched_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.email] })],
+);
+
+/** Conversations the bot can post into (Teams conversation references, known Slack channels). */
+export const chatChannels = pgTable(
+  'chat_channels',
+  {
+    platform: text('platform').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    groupRef: text('group_ref'),
+    teamId: text('team_id'),
+    tenantId: text('tenant_id'),
+    name: text('name'),
+    reference: jsonb('reference').$type<Record<string, unknown>>(),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.conversationId] }), index('chat_channels_group_idx').on(t.groupRef)],
+);
+
+export const scaffolderTasks = pgTable(
+  'scaffolder_tasks',
+  {
+    id: text('id').primaryKey(),
+    templateRef: text('template_ref').notNull(),
+    requester: jsonb('requester').notNull().$type<Record<string, unknown>>(),
+    values: jsonb('values').notNull().$type<Record<string, unknown>>(),
+    status: text('status').notNull(),
+    claimedBy: text('claimed_by'),
+    heartbeatAt: tz('heartbeat_at'),
+    steps: jsonb('steps').notNull().default([]).$type<unknown[]>(),
+    outputs: jsonb('outputs').$type<Record<string, unknown>>(),
+    error: text('error'),
+    /** Where progress is reported (platform, channel, message id). */
+    replyTo: jsonb('reply_to').$type<Record<string, unknown>>(),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    startedAt: tz('started_at'),
+    finishedAt: tz('finished_at'),
+  },
+  (t) => [index('scaffolder_tasks_status_idx').on(t.status, t.createdAt)],
+);
+
+export const nudgeRuns = pgTable('nudge_runs', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  /** The schedule slot this run is for; unique so two replicas cannot both start it. */
+  slot: text('slot').notNull().unique(),
+  status: text('status').notNull(),
+  claimedBy: text('claimed_by'),
+  heartbeatAt: tz('heartbeat_at'),
+  startedAt: tz('started_at').notNull().defaultNow(),
+  finishedAt: tz('finished_at'),
+  summary: jsonb('summary').$type<Record<string, unknown>>(),
+});
+
+export const nudgeDeliveries = pgTable(
+  'nudge_deliveries',
+  {
+    runId: integer('run_id').notNull(),
+    teamRef: text('team_ref').notNull(),
+    status: text('status').notNull(),
+    route: jsonb('route').$type<Record<string, unknown>>(),
+    digest: jsonb('digest').$type<Record<string, unknown>>(),
+    /** Platform message ids, so buttons can update the posted digest. */
+    messages: jsonb('messages').$type<unknown[]>(),
+    attempts: integer('attempts').notNull().default(0),
+    claimedBy: text('claimed_by'),
+    claimedAt: tz('claimed_at'),
+    sentAt: tz('sent_at'),
+    error: text('error'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.teamRef] })],
+);
+
+export const snoozes = pgTable(
+  'snoozes',
+  {
+    entityRef: text('entity_ref').notNull(),
+    rule: text('rule').notNull(),
+    until: tz('until').notNull(),
+    by: text('by'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.entityRef, t.rule] })],
+);
+
+export const reviews = pgTable(
+  'reviews',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    entityRef: text('entity_ref').notNull(),
+    by: text('by'),
+    platform: text('platform'),
+    at: tz('at').notNull().defaultNow(),
+  },
+  (t) => [index('reviews_entity_idx').on(t.entityRef, t.at)],
+);
+
+export const teamScores = pgTable(
+  'team_scores',
+  {
+    teamRef: text('team_ref').notNull(),
+    at: tz('at').notNull(),
+    runId: integer('run_id'),
+    score: real('score').notNull(),
+    entities: integer('entities').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamRef, t.at] })],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: tz('at').notNull().defaultNow(),
+    platform: text('platform').notNull(),
+    actor: text('actor').notNull(),
+    actorRef: text('actor_ref'),
+    action: text('action').notNull(),
+    target: text('target'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at)],
+);
+
+/** Idempotency keys for inbound deliveries (Slack event retries, GitHub delivery ids). */
+export const inboundDeliveries = pgTable(
+  'inbound_deliveries',
+  {
+    source: text('source').notNull(),
+    deliveryId: text('delivery_id').notNull(),
+    receivedAt: tz('received_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.deliveryId] })],
+);
+
+/**
+ * Leases: "only one replica does this now" (sync of a source, the nudge scheduler). A lease expires,
+ * so a replica that dies does not hold its work forever.
+ */
+export const leases = pgTable(
+  'leases',
+  {
+    name: text('name').primaryKey(),
+    holder: text('holder').notNull(),
+    expiresAt: tz('expires_at').notNull(),
+  },
+  (t) => [uniqueIndex('leases_name_holder_idx').on(t.name, t.holder)],
+);

@@ -1,0 +1,32 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/** Paths whose values are replaced before a log line is written. */
+const redact = [
+  '*.token',
+  '*.password',
+  '*.secret',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers["x-slack-signature"]',
+  'req.headers["x-hub-signature-256"]',
+  'headers.authorization',
+  'config.SLACK_BOT_TOKEN',
+  'config.SLACK_SIGNING_SECRET',
+  'config.SLACK_APP_TOKEN',
+  'config.GITHUB_TOKEN',
+  'config.GITHUB_APP_PRIVATE_KEY',
+  'config.GITHUB_WEBHOOK_SECRET',
+  'config.MICROSOFT_APP_PASSWORD',
+  'config.DATABASE_URL',
+];
+
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
+  return pino({ level, redact: { paths: redact, censor: '[redacted]' }, base: { service: 'callsheet' } });
+}
+
+/** A logger that writes nothing (tests, benchmarks). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,56 @@
+/**
+ * The contract between sources (folder, git remote, GitHub organisation) and the reader that turns
+ * their files into entities. A source hands out one or more trees; the reader walks each tree from
+ * its entry points, following Location entities and `$text`/`$json`/`$yaml` placeholders inside it.
+ */
+
+export interface FileLocation {
+  /** Backstage location type and target, e.g. `url` + `https://github.com/o/r/blob/main/x.yaml` or `file` + an absolute path. */
+  type: 'url' | 'file';
+  target: string;
+  /** Browsable and editable URLs of the file, when the source has them. */
+  viewUrl?: string;
+  editUrl?: string;
+  /** `url:` location of the directory holding the file (Backstage's source-location annotation). */
+  sourceLocation?: string;
+}
+
+export interface Tree {
+  /** Name of the tree within its source ('' for single-tree sources, `org/repo` for organisations). */
+  name: string;
+  /** Files to read first, relative to the tree root, posix separators. */
+  entryPoints(): Promise<string[]>;
+  /** File text, or undefined when it does not exist. Throws when it exists but cannot be read. */
+  read(path: string): Promise<string | undefined>;
+  /** Size in bytes without reading (for the size bound); undefined when unknown. */
+  size?(path: string): Promise<number | undefined>;
+  locationOf(path: string): FileLocation;
+  /** When the file was last committed (Git-backed trees). */
+  committedAt(path: string): Date | undefined;
+}
+
+export interface Snapshot {
+  /** Commit sha or content digest; the same revision as last time means nothing to do. */
+  revision: string;
+  trees: Tree[];
+  /** Files (tree-prefixed paths) whose entities must be kept as they are, e.g. repositories known unchanged. */
+  preserve?: (filePath: string) => boolean;
+  /** Source-specific state to keep for the next sync (e.g. ETags). */
+  state?: Record<string, unknown>;
+}
+
+export interface SourceDriver {
+  /** Stable id: the configured source string, normalised. */
+  id: string;
+  kind: 'folder' | 'git' | 'github';
+  target: string;
+  /** Returns null when the source is unchanged since `lastRevision`. */
+  snapshot(lastRevision: string | null, state: Record<string, unknown> | null): Promise<Snapshot | null>;
+}
+
+export interface Problem {
+  filePath: string;
+  line?: number;
+  entityRef?: string;
+  message: string;
+}
