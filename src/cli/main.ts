@@ -1,0 +1,41 @@
+/**
+ * `callsheet <sub-command>`: each sub-command lives in its own file and is loaded only when used,
+ * so `callsheet validate` in a catalog repository's CI does not start a server or open a database.
+ */
+import { processIo, type SubCommand } from './io.js';
+
+const subCommands: Record<string, { summary: string; load: () => Promise<SubCommand> }> = {
+  serve: { summary: 'sync, then serve HTTP (and the shell when no chat is configured)', load: async () => (await import('./serve.js')).serveCli },
+  sync: { summary: 'one sync of every source [--strict]', load: async () => (await import('./sync.js')).syncCli },
+  ask: { summary: 'run one command, e.g. callsheet ask "owner payments-api"', load: async () => (await import('./ask.js')).askCli },
+  validate: { summary: 'check catalog files offline: callsheet validate <files or folders>', load: async () => (await import('./validate.js')).validateCli },
+};
+
+function usage(): string {
+  const lines = Object.entries(subCommands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `Usage: callsheet <command> [options]\n\n${lines.join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    processIo.out(usage());
+    return name ? 0 : 1;
+  }
+  const entry = subCommands[name];
+  if (!entry) {
+    processIo.err(`Unknown command "${name}".\n\n${usage()}`);
+    return 1;
+  }
+  return (await entry.load())(args, processIo);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    processIo.err(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  },
+);
