@@ -44,8 +44,15 @@ export interface SourceDriver {
   id: string;
   kind: 'folder' | 'git' | 'github';
   target: string;
-  /** Returns null when the source is unchanged since `lastRevision`. */
-  snapshot(lastRevision: string | null, state: Record<string, unknown> | null): Promise<Snapshot | null>;
+  /**
+   * Returns null when the source is unchanged since `lastRevision`. With `scope.trees`, only those
+   * trees are read (e.g. the one repository a webhook named) and `preserve` keeps everything else.
+   */
+  snapshot(
+    lastRevision: string | null,
+    state: Record<string, unknown> | null,
+    scope?: { trees?: string[] },
+  ): Promise<Snapshot | null>;
 }
 
 export interface Problem {
