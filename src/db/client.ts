@@ -2,7 +2,9 @@
  * Opens the database: Postgres through postgres.js when a URL is given, embedded PGlite otherwise.
  * Both give the same drizzle schema, migrations and queries.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
 import * as schema from './schema.js';
@@ -27,12 +29,19 @@ export interface OpenOptions {
   migrationsFolder?: string;
 }
 
-const defaultMigrations = new URL('../../migrations', import.meta.url).pathname;
+/** `migrations/` at the package root, whether running from `src/` (tsx) or `dist/src/` (built). */
+function findMigrations(): string {
+  for (const up of ['../../migrations', '../../../migrations']) {
+    const candidate = fileURLToPath(new URL(up, import.meta.url));
+    if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
+  }
+  throw new Error('migrations folder not found next to the package');
+}
 // Any constant works; it only has to be the same for every replica.
 const MIGRATION_LOCK_KEY = 424242_001;
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  const migrationsFolder = options.migrationsFolder ?? defaultMigrations;
+  const migrationsFolder = options.migrationsFolder ?? findMigrations();
   if (options.url) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');

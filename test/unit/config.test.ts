@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, maskedConfig } from '../../src/config/index.js';
+import { configCli } from '../../src/cli/config.js';
+
+function capture(env: Record<string, string>) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env }, out, err };
+}
+
+describe('configuration', () => {
+  it('has working defaults with nothing set', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.CATALOG_SOURCES).toEqual(['./catalog']);
+    expect(config.SYNC_INTERVAL).toBe(300_000);
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('reports every problem at once, naming the variable and what is expected', () => {
+    try {
+      loadConfig({ PORT: 'eighty', SYNC_INTERVAL: 'soon', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+      expect.unreachable();
+    } catch (e) {
+      const problems = (e as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/PORT: expected a port number/);
+      expect(problems).toMatch(/SYNC_INTERVAL: expected a duration/);
+      expect(problems).toMatch(/DATABASE_URL: expected a postgres/);
+      expect(problems).toMatch(/LOG_LEVEL/);
+    }
+  });
+
+  it('masks secrets when printing', async () => {
+    expect(maskedConfig({ SLACK_BOT_TOKEN: 'xoxb-1', PORT: 1 })).toEqual({ SLACK_BOT_TOKEN: '********', PORT: 1 });
+    const { io, out } = capture({ DATABASE_URL: 'postgres://u:hunter2@db/x' });
+    expect(await configCli([], io)).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/DATABASE_URL\s+\*{8}/);
+    expect(text).not.toContain('hunter2');
+  });
+
+  it('exits 1 with the problems when the configuration is invalid', async () => {
+    const { io, err } = capture({ PORT: '-1' });
+    expect(await configCli([], io)).toBe(1);
+    expect(err.join('\n')).toMatch(/PORT/);
+  });
+});
