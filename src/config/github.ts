@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { optionalString, url } from './fields.js';
+
+/** GitHub organisation sources, GitHub App or token auth, and the push webhook. */
+export const githubEnv = z.object({
+  GITHUB_TOKEN: optionalString,
+  GITHUB_APP_ID: optionalString.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'expected the numeric GitHub App id' }),
+  /** PEM key; `\n` escapes (one-line env files, Kubernetes secrets) become newlines. */
+  GITHUB_APP_PRIVATE_KEY: optionalString.transform((v) => v?.replace(/\\n/g, '\n')).refine(
+    (v) => v === undefined || /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v),
+    { message: 'expected a PEM private key (-----BEGIN ... PRIVATE KEY-----)' },
+  ),
+  /** REST base URL: https://api.github.com, or https://<host>/api/v3 for GitHub Enterprise Server. */
+  GITHUB_API_URL: url,
+  GITHUB_WEBHOOK_SECRET: optionalString,
+  /** Parallel GitHub requests for per-repository work. */
+  GITHUB_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(8),
+});
+
+export type GithubConfig = z.output<typeof githubEnv>;
