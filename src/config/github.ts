@@ -6,7 +6,7 @@ export const githubEnv = z.object({
   GITHUB_TOKEN: optionalString,
   GITHUB_APP_ID: optionalString.refine((v) => v === undefined || /^\d+$/.test(v), { message: 'expected the numeric GitHub App id' }),
   /** PEM key; `\n` escapes (one-line env files, Kubernetes secrets) become newlines. */
-  GITHUB_APP_PRIVATE_KEY: optionalString.transform((v) => v?.replace(/\\n/g, '\n')).refine(
+  GITHUB_APP_PRIVATE_KEY: optionalString.transform((v) => v?.replace(/\\n/g, '\n').trim()).refine(
     (v) => v === undefined || /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v),
     { message: 'expected a PEM private key (-----BEGIN ... PRIVATE KEY-----)' },
   ),
