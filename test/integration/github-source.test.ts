@@ -5,7 +5,7 @@ import { entities } from '../../src/db/schema.js';
 import { silentLogger } from '../../src/logger.js';
 import { githubDriver } from '../../src/sync/sources/github.js';
 import type { Snapshot, SourceDriver } from '../../src/sync/types.js';
-import { componentYaml, generateOrg, repoName } from '../fakes/github/generate.js';
+import { componentYaml, generateOrg } from '../fakes/github/generate.js';
 import { startFakeGithub, type FakeGithub } from '../fakes/github/server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { applyGithubSnapshot } from '../helpers/github-read.js';
@@ -146,8 +146,7 @@ describe('GitHub organisation source', () => {
       const snapshot = (await d.snapshot(null, null)) as Snapshot;
       expect(snapshot.trees.map((t) => t.name)).toEqual(['globex/payments-api']);
       expect(await snapshot.trees[0].entryPoints()).toEqual(['service.yaml']);
-      expect(snapshot.trees[0].locationOf('service.yaml').target).toBe('https://github.com/globex/payments-api/blob/main/service.yaml'.replace('https://github.com', other.url));
-      expect(repoName(0)).toBe('svc-00000');
+      expect(snapshot.trees[0].locationOf('service.yaml').target).toBe(`${other.url}/globex/payments-api/blob/main/service.yaml`);
     } finally {
       await other.close();
     }
