@@ -13,8 +13,6 @@ export const githubEnv = z.object({
   /** REST base URL: https://api.github.com, or https://<host>/api/v3 for GitHub Enterprise Server. */
   GITHUB_API_URL: url,
   GITHUB_WEBHOOK_SECRET: optionalString,
-  /** Parallel GitHub requests for per-repository work. */
-  GITHUB_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(8),
 });
 
 export type GithubConfig = z.output<typeof githubEnv>;
