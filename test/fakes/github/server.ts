@@ -1,0 +1,158 @@
+/**
+ * A local stand-in for api.github.com (or a GitHub Enterprise Server at `/api/v3`): REST and GraphQL
+ * over a `FakeOrg`, with token auth, ETags and `304 Not Modified`, `x-ratelimit-*` headers, and a
+ * scriptable secondary rate limit. Counts every request so tests and benchmarks can see the cost.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { appRoutes, type FakeApp } from './app-auth.js';
+import { answerGraphql } from './graphql.js';
+import type { FakeOrg } from './model.js';
+import { restRoutes } from './rest.js';
+import { Router, type FakeResponse } from './router.js';
+
+export interface FakeGithubOptions {
+  org: FakeOrg;
+  /** Tokens accepted as `Authorization: token <t>` / `Bearer <t>`. */
+  tokens?: string[];
+  /** Serve as GitHub Enterprise Server: REST under `/api/v3`, GraphQL at `/api/graphql`. */
+  enterprise?: boolean;
+  app?: FakeApp;
+}
+
+export interface FakeGithub {
+  /** Web root (what html_url starts with). */
+  url: string;
+  /** REST base URL to give octokit (GITHUB_API_URL). */
+  apiUrl: string;
+  org: FakeOrg;
+  router: Router;
+  /** Requests served, in total and by route label (`GET /orgs/:org/repos`, `POST /graphql`). */
+  requests: { total: number; byRoute: Map<string, number>; notModified: number; limited: number };
+  resetCounts(): void;
+  /** The next `times` requests answer 403 "secondary rate limit" with this retry-after (seconds). */
+  secondaryLimit(times: number, retryAfter: number): void;
+  close(): Promise<void>;
+}
+
+const LIMIT = 5000;
+
+export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeGithub> {
+  const tokens = new Set(options.tokens ?? ['test-token']);
+  const prefix = options.enterprise ? '/api/v3' : '';
+  const graphqlPath = options.enterprise ? '/api/graphql' : '/graphql';
+  const router = new Router();
+  let base = '';
+  restRoutes(router, { org: options.org, webUrl: () => base, apiUrl: () => `${base}${prefix}` });
+  if (options.app) appRoutes(router, options.org, options.app, tokens);
+
+  const requests = { total: 0, byRoute: new Map<string, number>(), notModified: 0, limited: 0 };
+  let limitTimes = 0;
+  let limitRetryAfter = 1;
+  const used = { core: 0, graphql: 0 };
+  const reset = Math.floor(Date.now() / 1000) + 3600;
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const method = req.method ?? 'GET';
+      const body = Buffer.concat(chunks).toString('utf8');
+      const isGraphql = url.pathname === graphqlPath;
+      const label = isGraphql ? 'POST /graphql' : (() => {
+        const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : '';
+        return router.match(method, path)?.route.label ?? `${method} (unknown)`;
+      })();
+      requests.total++;
+      requests.byRoute.set(label, (requests.byRoute.get(label) ?? 0) + 1);
+      const resource = isGraphql ? 'graphql' : 'core';
+
+      const send = (response: FakeResponse, extra: Record<string, string> = {}) => {
+        const headers: Record<string, string> = {
+          'x-ratelimit-limit': String(LIMIT),
+          'x-ratelimit-remaining': String(Math.max(LIMIT - used[resource], 0)),
+          'x-ratelimit-used': String(used[resource]),
+          'x-ratelimit-reset': String(reset),
+          'x-ratelimit-resource': resource,
+          'x-github-request-id': `FAKE:${requests.total}`,
+          ...response.headers,
+          ...extra,
+        };
+        let payload = '';
+        if (response.body !== undefined) {
+          payload = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+          headers['content-type'] ??= typeof response.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
+        }
+        res.writeHead(response.status, headers);
+        res.end(payload);
+      };
+
+      if (limitTimes > 0) {
+        limitTimes--;
+        requests.limited++;
+        return send(
+          { status: 403, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' } },
+          { 'retry-after': String(limitRetryAfter) },
+        );
+      }
+
+      const auth = /^(?:token|bearer) (.+)$/i.exec(String(req.headers.authorization ?? ''));
+      const isAppRoute = label === 'GET /orgs/:org/installation' || label === 'POST /app/installations/:id/access_tokens';
+      if (!isAppRoute && (!auth || !tokens.has(auth[1]))) {
+        return send({ status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } });
+      }
+
+      let response: FakeResponse;
+      if (isGraphql && method === 'POST') response = answerGraphql(options.org, body);
+      else {
+        const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : '';
+        const hit = router.match(method, path);
+        response = hit
+          ? await hit.route.handler({ method, path, params: hit.params, query: url.searchParams, headers: req.headers, body })
+          : { status: 404, body: { message: 'Not Found' } };
+      }
+
+      // ETags on every successful GET; a matching If-None-Match is a free 304, as on GitHub.
+      if (method === 'GET' && response.status === 200) {
+        const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+        const etag = `W/"${createHash('sha1').update(`${req.headers.accept ?? ''}\n${text}`).digest('hex')}"`;
+        if (req.headers['if-none-match'] === etag) {
+          requests.notModified++;
+          res.writeHead(304, { etag, 'x-ratelimit-limit': String(LIMIT), 'x-ratelimit-remaining': String(LIMIT - used[resource]), 'x-ratelimit-reset': String(reset) });
+          return res.end();
+        }
+        used[resource]++;
+        return send(response, { etag });
+      }
+      used[resource]++;
+      send(response);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: base,
+    apiUrl: `${base}${prefix}`,
+    org: options.org,
+    router,
+    requests,
+    resetCounts() {
+      requests.total = 0;
+      requests.notModified = 0;
+      requests.limited = 0;
+      requests.byRoute.clear();
+    },
+    secondaryLimit(times, retryAfter) {
+      limitTimes = times;
+      limitRetryAfter = retryAfter;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
