@@ -5,8 +5,9 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { coreEnv } from './core.js';
+import { teamsEnv } from './teams.js';
 
-const envSchema = coreEnv;
+const envSchema = coreEnv.merge(teamsEnv);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 
