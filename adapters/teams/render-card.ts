@@ -37,16 +37,22 @@ export interface RenderOptions {
 
 export function renderCard(reply: Reply, options: RenderOptions = {}): CardJson {
   const maxBytes = options.maxBytes ?? MAX_CARD_BYTES;
-  let card: CardJson | undefined;
   for (const limit of LIST_LIMITS) {
-    card = build(reply, options.mention, limit, reply.sections.length);
+    const card = build(reply, options.mention, limit, reply.sections.length);
     if (byteSize(card) <= maxBytes) return card;
   }
   // Still too big with two items a list: keep the header and as many whole sections as fit.
-  for (let sections = reply.sections.length - 1; sections >= 0; sections--) {
-    card = build(reply, options.mention, 2, sections);
-    if (byteSize(card) <= maxBytes) return card;
+  let fits = -1;
+  for (let low = 0, high = reply.sections.length - 1; low <= high; ) {
+    const middle = (low + high) >> 1;
+    if (byteSize(build(reply, options.mention, 2, middle)) <= maxBytes) {
+      fits = middle;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
   }
+  if (fits >= 0) return build(reply, options.mention, 2, fits);
   return build({ summary: reply.summary, header: reply.header, sections: [{ text: [truncate(reply.summary)] }], isError: reply.isError }, undefined, 0, 1);
 }
 
