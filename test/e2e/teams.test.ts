@@ -127,6 +127,39 @@ describe('questions', () => {
     expect(audits.find((a) => a.action === 'button.command')).toMatchObject({ platform: 'teams', actor: ALICE.id, actorRef: 'user:default/alice', target: 'help help' });
   });
 
+  it('answers in a group chat when mentioned', async () => {
+    const mention = `<at>${BOT.name}</at>`;
+    await bot.post(
+      personalMessage(connector, `${mention}&nbsp;help`, {
+        conversation: { id: '19:group-chat@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: TENANT },
+        entities: [{ type: 'mention', text: mention, mentioned: BOT }],
+      }),
+    );
+    expect(lastSent().conversationId).toBe('19:group-chat@thread.v2');
+    expect(bot.lines.at(-1)).toBe('help');
+  });
+
+  it('runs feature buttons through their handler, and says so when a button is no longer handled', async () => {
+    const seenValues: Array<Record<string, string>> = [];
+    const withActions = await startBot(database.db, connector, {}, {
+      actions: {
+        'nudge.review': async (value, ctx) => {
+          seenValues.push(value);
+          return { summary: `Marked ${value.ref} as reviewed by ${ctx.requester.userRef}`, sections: [{ text: ['Thanks!'] }] };
+        },
+      },
+    });
+    try {
+      await withActions.post(personalMessage(connector, '', { text: undefined, replyToId: 'activity-9', value: { callsheet: 'action', id: 'nudge.review', value: { ref: 'component:default/payments-api' } } }));
+      expect(seenValues).toEqual([{ ref: 'component:default/payments-api' }]);
+      expect(lastSent()).toMatchObject({ method: 'PUT', activityId: 'activity-9', activity: { summary: 'Marked component:default/payments-api as reviewed by user:default/alice' } });
+      await withActions.post(personalMessage(connector, '', { text: undefined, replyToId: 'activity-9', value: { callsheet: 'action', id: 'gone', value: {} } }));
+      expect(cardText(cardsIn(lastSent().activity)[0])).toContain('That button is no longer available');
+    } finally {
+      await withActions.close();
+    }
+  });
+
   it('retries a rate-limited send after Retry-After and counts it', async () => {
     connector.failNext(1, 429, 1);
     const attempts = connector.attempts;
