@@ -6,8 +6,10 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { coreEnv } from './core.js';
 import { githubEnv } from './github.js';
+import { teamsConfigProblems, teamsEnv } from './teams.js';
 
-const envSchema = coreEnv.merge(githubEnv);
+// One line per area; each area's variables live in its own file.
+const envSchema = coreEnv.merge(githubEnv).merge(teamsEnv);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 
@@ -17,6 +19,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Rules that span several variables; each returns problems in the same `NAME: what` form. */
+const crossChecks: Array<(config: z.output<typeof envSchema>) => string[]> = [teamsConfigProblems];
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = envSchema.safeParse(env);
   if (!result.success) {
@@ -24,6 +29,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
     );
   }
+  const problems = crossChecks.flatMap((check) => check(result.data));
+  if (problems.length > 0) throw new ConfigError(problems);
   return { ...result.data, INSTANCE_ID: result.data.INSTANCE_ID ?? `${hostname()}-${process.pid}` };
 }
 

@@ -45,3 +45,9 @@ describe('configuration', () => {
     expect(err.join('\n')).toMatch(/PORT/);
   });
 });
+
+describe('cross-field configuration rules', () => {
+  it('refuses unauthenticated Teams in production at start-up', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', TEAMS_ALLOW_UNAUTHENTICATED: 'true' })).toThrow(/TEAMS_ALLOW_UNAUTHENTICATED/);
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * The Microsoft Teams face of Callsheet: `POST /api/messages` for the Bot Framework, and proactive
+ * sends into conversations the bot was added to. botbuilder stays inside this folder.
+ */
+import Bottleneck from 'bottleneck';
+import { CloudAdapter, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Clock } from '../../src/clock.js';
+import type { Reply } from '../../src/commands/reply.js';
+import type { CommandContext } from '../../src/commands/types.js';
+import { ConfigError } from '../../src/config/index.js';
+import { teamsConfigProblems, type TeamsEnv } from '../../src/config/teams.js';
+import type { Db } from '../../src/db/client.js';
+import type { Logger } from '../../src/logger.js';
+import { recordCall } from './api-calls.js';
+import { createAuthentication, teamsMode, type TeamsAuthConfig } from './auth.js';
+import { cardActivity, createTurnHandler, replyActivity, type ActionHandler } from './bot.js';
+import type { StoredReference } from './conversations.js';
+import type { SearchHit } from './message-extension.js';
+import type { CardJson } from './render-card.js';
+
+export type { ActionHandler } from './bot.js';
+export type { StoredReference } from './conversations.js';
+export { findConversation } from './conversations.js';
+export type { SearchHit } from './message-extension.js';
+
+export interface TeamsAdapterDeps {
+  config: TeamsAuthConfig & Partial<Pick<TeamsEnv, 'TEAMS_IDENTITY_TTL'>> & { NODE_ENV: string };
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+  staleAfterDays: number;
+  runLine: (line: string, ctx: CommandContext) => Promise<Reply>;
+  search: (text: string, limit: number) => Promise<SearchHit[]>;
+  /** Button handlers of features (`{ type: 'action', id }` buttons), by id. */
+  actions?: Record<string, ActionHandler>;
+}
+
+export interface ProactiveResult {
+  conversationId: string;
+  activityId?: string;
+}
+
+export interface TeamsAdapter {
+  mode: 'authenticated' | 'unauthenticated' | 'off';
+  /** Serves POST /api/messages. */
+  router: Router;
+  /** Posts a reply, card or activity into a stored conversation (digests, task progress). */
+  sendProactive(reference: StoredReference, message: Reply | CardJson | Partial<Activity>): Promise<ProactiveResult>;
+  stop(): Promise<void>;
+}
+
+const MAX_BODY = '256kb';
+const DAY_MS = 86_400_000;
+
+/** CloudAdapter with the authenticated entry point public: authentication runs first, on its own. */
+class Adapter extends CloudAdapter {
+  run(auth: Parameters<CloudAdapter['processActivity']>[0], activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(auth, activity, logic);
+  }
+}
+
+export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
+  const { config, logger } = deps;
+  const problems = teamsConfigProblems({ ...config, TEAMS_IDENTITY_TTL: config.TEAMS_IDENTITY_TTL ?? DAY_MS });
+  if (problems.length > 0) throw new ConfigError(problems);
+  const mode = teamsMode(config);
+  const router = express.Router();
+
+  if (mode === 'off') {
+    router.post('/api/messages', (_req, res) => {
+      res.status(503).json({ error: 'Microsoft Teams is not configured on this server: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD.' });
+    });
+    return { mode, router, sendProactive: async () => Promise.reject(new Error('Microsoft Teams is not configured (MICROSOFT_APP_ID is not set)')), stop: async () => {} };
+  }
+  if (mode === 'unauthenticated') {
+    logger.warn(
+      '!!! Microsoft Teams endpoint accepts UNAUTHENTICATED requests (TEAMS_ALLOW_UNAUTHENTICATED=true, no MICROSOFT_APP_ID). Anyone who can reach /api/messages can talk to the bot. Use this only with the local Bot Framework Emulator. !!!',
+    );
+  }
+
+  const authentication = createAuthentication(config);
+  const adapter = new Adapter(authentication);
+  adapter.onTurnError = async (_context, error) => {
+    logger.error({ err: error }, 'Teams turn failed');
+  };
+  const logic = createTurnHandler({
+    db: deps.db,
+    logger,
+    clock: deps.clock,
+    staleAfterDays: deps.staleAfterDays,
+    identityTtlMs: config.TEAMS_IDENTITY_TTL ?? DAY_MS,
+    runLine: deps.runLine,
+    search: deps.search,
+    actions: deps.actions ?? {},
+  });
+
+  router.post('/api/messages', express.json({ limit: MAX_BODY }), async (req: Request, res: Response) => {
+    const activity = req.body as Partial<Activity> | undefined;
+    if (!activity || typeof activity !== 'object' || Array.isArray(activity) || typeof activity.type !== 'string') {
+      res.status(400).json({ error: 'expected a Bot Framework activity (a JSON object with a "type")' });
+      return;
+    }
+    if (typeof activity.timestamp === 'string') activity.timestamp = new Date(activity.timestamp);
+    const header = req.headers.authorization ?? '';
+    let authenticated;
+    try {
+      authenticated = await authentication.authenticateRequest(activity as Activity, header);
+    } catch (error) {
+      // Every failure to prove the sender (no token, bad signature, wrong audience, expired) is a 401
+      // and nothing of the activity is acted on.
+      logger.warn({ reason: (error as Error).message, activityType: activity.type }, 'Teams request rejected: not authenticated');
+      res.status(401).json({ error: 'unauthorized' });
+      return;
+    }
+    try {
+      const invoke = await adapter.run(authenticated, activity as Activity, logic);
+      if (invoke) res.status(invoke.status).json(invoke.body ?? {});
+      else res.status(200).end();
+    } catch (error) {
+      logger.error({ err: error, activityType: activity.type }, 'Teams activity failed');
+      if (!res.headersSent) res.status(500).json({ error: 'the bot failed to handle this activity' });
+    }
+  });
+
+  // Teams allows a bot about one message a second per conversation in bursts of a few, and about 50
+  // a second across a tenant; digests go out in bulk, so sends are paced below those limits.
+  const perConversation = new Bottleneck.Group({ maxConcurrent: 1, minTime: 250 });
+  const overall = new Bottleneck({ maxConcurrent: 8, minTime: 25 });
+
+  const sendProactive: TeamsAdapter['sendProactive'] = async (reference, message) => {
+    const activity = await toActivity(deps.db, message, reference.conversation.tenantId);
+    let activityId: string | undefined;
+    await perConversation.key(reference.conversation.id).schedule(() =>
+      overall.schedule(() =>
+        adapter.continueConversationAsync(config.MICROSOFT_APP_ID ?? '', reference as Partial<ConversationReference>, async (context) => {
+          const response = await recordCall('sendActivity', () => context.sendActivity(activity));
+          activityId = response?.id;
+        }),
+      ),
+    );
+    return { conversationId: reference.conversation.id, activityId };
+  };
+
+  return {
+    mode,
+    router,
+    sendProactive,
+    async stop() {
+      await Promise.all([overall.stop({ dropWaitingJobs: false }), ...perConversation.limiters().map(({ limiter }) => limiter.stop({ dropWaitingJobs: false }))]);
+    },
+  };
+}
+
+async function toActivity(db: Db, message: Reply | CardJson | Partial<Activity>, tenantId?: string): Promise<Partial<Activity>> {
+  if ('sections' in message) return replyActivity(db, message as Reply, tenantId);
+  if ((message as CardJson).type === 'AdaptiveCard') {
+    const card = message as CardJson;
+    return cardActivity(card, typeof card.fallbackText === 'string' ? card.fallbackText : 'Callsheet');
+  }
+  return message as Partial<Activity>;
+}

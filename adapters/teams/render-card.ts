@@ -1,0 +1,214 @@
+/**
+ * Renders the core `Reply` as an Adaptive Card 1.5 (the newest version Teams renders everywhere).
+ * People become Teams mentions when the caller can resolve them; lists are cut with "and N more"
+ * until the card fits in Teams' message size limit; `summary` is the text fallback.
+ */
+import type { Button, ListItem, Reply, RichText, Section, Span } from '../../src/commands/reply.js';
+import { plain } from '../../src/commands/reply.js';
+
+export type UserSpan = Extract<Span, { type: 'user' }>;
+
+/** The Teams id to mention a person by: a Teams user id (29:...) or an AAD object id. */
+export interface MentionTarget {
+  id: string;
+  name: string;
+}
+
+export type MentionLookup = (user: UserSpan) => MentionTarget | undefined;
+
+export type CardJson = Record<string, unknown> & { type: 'AdaptiveCard'; version: string; body: Array<Record<string, unknown>> };
+
+/** What a button click sends back (Action.Submit data). */
+export type SubmitData =
+  | { callsheet: 'command'; line: string }
+  | { callsheet: 'action'; id: string; value: Record<string, string> };
+
+export const CARD_VERSION = '1.5';
+/** Teams rejects messages over about 28 KB; the card leaves room for the activity around it. */
+export const MAX_CARD_BYTES = 24_000;
+const MAX_TEXT = 2_000;
+const MAX_ACTIONS = 6;
+const LIST_LIMITS = [Infinity, 50, 25, 10, 5, 2];
+
+export interface RenderOptions {
+  mention?: MentionLookup;
+  maxBytes?: number;
+}
+
+export function renderCard(reply: Reply, options: RenderOptions = {}): CardJson {
+  const maxBytes = options.maxBytes ?? MAX_CARD_BYTES;
+  for (const limit of LIST_LIMITS) {
+    const card = build(reply, options.mention, limit, reply.sections.length);
+    if (byteSize(card) <= maxBytes) return card;
+  }
+  // Still too big with two items a list: keep the header and as many whole sections as fit.
+  let fits = -1;
+  for (let low = 0, high = reply.sections.length - 1; low <= high; ) {
+    const middle = (low + high) >> 1;
+    if (byteSize(build(reply, options.mention, 2, middle)) <= maxBytes) {
+      fits = middle;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  if (fits >= 0) return build(reply, options.mention, 2, fits);
+  return build({ summary: reply.summary, header: reply.header, sections: [{ text: [truncate(reply.summary)] }], isError: reply.isError }, undefined, 0, 1);
+}
+
+export function byteSize(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+function build(reply: Reply, lookup: MentionLookup | undefined, listLimit: number, sectionCount: number): CardJson {
+  const mentions = new Map<string, MentionTarget>();
+  const md = (text: RichText | undefined) => markdown(text, lookup, mentions);
+  const body: Array<Record<string, unknown>> = [];
+  if (reply.header) {
+    body.push({ type: 'TextBlock', text: escape(reply.header), size: 'Large', weight: 'Bolder', wrap: true, ...(reply.isError ? { color: 'Attention' } : {}) });
+  }
+  const shown = reply.sections.slice(0, sectionCount);
+  for (const section of shown) body.push(...renderSection(section, md, listLimit, body.length > 0));
+  const left = reply.sections.length - shown.length;
+  if (left > 0) body.push({ type: 'TextBlock', text: `and ${left} more section${left === 1 ? '' : 's'} (too long for one message)`, isSubtle: true, wrap: true });
+  for (const line of reply.context ?? []) {
+    body.push({ type: 'TextBlock', text: md(line), size: 'Small', isSubtle: true, wrap: true, spacing: 'Medium' });
+  }
+  if (body.length === 0) body.push({ type: 'TextBlock', text: escape(reply.summary), wrap: true });
+  const card: CardJson = {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: CARD_VERSION,
+    fallbackText: reply.summary,
+    body,
+  };
+  const actions = (reply.buttons ?? []).slice(0, MAX_ACTIONS).map(action);
+  if (actions.length > 0) card.actions = actions;
+  if (mentions.size > 0) {
+    card.msteams = {
+      width: 'Full',
+      entities: [...mentions.values()].map((m) => ({ type: 'mention', text: mentionText(m), mentioned: { id: m.id, name: m.name } })),
+    };
+  } else {
+    card.msteams = { width: 'Full' };
+  }
+  return card;
+}
+
+function renderSection(section: Section, md: (t: RichText | undefined) => string, listLimit: number, separate: boolean): Array<Record<string, unknown>> {
+  const items: Array<Record<string, unknown>> = [];
+  if (section.title) items.push({ type: 'TextBlock', text: escape(section.title), weight: 'Bolder', wrap: true });
+  if (section.text && section.text.length > 0) items.push({ type: 'TextBlock', text: md(section.text), wrap: true });
+  if (section.fields && section.fields.length > 0) {
+    // FactSet values do not render mentions, so fields that mention someone become text lines.
+    const facts = section.fields.map((f) => ({ title: escape(f.label), value: md(f.value) }));
+    if (facts.some((f) => f.value.includes('<at>'))) {
+      for (const f of facts) items.push({ type: 'TextBlock', text: `**${f.title}:** ${f.value}`, wrap: true, spacing: 'Small' });
+    } else {
+      items.push({ type: 'FactSet', facts });
+    }
+  }
+  if (section.list && section.list.length > 0) {
+    const list = section.list.slice(0, listLimit);
+    for (const item of list) items.push(renderItem(item, md));
+    const more = section.list.length - list.length + (section.more?.count ?? 0);
+    if (more > 0) {
+      const hint = section.more?.command ? ` (${escape(section.more.command)})` : '';
+      items.push({ type: 'TextBlock', text: `and ${more} more${hint}`, isSubtle: true, wrap: true, spacing: 'Small' });
+    }
+  } else if (section.more && section.more.count > 0) {
+    items.push({ type: 'TextBlock', text: `and ${section.more.count} more`, isSubtle: true, wrap: true });
+  }
+  if (section.buttons && section.buttons.length > 0) {
+    items.push({ type: 'ActionSet', actions: section.buttons.slice(0, MAX_ACTIONS).map(action) });
+  }
+  if (items.length === 0) return [];
+  return [{ type: 'Container', items, ...(separate ? { separator: true, spacing: 'Medium' } : {}) }];
+}
+
+function renderItem(item: ListItem, md: (t: RichText | undefined) => string): Record<string, unknown> {
+  const texts: Array<Record<string, unknown>> = [{ type: 'TextBlock', text: md(item.text), wrap: true }];
+  if (item.detail && item.detail.length > 0) texts.push({ type: 'TextBlock', text: md(item.detail), isSubtle: true, size: 'Small', wrap: true, spacing: 'None' });
+  if (!item.button) return { type: 'Container', items: texts, spacing: 'Small' };
+  return {
+    type: 'ColumnSet',
+    spacing: 'Small',
+    columns: [
+      { type: 'Column', width: 'stretch', items: texts, verticalContentAlignment: 'Center' },
+      { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [action(item.button)] }], verticalContentAlignment: 'Center' },
+    ],
+  };
+}
+
+function action(button: Button): Record<string, unknown> {
+  const style = button.style === 'primary' ? { style: 'positive' } : button.style === 'danger' ? { style: 'destructive' } : {};
+  const title = button.label.slice(0, 80);
+  switch (button.action.type) {
+    case 'url':
+      return { type: 'Action.OpenUrl', title, url: button.action.url, ...style };
+    case 'command': {
+      const data: SubmitData = { callsheet: 'command', line: button.action.command };
+      return { type: 'Action.Submit', title, data, ...style };
+    }
+    case 'action': {
+      const data: SubmitData = { callsheet: 'action', id: button.action.id, value: button.action.value };
+      return { type: 'Action.Submit', title, data, ...style };
+    }
+  }
+}
+
+function markdown(text: RichText | undefined, lookup: MentionLookup | undefined, mentions: Map<string, MentionTarget>): string {
+  if (!text) return '';
+  const out = text
+    .map((span) => {
+      if (typeof span === 'string') return escape(span);
+      switch (span.type) {
+        case 'link':
+          return /^https?:\/\//i.test(span.url) ? `[${escape(span.text)}](${span.url.replace(/[()\s]/g, encodeURIComponent)})` : escape(span.text);
+        case 'user': {
+          const target = lookup?.(span);
+          if (!target) return escape(span.name);
+          const safe = { id: target.id, name: target.name.replace(/[<>]/g, '') || span.ref };
+          mentions.set(safe.id, safe);
+          return mentionText(safe);
+        }
+        case 'bold':
+          return `**${escape(span.text)}**`;
+        default:
+          return escape(plain([span]));
+      }
+    })
+    .join('');
+  return truncate(out);
+}
+
+function mentionText(target: MentionTarget): string {
+  return `<at>${target.name}</at>`;
+}
+
+/** Markdown characters in catalog text are shown as they are, not interpreted. */
+function escape(text: string): string {
+  return truncate(text).replace(/([\\*_[\]`~])/g, '\\$1');
+}
+
+function truncate(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+}
+
+/** Every user span of a reply, for resolving mentions before rendering. */
+export function userSpans(reply: Reply): UserSpan[] {
+  const spans: UserSpan[] = [];
+  const visit = (text: RichText | undefined) => {
+    for (const span of text ?? []) if (typeof span !== 'string' && span.type === 'user') spans.push(span);
+  };
+  for (const section of reply.sections) {
+    visit(section.text);
+    for (const f of section.fields ?? []) visit(f.value);
+    for (const item of section.list ?? []) {
+      visit(item.text);
+      visit(item.detail);
+    }
+  }
+  for (const line of reply.context ?? []) visit(line);
+  return spans;
+}

@@ -1,0 +1,54 @@
+/**
+ * Microsoft Teams (Bot Framework) settings. With no app id the Teams endpoint is off; the endpoint
+ * overrides exist for sovereign or private clouds and for tests against a local fake connector.
+ */
+import { z } from 'zod';
+import { bool, duration, optionalString, url } from './fields.js';
+
+export const teamsEnv = z.object({
+  MICROSOFT_APP_ID: optionalString,
+  MICROSOFT_APP_PASSWORD: optionalString,
+  MICROSOFT_APP_TENANT_ID: optionalString,
+  MICROSOFT_APP_TYPE: z
+    .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'expected MultiTenant, SingleTenant or UserAssignedMSI' })
+    .default('MultiTenant'),
+  /** Local Bot Framework Emulator only: accept unsigned requests when no app id is set. Refused in production. */
+  TEAMS_ALLOW_UNAUTHENTICATED: bool(false),
+  /** OpenID metadata document whose keys sign tokens from the channel (default: Bot Framework's). */
+  TEAMS_OPENID_METADATA_URL: url,
+  /** Issuer of tokens from the channel (default: https://api.botframework.com). */
+  TEAMS_TOKEN_ISSUER: optionalString,
+  /** Login authority base for the bot's own tokens, without tenant (default: https://login.microsoftonline.com). */
+  TEAMS_LOGIN_URL: url,
+  /** How long a Teams user's looked-up profile (email, catalog User) is trusted before it is fetched again. */
+  TEAMS_IDENTITY_TTL: duration('24h'),
+});
+
+export type TeamsEnv = z.output<typeof teamsEnv>;
+
+/** Problems that involve more than one variable; each names the variables involved. */
+export function teamsConfigProblems(config: TeamsEnv & { NODE_ENV: string }): string[] {
+  const problems: string[] = [];
+  if (config.TEAMS_ALLOW_UNAUTHENTICATED && config.NODE_ENV === 'production') {
+    problems.push('TEAMS_ALLOW_UNAUTHENTICATED: unauthenticated Teams requests are refused when NODE_ENV=production');
+  }
+  if (!config.MICROSOFT_APP_ID) {
+    if (config.MICROSOFT_APP_PASSWORD) problems.push('MICROSOFT_APP_PASSWORD: set, but MICROSOFT_APP_ID is missing');
+    return problems;
+  }
+  switch (config.MICROSOFT_APP_TYPE) {
+    case 'MultiTenant':
+      if (!config.MICROSOFT_APP_PASSWORD) problems.push('MICROSOFT_APP_PASSWORD: required for a MultiTenant app');
+      break;
+    case 'SingleTenant':
+      if (!config.MICROSOFT_APP_PASSWORD) problems.push('MICROSOFT_APP_PASSWORD: required for a SingleTenant app');
+      if (!config.MICROSOFT_APP_TENANT_ID) problems.push('MICROSOFT_APP_TENANT_ID: required for a SingleTenant app');
+      break;
+    case 'UserAssignedMSI':
+      if (config.MICROSOFT_APP_PASSWORD) problems.push('MICROSOFT_APP_PASSWORD: must not be set for a UserAssignedMSI app');
+      if (!config.MICROSOFT_APP_TENANT_ID) problems.push('MICROSOFT_APP_TENANT_ID: required for a UserAssignedMSI app');
+      if (config.TEAMS_LOGIN_URL) problems.push('TEAMS_LOGIN_URL: not supported with a UserAssignedMSI app');
+      break;
+  }
+  return problems;
+}
