@@ -54,8 +54,8 @@ export function initialValues(form: Form): Values {
   return values;
 }
 
-/** Values of fields that are not showing are dropped, as react-jsonschema-form drops them. */
-export function withoutHidden(form: Form, values: Values): Values {
+/** Values of conditional fields that are not showing are dropped, as react-jsonschema-form drops them. */
+export function withoutInactive(form: Form, values: Values): Values {
   let out = values;
   for (const page of form.pages) for (const field of page.fields) if (field.when && !isVisible(field, values)) out = setPath(out, field.path, undefined);
   return out;

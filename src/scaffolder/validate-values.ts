@@ -5,7 +5,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import type { Field, FieldError, Form } from './form-types.js';
-import { withoutHidden, type Values } from './form-values.js';
+import { withoutInactive, type Values } from './form-values.js';
 
 const addFormats = formatsPlugin as unknown as (ajv: Ajv) => Ajv;
 
@@ -80,12 +80,12 @@ export function validatePage(form: Form, pageIndex: number, values: Values): Fie
   if (!page) throw new Error(`form ${form.templateRef} has no page ${pageIndex + 1}`);
   const own = new Set(page.fields.map((f) => f.id));
   const split = form.pages.filter((p) => p.schemaIndex === page.schemaIndex).length > 1;
-  return errorsOf(form, page.schemaIndex, withoutHidden(form, values), allFields(form)).filter((e) => own.has(e.field) || (e.field === '' && !split));
+  return errorsOf(form, page.schemaIndex, withoutInactive(form, values), allFields(form)).filter((e) => own.has(e.field) || (e.field === '' && !split));
 }
 
 /** Errors of the whole submission, every page's schema against the merged values. */
 export function validateValues(form: Form, values: Values): FieldError[] {
-  const cleaned = withoutHidden(form, values);
+  const cleaned = withoutInactive(form, values);
   const fields = allFields(form);
   const seen = new Set<string>();
   const out: FieldError[] = [];
