@@ -47,10 +47,17 @@ export function visibleFields(page: Page, values: Values): Field[] {
   return page.fields.filter((f) => isVisible(f, values));
 }
 
-/** The form's defaults, as the values a fresh form starts with. */
+/**
+ * The form's defaults, as the values a fresh form starts with. A checkbox starts unchecked (false):
+ * chat has no "unset" checkbox, and JSON Schema `if` conditions treat a missing value as matching.
+ */
 export function initialValues(form: Form): Values {
   let values: Values = {};
-  for (const page of form.pages) for (const field of page.fields) if (field.default !== undefined) values = setPath(values, field.path, field.default);
+  for (const page of form.pages)
+    for (const field of page.fields) {
+      const start = field.default ?? (field.type === 'checkbox' && !field.when ? false : undefined);
+      if (start !== undefined) values = setPath(values, field.path, start);
+    }
   return values;
 }
 
