@@ -5,7 +5,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import type { Field, FieldError, Form } from './form-types.js';
-import { withoutInactive, type Values } from './form-values.js';
+import { parseRepoUrl } from './filters.js';
+import { getPath, isVisible, withoutInactive, type Values } from './form-values.js';
 
 const addFormats = formatsPlugin as unknown as (ajv: Ajv) => Ajv;
 
@@ -51,12 +52,73 @@ function messageOf(error: ErrorObject, field: Field | undefined): string {
   return error.message ?? 'is not valid';
 }
 
+/**
+ * ajv reports the errors of every failed `oneOf`/`anyOf` branch. When a branch's discriminator
+ * (`enum`/`const`) matched, the other branches are noise ("must be one of: callsheet"); keep only
+ * the errors of the branches that were meant.
+ */
+function meantBranches(errors: ErrorObject[]): ErrorObject[] {
+  const branchOf = (e: ErrorObject) => /^(.*\/(?:oneOf|anyOf))\/(\d+)\//.exec(e.schemaPath);
+  const mismatched = new Map<string, Set<string>>();
+  const seen = new Map<string, Set<string>>();
+  for (const e of errors) {
+    const m = branchOf(e);
+    if (!m) continue;
+    if (!seen.has(m[1])) seen.set(m[1], new Set());
+    seen.get(m[1])!.add(m[2]);
+    if (e.keyword === 'enum' || e.keyword === 'const') {
+      if (!mismatched.has(m[1])) mismatched.set(m[1], new Set());
+      mismatched.get(m[1])!.add(m[2]);
+    }
+  }
+  return errors.filter((e) => {
+    const m = branchOf(e);
+    if (!m) return true;
+    const bad = mismatched.get(m[1]);
+    const meant = [...(seen.get(m[1]) ?? [])].some((b) => !bad?.has(b));
+    return !(meant && bad?.has(m[2]));
+  });
+}
+
+/**
+ * Checks the pickers make in Backstage's frontend, repeated here because chat input arrives as text:
+ * entity names and tags match their pattern, a repository URL is on an allowed host and owner.
+ */
+function pickerErrors(fields: Field[], values: Values): FieldError[] {
+  const out: FieldError[] = [];
+  for (const field of fields) {
+    if (!isVisible(field, values)) continue;
+    const value = getPath(values, field.path);
+    if (value === undefined || value === '') continue;
+    if (field.type === 'text' && field.pattern && typeof value === 'string' && !new RegExp(field.pattern, 'u').test(value)) out.push({ field: field.id, message: `must match the pattern ${field.pattern}` });
+    if (field.type === 'tags' && field.itemPattern && Array.isArray(value)) {
+      const bad = value.find((v) => typeof v !== 'string' || !new RegExp(field.itemPattern!, 'u').test(v));
+      if (bad !== undefined) out.push({ field: field.id, message: `"${String(bad)}" must match the pattern ${field.itemPattern}` });
+    }
+    if (field.type === 'repoUrl' && typeof value === 'string') {
+      let repo: { host: string; owner?: string; repo: string } | undefined;
+      try {
+        repo = parseRepoUrl(value);
+      } catch (error) {
+        out.push({ field: field.id, message: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      if (field.allowedHosts.length > 0 && !field.allowedHosts.includes(repo.host)) out.push({ field: field.id, message: `host must be one of: ${field.allowedHosts.join(', ')}` });
+      else if (field.allowedOwners.length > 0 && !field.allowedOwners.includes(repo.owner ?? '')) out.push({ field: field.id, message: `owner must be one of: ${field.allowedOwners.join(', ')}` });
+      else if (field.allowedRepos.length > 0 && !field.allowedRepos.includes(repo.repo)) out.push({ field: field.id, message: `repository must be one of: ${field.allowedRepos.join(', ')}` });
+    }
+  }
+  return out;
+}
+
 function errorsOf(form: Form, schemaIndex: number, values: Values, fields: Field[]): FieldError[] {
   const validate = validatorOf(form.schemas[schemaIndex]);
-  if (validate(values)) return [];
+  const own = new Set(form.pages.filter((p) => p.schemaIndex === schemaIndex).flatMap((p) => p.fields.map((f) => f.id)));
+  const pickers = pickerErrors(fields.filter((f) => own.has(f.id)), values);
+  if (validate(values)) return pickers;
   const byField = new Map<string, string>();
   const loose: string[] = [];
-  for (const error of validate.errors ?? []) {
+  for (const error of meantBranches(validate.errors ?? [])) {
     const field = fieldFor(error, fields);
     if (field) {
       if (!byField.has(field.id)) byField.set(field.id, messageOf(error, field));
@@ -64,6 +126,7 @@ function errorsOf(form: Form, schemaIndex: number, values: Values, fields: Field
       loose.push(`${error.instancePath || 'values'} ${error.message ?? 'is not valid'}`);
     }
   }
+  for (const p of pickers) if (!byField.has(p.field)) byField.set(p.field, p.message);
   const out: FieldError[] = [...byField].map(([field, message]) => ({ field, message }));
   // Combinator errors only summarise nested ones; show them when nothing more precise was found.
   if (out.length === 0 && loose.length === 0) loose.push(...(validate.errors ?? []).map((e) => `${e.instancePath || 'values'} ${e.message ?? 'is not valid'}`));
