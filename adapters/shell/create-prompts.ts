@@ -43,7 +43,7 @@ function describe(field: Field, current: unknown, options: Option[] | undefined)
   return lines.join('\n');
 }
 
-async function askField(field: Field, values: Values, io: PromptIo, options: PromptOptions): Promise<Values> {
+async function askField(field: Field, values: Values, io: PromptIo, options: PromptOptions, check: (values: Values) => string | undefined): Promise<Values> {
   if (field.type === 'hidden') return values;
   const current = getPath(values, field.path);
   const offered = field.type === 'entity' && options.entityOptions ? await options.entityOptions(field) : undefined;
@@ -67,7 +67,13 @@ async function askField(field: Field, values: Values, io: PromptIo, options: Pro
       io.say(`  ${coerced.message}`);
       continue;
     }
-    return setPath(values, field.path, coerced.value);
+    const next = setPath(values, field.path, coerced.value);
+    const problem = check(next);
+    if (problem) {
+      io.say(`  ${field.label}: ${problem}`);
+      continue;
+    }
+    return next;
   }
 }
 
@@ -76,9 +82,11 @@ export async function promptForm(form: Form, io: PromptIo, options: PromptOption
   let values: Values = { ...initialValues(form), ...(options.initial ?? {}) };
   const maxAttempts = options.maxAttempts ?? 5;
   for (const [index, page] of form.pages.entries()) {
+    // An answer is checked as soon as it is given, against the page's schema, so that it is asked again at once.
+    const check = (field: Field) => (next: Values) => validatePage(form, index, next).find((e) => e.field === field.id && e.message !== 'is required')?.message;
     io.say(form.pages.length > 1 ? `\n${page.title} (${index + 1}/${form.pages.length})` : `\n${page.title}`);
     if (page.description) io.say(page.description);
-    for (const field of page.fields) if (isVisible(field, values)) values = await askField(field, values, io, options);
+    for (const field of page.fields) if (isVisible(field, values)) values = await askField(field, values, io, options, check(field));
     for (let attempt = 1; ; attempt++) {
       const errors = validatePage(form, index, values);
       if (errors.length === 0) break;
@@ -86,9 +94,9 @@ export async function promptForm(form: Form, io: PromptIo, options: PromptOption
       for (const error of errors) {
         const field = page.fields.find((f) => f.id === error.field);
         io.say(`  ${field ? field.label : 'This page'}: ${error.message}`);
-        if (field) values = await askField(field, setPath(values, field.path, undefined), io, options);
+        if (field) values = await askField(field, setPath(values, field.path, undefined), io, options, check(field));
       }
-      if (errors.every((e) => e.field === '')) for (const field of page.fields) if (isVisible(field, values)) values = await askField(field, values, io, options);
+      if (errors.every((e) => e.field === '')) for (const field of page.fields) if (isVisible(field, values)) values = await askField(field, values, io, options, check(field));
     }
   }
   return values;
