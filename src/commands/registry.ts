@@ -1,9 +1,11 @@
 /** Every command of the grammar. Add a command: write `src/commands/<name>.ts` and list it here. */
+import { createCommand } from './create.js';
 import { helpCommand } from './help.js';
 import type { Command } from './types.js';
 
 const commands: Command[] = [];
 commands.push(helpCommand(() => commands));
+commands.push(createCommand);
 
 export function allCommands(): Command[] {
   return commands;

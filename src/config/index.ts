@@ -7,9 +7,10 @@ import { z } from 'zod';
 import { coreEnv } from './core.js';
 import { githubEnv } from './github.js';
 import { teamsConfigProblems, teamsEnv } from './teams.js';
+import { scaffolderEnv } from './scaffolder.js';
 
 // One line per area; each area's variables live in its own file.
-const envSchema = coreEnv.merge(githubEnv).merge(teamsEnv);
+const envSchema = coreEnv.merge(githubEnv).merge(teamsEnv).merge(scaffolderEnv);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 

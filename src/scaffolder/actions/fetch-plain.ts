@@ -1,0 +1,29 @@
+/** fetch:plain — copies a folder next to the template into the workspace as it is. */
+import { readFile, lstat } from 'node:fs/promises';
+import { z } from 'zod';
+import { createAction } from './types.js';
+import { resolveTemplateUrl, walkTemplateDir } from './template-files.js';
+
+const schema = z
+  .object({
+    url: z.string().min(1),
+    targetPath: z.string().default('./'),
+    replace: z.boolean().default(false),
+  })
+  .strict();
+
+export const fetchPlainAction = createAction({
+  id: 'fetch:plain',
+  description: 'Copies a folder next to the template into the workspace without rendering it',
+  schema,
+  async handler(ctx) {
+    const { input, workspace } = ctx;
+    const { files } = await walkTemplateDir(resolveTemplateUrl(ctx.templateDir, input.url), workspace.limits);
+    for (const file of files) {
+      const destination = `${input.targetPath.replace(/\/+$/, '')}/${file.path}`;
+      if (!input.replace && (await lstat(await workspace.resolve(destination)).catch(() => undefined))) continue;
+      await workspace.write(destination, await readFile(file.full), { replace: input.replace, mode: file.mode });
+    }
+    ctx.logger.info(`Copied ${files.length} file(s) from ${input.url} into ${input.targetPath}`);
+  },
+});
