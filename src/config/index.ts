@@ -5,8 +5,9 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { coreEnv } from './core.js';
+import { nudgesEnv } from './nudges.js';
 
-const envSchema = coreEnv;
+const envSchema = coreEnv.merge(nudgesEnv);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 
