@@ -41,7 +41,7 @@ export function evaluate(snapshot: CatalogSnapshot, options: RuleOptions): Evalu
     let failed = 0;
     const findings: Finding[] = [];
     for (const rule of entityRules) {
-      if (!rule.applies(entity, index) || snoozed.has(snoozeKey(entity.ref, rule.id))) continue;
+      if (!rule.applies(entity, index) || (snoozed.size > 0 && snoozed.has(snoozeKey(entity.ref, rule.id)))) continue;
       applicable++;
       const message = rule.check(entity, index, options);
       if (message === undefined) continue;

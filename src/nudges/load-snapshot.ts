@@ -17,7 +17,7 @@ interface EntityRow {
   owner_ref: string | null;
   lifecycle: string | null;
   system_ref: string | null;
-  annotations: Record<string, unknown> | null;
+  techdocs_ref: string | null;
   links: unknown;
   source_id: string;
   file_path: string;
@@ -32,12 +32,6 @@ export function toDate(value: Date | string | null): Date | null;
 export function toDate(value: Date | string | null): Date | null {
   if (value === null) return null;
   return value instanceof Date ? value : new Date(value);
-}
-
-function stringRecord(value: Record<string, unknown> | null): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value ?? {})) if (typeof v === 'string') out[k] = v;
-  return out;
 }
 
 function linksOf(value: unknown): SnapshotEntity['links'] {
@@ -55,7 +49,7 @@ function toEntity(r: EntityRow): SnapshotEntity {
     ownerRef: r.owner_ref,
     lifecycle: r.lifecycle,
     systemRef: r.system_ref,
-    annotations: stringRecord(r.annotations),
+    annotations: r.techdocs_ref ? { 'backstage.io/techdocs-ref': r.techdocs_ref } : {},
     links: linksOf(r.links),
     sourceId: r.source_id,
     filePath: r.file_path,
@@ -70,7 +64,7 @@ async function loadEntities(db: Db, where: SQL): Promise<SnapshotEntity[]> {
   const rows = await query<EntityRow>(
     db,
     sql`select ref, kind, name, title, description, owner_ref, lifecycle, system_ref,
-               entity->'metadata'->'annotations' as annotations, entity->'metadata'->'links' as links,
+               entity->'metadata'->'annotations'->>'backstage.io/techdocs-ref' as techdocs_ref, entity->'metadata'->'links' as links,
                source_id, file_path, file_url, file_committed_at, last_changed_at, last_reviewed_at
           from entities where ${where}`,
   );

@@ -13,6 +13,7 @@ export interface SnapshotEntity {
   ownerRef: string | null;
   lifecycle: string | null;
   systemRef: string | null;
+  /** The annotations rules read (`backstage.io/techdocs-ref`); the loader reads no others. */
   annotations: Record<string, string>;
   /** `metadata.links` as written. */
   links: Array<{ url?: string; title?: string; type?: string }>;

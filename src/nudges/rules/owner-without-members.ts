@@ -2,8 +2,19 @@ import { shortRef } from '../../catalog/refs.js';
 import { OWNED_KINDS, related } from '../snapshot-index.js';
 import type { EntityRule, SnapshotIndex } from '../types.js';
 
-/** Whether the group, or any group below it, has a member. Cycles in the group tree are tolerated. */
+const memo = new WeakMap<SnapshotIndex, Map<string, boolean>>();
+
+/** Whether the group, or any group below it, has a member (memoised per snapshot: teams own many entities). */
 function hasMembers(index: SnapshotIndex, groupRef: string): boolean {
+  let known = memo.get(index);
+  if (!known) memo.set(index, (known = new Map()));
+  let answer = known.get(groupRef);
+  if (answer === undefined) known.set(groupRef, (answer = searchMembers(index, groupRef)));
+  return answer;
+}
+
+/** Breadth-first through child groups; cycles in the group tree are tolerated. */
+function searchMembers(index: SnapshotIndex, groupRef: string): boolean {
   const seen = new Set<string>();
   const queue = [groupRef];
   while (queue.length > 0) {
