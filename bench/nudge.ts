@@ -4,10 +4,11 @@
  *  2. the delivery schedule's length under the rate limits on a simulated clock, into a fake that
  *     answers 429 to a second message within a second in the same channel (target: 1,000 channels in
  *     under 4 minutes, zero 429s).
- * Uses DATABASE_URL when set, else PGlite in memory.
+ * With DATABASE_URL it works in a fresh database created next to it (and dropped after), never in
+ * the named one; else PGlite in memory.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { openDatabase } from '../src/db/client.js';
 import { entities, relations } from '../src/db/schema.js';
 import { buildDigest, digestToReply } from '../src/nudges/digest.js';
@@ -21,10 +22,18 @@ const ENTITIES = 50_000;
 const now = new Date('2026-06-01T09:00:00Z');
 
 async function main() {
-  const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: 'memory://' });
+  const admin = process.env.DATABASE_URL ? postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} }) : undefined;
+  const benchName = `callsheet_bench_${Date.now().toString(36)}`;
+  let url: string | undefined;
+  if (admin) {
+    await admin.unsafe(`create database "${benchName}"`);
+    const u = new URL(process.env.DATABASE_URL!);
+    u.pathname = `/${benchName}`;
+    url = u.toString();
+  }
+  const database = await openDatabase({ url, dataDir: 'memory://' });
   await database.migrate();
   const { db } = database;
-  if (process.env.DATABASE_URL) await db.execute(sql`truncate entities, relations, sync_problems, snoozes`);
 
   const rows: Array<typeof entities.$inferInsert> = [];
   const rels: Array<typeof relations.$inferInsert> = [];
@@ -95,6 +104,10 @@ async function main() {
   }
   console.log(`delivery: ${digests.length} digests to ${lastInChannel.size} channels in ${(t / 1000).toFixed(1)} s simulated (${(t / 60000).toFixed(2)} min; target < 4 min), 429s: ${rateLimited}`);
   await database.close();
+  if (admin) {
+    await admin.unsafe(`drop database if exists "${benchName}" with (force)`);
+    await admin.end();
+  }
 }
 
 main().catch((error: unknown) => {
