@@ -8,9 +8,10 @@ import { coreEnv } from './core.js';
 import { githubEnv } from './github.js';
 import { teamsConfigProblems, teamsEnv } from './teams.js';
 import { scaffolderEnv } from './scaffolder.js';
+import { nudgesEnv } from './nudges.js';
 
 // One line per area; each area's variables live in its own file.
-const envSchema = coreEnv.merge(githubEnv).merge(teamsEnv).merge(scaffolderEnv);
+const envSchema = coreEnv.merge(githubEnv).merge(teamsEnv).merge(scaffolderEnv).merge(nudgesEnv);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 
