@@ -5,8 +5,10 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { coreEnv } from './core.js';
+import { slackEnv } from './slack.js';
 
-const envSchema = coreEnv;
+const envSchema = coreEnv
+  .merge(slackEnv);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 
