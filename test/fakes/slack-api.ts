@@ -45,7 +45,7 @@ export interface FakeSlack {
 
 const LIMITS = { message: 50, view: 100 };
 
-function blockProblem(blocks: unknown, max: number): string | undefined {
+export function blockProblem(blocks: unknown, max: number): string | undefined {
   if (blocks === undefined) return undefined;
   if (!Array.isArray(blocks)) return 'blocks must be an array';
   if (blocks.length > max) return `no more than ${max} items allowed`;
