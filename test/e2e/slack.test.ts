@@ -195,7 +195,7 @@ describe('Slack adapter over HTTP', () => {
     const body = new URLSearchParams({ command: '/catalog', text: 'help', user_id: 'U0ADA', team_id: 'T0001', response_url: bed.fake.responseUrl('x') }).toString();
     const before = { lines: seen.length, calls: bed.fake.calls.length };
     const now = Math.floor(Date.now() / 1000);
-    const cases = [
+    const cases: Record<string, string>[] = [
       { ...signSlack('wrong-secret', body) },
       { ...signSlack(SECRET, `${body}&text=other`) },
       { ...signSlack(SECRET, body, now - 301) },
