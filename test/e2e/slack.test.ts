@@ -71,6 +71,9 @@ describe('Slack adapter over HTTP', () => {
         if (line === 'explode') throw new Error('database said no; token xoxb-test-token');
         return scripted[line] ?? runLine(line, ctx);
       },
+      actions: {
+        reviewed: async (value, ctx) => ({ summary: `${value.ref} confirmed`, sections: [{ text: [`${value.ref} confirmed by ${ctx.requester.userRef}`] }] }),
+      },
     });
     bed.fake.addUser({ id: 'U0ADA', email: 'ada@example.com', name: 'Ada' });
     bed.fake.addUser({ id: 'U0BOB', email: 'bob@example.com', name: 'Bob' });
@@ -189,6 +192,27 @@ describe('Slack adapter over HTTP', () => {
     expect(opened.trigger_id).toBe('1111.2222.abcd');
     expect(opened.view.type).toBe('modal');
     expect(opened.view.blocks[0].text.text).toBe('Callsheet commands');
+  });
+
+  it('replaces the modal when a command button inside it is clicked', async () => {
+    const click = await bed.click(buttonClick({ actionId: `${ACTION.run}:3`, value: 'help help', container: { type: 'view', view_id: 'V0MODAL' }, view: { id: 'V0MODAL', type: 'modal', hash: 'h2', blocks: [] } }));
+    expect(click.status).toBe(200);
+    await vi.waitFor(() => expect(bed.fake.accepted('views.update')).toHaveLength(1));
+    const updated = bed.fake.accepted('views.update')[0].args;
+    expect(updated).toMatchObject({ view_id: 'V0MODAL', hash: 'h2' });
+    expect(updated.view.blocks[0].text.text).toBe('Help: help');
+  });
+
+  it("hands a feature's own button to its handler, replaces the message with its answer and audits it", async () => {
+    const value = JSON.stringify({ ref: 'component:default/ledger' });
+    const click = await bed.click(buttonClick({ actionId: `${ACTION.feature}:reviewed:0`, value, responseUrl: bed.fake.responseUrl('nudge-1'), container: { type: 'message', message_ts: '1.2', channel_id: 'C0PAY', is_ephemeral: false } }));
+    expect(click.status).toBe(200);
+    await vi.waitFor(() => expect(bed.fake.accepted('response_url').filter((c) => c.hook === 'nudge-1')).toHaveLength(1));
+    const [posted] = bed.fake.accepted('response_url').filter((c) => c.hook === 'nudge-1');
+    expect(posted.args).toMatchObject({ replace_original: true, text: 'component:default/ledger confirmed' });
+    expect(posted.args.blocks[0].text.text).toBe('component:default/ledger confirmed by user:default/ada');
+    const audit = await database.db.select().from(auditLog);
+    expect(audit).toContainEqual(expect.objectContaining({ action: 'reviewed', target: 'component:default/ledger', actorRef: 'user:default/ada' }));
   });
 
   it('refuses bad or missing signatures and stale timestamps with 401, doing nothing', async () => {
