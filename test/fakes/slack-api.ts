@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface SlackCall {
   method: string;
@@ -38,6 +39,12 @@ export interface FakeSlack {
   attempts(method: string): SlackCall[];
   responseUrl(id: string): string;
   addUser(user: FakeUser): void;
+  /** Socket Mode: envelopes sent to the connected app and the acks it sent back. */
+  socket: {
+    connected(): Promise<void>;
+    send(envelope: Record<string, unknown>): void;
+    acks: Array<{ envelope_id: string; payload?: any }>;
+  };
   /** The next `times` calls to `method` fail this way. */
   failNext(method: string, failure: Failure, times?: number): void;
   close(): Promise<void>;
@@ -104,8 +111,15 @@ async function readBody(req: IncomingMessage): Promise<Record<string, any>> {
   return out;
 }
 
-export async function startFakeSlack(options: { token?: string; teamId?: string } = {}): Promise<FakeSlack> {
+export async function startFakeSlack(options: { token?: string; appToken?: string; teamId?: string } = {}): Promise<FakeSlack> {
   const token = options.token ?? 'xoxb-test-token';
+  const appToken = options.appToken ?? 'xapp-test-token';
+  const acks: Array<{ envelope_id: string; payload?: any }> = [];
+  let socketClient: WebSocket | undefined;
+  let onConnected: (() => void) | undefined;
+  const connected = new Promise<void>((resolve) => {
+    onConnected = resolve;
+  });
   const teamId = options.teamId ?? 'T0001';
   const calls: SlackCall[] = [];
   const users = new Map<string, FakeUser>();
@@ -152,6 +166,8 @@ export async function startFakeSlack(options: { token?: string; teamId?: string 
         if (!user) return { ok: false, error: 'users_not_found' };
         return { ok: true, user: { id: user.id, team_id: user.teamId ?? teamId, name: user.name, profile: { email: user.email } } };
       }
+      case 'apps.connections.open':
+        return { ok: true, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/link` };
       case 'conversations.open':
         if (!args.users) return { ok: false, error: 'invalid_arguments' };
         return { ok: true, channel: { id: `D${String(args.users).split(',')[0]}` } };
@@ -189,8 +205,16 @@ export async function startFakeSlack(options: { token?: string; teamId?: string 
       if (problem) return send(200, { ok: false, error: 'invalid_blocks', errors: [problem] });
       return send(200, { ok: true });
     }
-    if (req.headers.authorization !== `Bearer ${token}` && args.token !== token) return send(200, { ok: false, error: 'invalid_auth' });
+    const expected = method === 'apps.connections.open' ? appToken : token;
+    if (req.headers.authorization !== `Bearer ${expected}` && args.token !== expected) return send(200, { ok: false, error: 'invalid_auth' });
     return send(200, answer(method, args));
+  });
+  const sockets = new WebSocketServer({ server, path: '/link' });
+  sockets.on('connection', (ws) => {
+    socketClient = ws;
+    ws.on('message', (data) => acks.push(JSON.parse(String(data))));
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0001' }, debug_info: { host: 'fake', approximate_connection_time: 3600 } }));
+    onConnected?.();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -202,6 +226,14 @@ export async function startFakeSlack(options: { token?: string; teamId?: string 
     attempts: (method) => calls.filter((c) => c.method === method),
     responseUrl: (id) => `${origin}/response/${id}`,
     addUser: (user) => users.set(user.id, user),
+    socket: {
+      connected: () => connected,
+      send(envelope) {
+        if (!socketClient) throw new Error('no Socket Mode client is connected');
+        socketClient.send(JSON.stringify(envelope));
+      },
+      acks,
+    },
     failNext(method, failure, times = 1) {
       const list = failures.get(method) ?? [];
       for (let i = 0; i < times; i++) list.push(failure);
@@ -209,6 +241,8 @@ export async function startFakeSlack(options: { token?: string; teamId?: string 
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
