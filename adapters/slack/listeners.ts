@@ -88,7 +88,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command(/.*/, async ({ command, ack }) => {
     const line = lineFor(command.command, command.text ?? '');
     const who = { userId: command.user_id, teamId: command.team_id, name: command.user_name };
-    const work = answerLine(deps, line, who).then((answer) => messageOf(answer, line));
+    const work = answerLine(deps, line, who)
+      .then((answer) => messageOf(answer, line))
+      .catch((error) => renderReply(apology(deps, error, { command: command.command, user: who.userId })));
     const inline = await within(work, deps.ackBudgetMs);
     if (inline) {
       await ack({ response_type: 'ephemeral', ...inline } as never);
