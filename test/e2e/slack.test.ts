@@ -137,8 +137,10 @@ describe('Slack adapter over HTTP', () => {
     const [answer] = bed.fake.accepted('response_url').filter((c) => c.hook === 'pick-1');
     expect(answer.args).toMatchObject({ replace_original: true, response_type: 'ephemeral', text: 'payments-api is owned by Payments' });
     expect(answer.args.blocks[0].text.text).toBe('payments-api');
-    const audit = await database.db.select().from(auditLog);
-    expect(audit).toContainEqual(expect.objectContaining({ platform: 'slack', actor: 'U0ADA', actorRef: 'user:default/ada', action: 'run', target: 'owner payments-api' }));
+    await vi.waitFor(async () => {
+      const audit = await database.db.select().from(auditLog);
+      expect(audit).toContainEqual(expect.objectContaining({ platform: 'slack', actor: 'U0ADA', actorRef: 'user:default/ada', action: 'run', target: 'owner payments-api' }));
+    });
   });
 
   it('shares an answer in the channel, posting it once even after a 429 with Retry-After', async () => {
