@@ -51,3 +51,9 @@ describe('cross-field configuration rules', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', TEAMS_ALLOW_UNAUTHENTICATED: 'true' })).toThrow(/TEAMS_ALLOW_UNAUTHENTICATED/);
   });
 });
+
+describe('Slack configuration at start-up', () => {
+  it('reports half a Slack configuration with the missing variable', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET: Slack is half configured/);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * The Slack adapter: Bolt, hosted on Callsheet's own express server (`router`, serving
+ * POST /slack/events) or over Socket Mode when an app-level token is configured.
+ */
+import { App, SocketModeReceiver, type Receiver, type ReceiverEvent } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Router } from 'express';
+import type { Clock } from '../../src/clock.js';
+import type { Db } from '../../src/db/client.js';
+import type { Logger } from '../../src/logger.js';
+import type { RunLine } from './answer.js';
+import { boltLogger } from './bolt-logger.js';
+import { registerListeners, type FeatureAction } from './listeners.js';
+import { createResponseUrlPoster } from './response-url.js';
+import { createSlackRouter } from './router.js';
+import { createWebClient } from './web-client.js';
+
+export type { FeatureAction } from './listeners.js';
+export { SLACK_EVENTS_PATH } from './router.js';
+
+export interface SlackAdapterDeps {
+  config: { SLACK_SIGNING_SECRET: string; SLACK_BOT_TOKEN: string; SLACK_APP_TOKEN?: string; SLACK_API_URL?: string };
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+  staleAfterDays: number;
+  runLine: RunLine;
+  /** Handlers for features' own buttons (`{ type: 'action', id }`), by id. */
+  actions?: Record<string, FeatureAction>;
+  /** A slash command answers inline when ready within this many ms, else via response_url (default 2000). */
+  ackBudgetMs?: number;
+}
+
+export interface SlackAdapter {
+  router: Router;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  web: WebClient;
+}
+
+/** Bolt wants a receiver; over HTTP the express router delivers to the app itself. */
+const routerReceiver: Receiver = { init: () => {}, start: async () => {}, stop: async () => {} };
+
+export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
+  const { config, logger } = deps;
+  const slackLogger = boltLogger(logger);
+  const web = createWebClient({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, logger });
+  const clientOptions = config.SLACK_API_URL ? { slackApiUrl: `${config.SLACK_API_URL.replace(/\/$/, '')}/` } : {};
+  const socket = config.SLACK_APP_TOKEN
+    ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, logger: slackLogger, installerOptions: { clientOptions } })
+    : undefined;
+  const app = new App({
+    receiver: socket ?? routerReceiver,
+    // One workspace, one bot token: no per-event auth.test round trip before the listener runs.
+    authorize: async () => ({ botToken: config.SLACK_BOT_TOKEN }),
+    logger: slackLogger,
+    clientOptions,
+    ignoreSelf: false,
+    convoStore: false,
+  });
+  app.error(async (error) => {
+    logger.error({ err: error }, 'Slack listener failed');
+  });
+  registerListeners(app, {
+    db: deps.db,
+    clock: deps.clock,
+    logger,
+    web,
+    staleAfterDays: deps.staleAfterDays,
+    runLine: deps.runLine,
+    respond: createResponseUrlPoster({ logger, apiUrl: config.SLACK_API_URL }),
+    ackBudgetMs: deps.ackBudgetMs ?? 2000,
+    actions: deps.actions ?? {},
+  });
+  const router = createSlackRouter({
+    signingSecret: config.SLACK_SIGNING_SECRET,
+    clock: deps.clock,
+    logger,
+    dispatch: (delivery) => app.processEvent(delivery as ReceiverEvent),
+  });
+
+  return {
+    router,
+    web,
+    async start() {
+      try {
+        const who = await web.auth.test();
+        logger.info({ team: who.team, bot: who.user }, 'Slack bot token accepted');
+      } catch (error) {
+        logger.error({ err: (error as Error).message }, 'Slack did not accept SLACK_BOT_TOKEN; answers cannot be posted until it does');
+      }
+      if (socket) {
+        await socket.start();
+        logger.info('Slack connected over Socket Mode');
+      }
+    },
+    async stop() {
+      if (socket) await socket.stop();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The Web API client every Slack feature posts with: pointed at SLACK_API_URL when set, retrying
+ * 429s after Retry-After and 5xx/timeouts with backoff, and recording each call in the metrics.
+ */
+import { WebClient, WebClientEvent, type WebAPICallResult } from '@slack/web-api';
+import type { Logger } from '../../src/logger.js';
+import { metrics } from '../../src/metrics.js';
+import { boltLogger } from './bolt-logger.js';
+
+class MeteredWebClient extends WebClient {
+  override async apiCall(method: string, options?: Record<string, unknown>): Promise<WebAPICallResult> {
+    try {
+      const result = await super.apiCall(method, options);
+      metrics.chatApiCalls.inc({ platform: 'slack', method, outcome: 'ok' });
+      return result;
+    } catch (error) {
+      metrics.chatApiCalls.inc({ platform: 'slack', method, outcome: 'error' });
+      throw error;
+    }
+  }
+}
+
+export interface WebClientOptions {
+  token: string;
+  apiUrl?: string;
+  logger: Logger;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs?: number;
+  retries?: number;
+}
+
+export function createWebClient(options: WebClientOptions): WebClient {
+  const web = new MeteredWebClient(options.token, {
+    slackApiUrl: options.apiUrl ? `${options.apiUrl.replace(/\/$/, '')}/` : undefined,
+    logger: boltLogger(options.logger),
+    timeout: options.timeoutMs ?? 10_000,
+    // Slack did not process a 429'd call, so waiting and retrying cannot post twice.
+    rejectRateLimitedCalls: false,
+    retryConfig: { retries: options.retries ?? 3, factor: 2, minTimeout: 250, maxTimeout: 4000, randomize: true },
+  });
+  web.on(WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number) => {
+    metrics.chatRateLimited.inc({ platform: 'slack' });
+    options.logger.warn({ retryAfterSeconds }, 'Slack rate limited a call; waiting before retrying');
+  });
+  return web;
+}

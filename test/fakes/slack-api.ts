@@ -1,0 +1,250 @@
+/**
+ * A local stand-in for Slack's Web API and `response_url` hooks. It speaks the wire format the SDK
+ * uses (form-encoded or JSON POSTs to /api/<method>, `{ ok, error }` answers, 429 with Retry-After),
+ * records every call, checks Block Kit limits like Slack does, and can be told to fail.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, any>;
+  /** HTTP status the fake answered with. */
+  status: number;
+  /** `ok` of the JSON answer. */
+  ok: boolean;
+  /** For response_url posts: the hook id in the path. */
+  hook?: string;
+}
+
+export interface FakeUser {
+  id: string;
+  email?: string;
+  name?: string;
+  teamId?: string;
+}
+
+export type Failure = { status: 429; retryAfter: number } | { status: 500 } | { error: string };
+
+export interface FakeSlack {
+  /** Origin, e.g. http://127.0.0.1:43123 */
+  url: string;
+  /** Value for SLACK_API_URL. */
+  apiUrl: string;
+  calls: SlackCall[];
+  /** Calls of one method that Slack accepted (ok: true). */
+  accepted(method: string): SlackCall[];
+  /** Every attempt at one method, accepted or not. */
+  attempts(method: string): SlackCall[];
+  responseUrl(id: string): string;
+  addUser(user: FakeUser): void;
+  /** Socket Mode: envelopes sent to the connected app and the acks it sent back. */
+  socket: {
+    connected(): Promise<void>;
+    send(envelope: Record<string, unknown>): void;
+    acks: Array<{ envelope_id: string; payload?: any }>;
+  };
+  /** The next `times` calls to `method` fail this way. */
+  failNext(method: string, failure: Failure, times?: number): void;
+  close(): Promise<void>;
+}
+
+const LIMITS = { message: 50, view: 100 };
+
+export function blockProblem(blocks: unknown, max: number): string | undefined {
+  if (blocks === undefined) return undefined;
+  if (!Array.isArray(blocks)) return 'blocks must be an array';
+  if (blocks.length > max) return `no more than ${max} items allowed`;
+  const texts: Array<[unknown, number]> = [];
+  for (const block of blocks as any[]) {
+    switch (block.type) {
+      case 'header':
+        texts.push([block.text?.text, 150]);
+        break;
+      case 'section':
+        if (block.text) texts.push([block.text.text, 3000]);
+        if (block.fields) {
+          if (block.fields.length > 10) return 'must provide no more than 10 fields';
+          for (const f of block.fields) texts.push([f.text, 2000]);
+        }
+        if (!block.text && !block.fields) return 'section needs text or fields';
+        if (block.accessory?.type === 'button') texts.push([block.accessory.text?.text, 75]);
+        break;
+      case 'context':
+        if (!Array.isArray(block.elements) || block.elements.length === 0 || block.elements.length > 10) return 'context needs 1 to 10 elements';
+        for (const e of block.elements) texts.push([e.text, 3000]);
+        break;
+      case 'actions':
+        if (!Array.isArray(block.elements) || block.elements.length === 0 || block.elements.length > 25) return 'actions needs 1 to 25 elements';
+        for (const e of block.elements) {
+          texts.push([e.text?.text, 75]);
+          if (e.value !== undefined && String(e.value).length > 2000) return 'button value too long';
+          if (e.url !== undefined && String(e.url).length > 3000) return 'button url too long';
+        }
+        break;
+      case 'divider':
+        break;
+      default:
+        return `unsupported block type ${block.type}`;
+    }
+  }
+  for (const [text, limit] of texts) {
+    if (typeof text !== 'string' || text.length === 0) return 'text must be a non-empty string';
+    if (text.length > limit) return `must be less than ${limit + 1} characters`;
+  }
+  const ids = (blocks as any[]).flatMap((b) => [...(b.elements ?? []), b.accessory].filter((e) => e?.action_id).map((e) => e.action_id));
+  if (new Set(ids).size !== ids.length) return 'action_id values must be unique';
+  return undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, any>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString('utf8');
+  if (!raw) return {};
+  if ((req.headers['content-type'] ?? '').includes('application/json')) return JSON.parse(raw);
+  const out: Record<string, any> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    out[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+  }
+  return out;
+}
+
+export async function startFakeSlack(options: { token?: string; appToken?: string; teamId?: string } = {}): Promise<FakeSlack> {
+  const token = options.token ?? 'xoxb-test-token';
+  const appToken = options.appToken ?? 'xapp-test-token';
+  const acks: Array<{ envelope_id: string; payload?: any }> = [];
+  let socketClient: WebSocket | undefined;
+  let onConnected: (() => void) | undefined;
+  const connected = new Promise<void>((resolve) => {
+    onConnected = resolve;
+  });
+  const teamId = options.teamId ?? 'T0001';
+  const calls: SlackCall[] = [];
+  const users = new Map<string, FakeUser>();
+  const failures = new Map<string, Failure[]>();
+  let counter = 0;
+
+  function answer(method: string, args: Record<string, any>): Record<string, unknown> {
+    const check = (blocks: unknown, max: number) => blockProblem(blocks, max);
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: teamId };
+      case 'chat.postMessage':
+      case 'chat.postEphemeral':
+      case 'chat.update': {
+        if (!args.channel) return { ok: false, error: 'channel_not_found' };
+        if (!args.text && !args.blocks) return { ok: false, error: 'no_text' };
+        const problem = check(args.blocks, LIMITS.message);
+        if (problem) return { ok: false, error: 'invalid_blocks', errors: [problem] };
+        counter++;
+        return { ok: true, channel: args.channel, ts: `1700000000.${String(counter).padStart(6, '0')}`, message_ts: `1700000000.${counter}` };
+      }
+      case 'views.publish':
+      case 'views.open':
+      case 'views.update': {
+        const view = args.view;
+        if (!view || typeof view !== 'object') return { ok: false, error: 'invalid_arguments' };
+        if (method === 'views.publish' && !args.user_id) return { ok: false, error: 'invalid_arguments' };
+        if (method === 'views.open' && !args.trigger_id) return { ok: false, error: 'invalid_arguments' };
+        if (method === 'views.update' && !args.view_id && !args.external_id) return { ok: false, error: 'invalid_arguments' };
+        const problem = check(view.blocks, LIMITS.view);
+        if (problem) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [problem] } };
+        if (view.type === 'modal' && (typeof view.title?.text !== 'string' || view.title.text.length > 24)) return { ok: false, error: 'invalid_arguments' };
+        counter++;
+        return { ok: true, view: { id: args.view_id ?? `V${counter}`, ...view } };
+      }
+      case 'users.info': {
+        const user = users.get(String(args.user));
+        if (!user) return { ok: false, error: 'user_not_found' };
+        return { ok: true, user: { id: user.id, team_id: user.teamId ?? teamId, name: user.name ?? user.id, real_name: user.name, profile: { email: user.email, real_name: user.name, display_name: user.name } } };
+      }
+      case 'users.lookupByEmail': {
+        const email = String(args.email ?? '').toLowerCase();
+        const user = [...users.values()].find((u) => u.email?.toLowerCase() === email);
+        if (!user) return { ok: false, error: 'users_not_found' };
+        return { ok: true, user: { id: user.id, team_id: user.teamId ?? teamId, name: user.name, profile: { email: user.email } } };
+      }
+      case 'apps.connections.open':
+        return { ok: true, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/link` };
+      case 'conversations.open':
+        if (!args.users) return { ok: false, error: 'invalid_arguments' };
+        return { ok: true, channel: { id: `D${String(args.users).split(',')[0]}` } };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  const server: Server = createServer(async (req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    let args: Record<string, any>;
+    try {
+      args = await readBody(req);
+    } catch {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'invalid_json' }));
+      return;
+    }
+    const hookMatch = /^\/response\/([\w-]+)$/.exec(path);
+    const apiMatch = /^\/api\/([\w.]+)$/.exec(path);
+    const method = hookMatch ? 'response_url' : apiMatch ? apiMatch[1] : '';
+    const send = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+      calls.push({ method, args, status, ok: body.ok === true, hook: hookMatch?.[1] });
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+    };
+    if (!method) return send(404, { ok: false, error: 'not_found' });
+    const queued = failures.get(method);
+    const failure = queued?.shift();
+    if (failure) {
+      if ('status' in failure && failure.status === 429) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
+      if ('status' in failure) return send(500, { ok: false, error: 'internal_error' });
+      return send(200, { ok: false, error: failure.error });
+    }
+    if (hookMatch) {
+      const problem = blockProblem(args.blocks, LIMITS.message);
+      if (problem) return send(200, { ok: false, error: 'invalid_blocks', errors: [problem] });
+      return send(200, { ok: true });
+    }
+    const expected = method === 'apps.connections.open' ? appToken : token;
+    if (req.headers.authorization !== `Bearer ${expected}` && args.token !== expected) return send(200, { ok: false, error: 'invalid_auth' });
+    return send(200, answer(method, args));
+  });
+  const sockets = new WebSocketServer({ server, path: '/link' });
+  sockets.on('connection', (ws) => {
+    socketClient = ws;
+    ws.on('message', (data) => acks.push(JSON.parse(String(data))));
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0001' }, debug_info: { host: 'fake', approximate_connection_time: 3600 } }));
+    onConnected?.();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: origin,
+    apiUrl: `${origin}/api`,
+    calls,
+    accepted: (method) => calls.filter((c) => c.method === method && c.ok),
+    attempts: (method) => calls.filter((c) => c.method === method),
+    responseUrl: (id) => `${origin}/response/${id}`,
+    addUser: (user) => users.set(user.id, user),
+    socket: {
+      connected: () => connected,
+      send(envelope) {
+        if (!socketClient) throw new Error('no Socket Mode client is connected');
+        socketClient.send(JSON.stringify(envelope));
+      },
+      acks,
+    },
+    failNext(method, failure, times = 1) {
+      const list = failures.get(method) ?? [];
+      for (let i = 0; i < times; i++) list.push(failure);
+      failures.set(method, list);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
