@@ -15,8 +15,8 @@ import type { Db } from '../../src/db/client.js';
 export const demoCatalogDir = resolve(new URL('../../catalog', import.meta.url).pathname);
 
 export interface SeedOptions {
-  /** Folder whose *.yaml files are read (default: the demo catalog). */
-  dir?: string;
+  /** Folder whose *.yaml files are read (default: the demo catalog; false: none). */
+  dir?: string | false;
   /** Extra or replacement files: path -> YAML text. */
   files?: Record<string, string>;
   sourceId?: string;
@@ -72,7 +72,7 @@ export async function recordsOf(files: Record<string, string>, options: Pick<See
 }
 
 export async function seedCatalog(db: Db, options: SeedOptions = {}): Promise<ApplyResult> {
-  const files = { ...(options.files && !options.dir ? {} : yamlFiles(options.dir ?? demoCatalogDir)), ...options.files };
+  const files = { ...(options.dir === false ? {} : yamlFiles(options.dir ?? demoCatalogDir)), ...options.files };
   const records = await recordsOf(files, options);
   return applySnapshot(db, { sourceId: options.sourceId ?? 'test', records, now: options.now ?? new Date() });
 }
