@@ -11,7 +11,7 @@ import type { EntityRow } from './queries.js';
 /** Most candidates fetched for ranking; beyond this the query is too vague to rank usefully. */
 const MAX_CANDIDATES = 300;
 /** Most names compared for a suggestion. */
-const MAX_SUGGESTION_SCAN = 5000;
+const MAX_SUGGESTION_SCAN = 1000;
 
 export function tokens(text: string): string[] {
   return text
@@ -55,14 +55,28 @@ export async function suggest(db: Db, text: string, options: { kinds?: string[];
   const limit = options.limit ?? 5;
   const minScore = options.minScore ?? 0.55;
   const slack = Math.max(2, Math.ceil(name.length / 3));
+  // A cheap database-side proxy (shared prefix, suffix, whole tokens, length) orders the candidates
+  // so the bounded scan keeps the likely ones; edit distance then ranks them exactly.
+  const proxy: SQL[] = [sql`case when abs(length(${entities.name}) - ${name.length}) <= ${slack} then 1 else 0 end`];
   const widen: SQL[] = [sql`abs(length(${entities.name}) - ${name.length}) <= ${slack}`];
-  if (name.length >= 2) widen.push(ilike(entities.name, `${likeEscape(name.slice(0, 2))}%`));
-  for (const token of tokens(name).filter((t) => t.length >= 3)) widen.push(ilike(entities.name, `%${likeEscape(token)}%`));
+  if (name.length >= 3) {
+    const prefix = ilike(entities.name, `${likeEscape(name.slice(0, 3))}%`);
+    const suffix = ilike(entities.name, `%${likeEscape(name.slice(-3))}`);
+    widen.push(prefix, suffix);
+    proxy.push(sql`case when ${prefix} then 3 else 0 end`, sql`case when ${suffix} then 1 else 0 end`);
+  }
+  for (const token of tokens(name).filter((t) => t.length >= 3).slice(0, 4)) {
+    const contains = ilike(entities.name, `%${likeEscape(token)}%`);
+    widen.push(contains);
+    proxy.push(sql`case when ${contains} then 2 else 0 end`);
+  }
+  const rank = sql`(${sql.join(proxy, sql` + `)}) * 2 - abs(length(${entities.name}) - ${name.length})`;
   const where = options.kinds?.length ? and(or(...widen), inArray(entities.kind, options.kinds)) : or(...widen);
   const names = await db
     .select({ ref: entities.ref, name: entities.name })
     .from(entities)
     .where(where)
+    .orderBy(sql`${rank} desc`, asc(entities.name))
     .limit(MAX_SUGGESTION_SCAN);
   const scored = names
     .map((r) => ({ ref: r.ref, name: r.name, score: similarity(name, r.name) }))
