@@ -2,7 +2,7 @@
  * Ranked text search (`find`) and typo-tolerant suggestions ("did you mean"). The database narrows
  * the candidates with bounded LIKE queries; ranking happens here so it is the same on both drivers.
  */
-import { and, asc, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, ilike, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import { distance } from 'fastest-levenshtein';
 import type { Db } from '../db/client.js';
 import { entities } from '../db/schema.js';
@@ -55,18 +55,19 @@ export async function suggest(db: Db, text: string, options: { kinds?: string[];
   const limit = options.limit ?? 5;
   const minScore = options.minScore ?? 0.55;
   const slack = Math.max(2, Math.ceil(name.length / 3));
+  // Names are stored lower-cased, so plain LIKE is enough (and cheaper than ILIKE).
   // A cheap database-side proxy (shared prefix, suffix, whole tokens, length) orders the candidates
   // so the bounded scan keeps the likely ones; edit distance then ranks them exactly.
   const proxy: SQL[] = [sql`case when abs(length(${entities.name}) - ${name.length}) <= ${slack} then 1 else 0 end`];
   const widen: SQL[] = [sql`abs(length(${entities.name}) - ${name.length}) <= ${slack}`];
   if (name.length >= 3) {
-    const prefix = ilike(entities.name, `${likeEscape(name.slice(0, 3))}%`);
-    const suffix = ilike(entities.name, `%${likeEscape(name.slice(-3))}`);
+    const prefix = like(entities.name, `${likeEscape(name.slice(0, 3))}%`);
+    const suffix = like(entities.name, `%${likeEscape(name.slice(-3))}`);
     widen.push(prefix, suffix);
     proxy.push(sql`case when ${prefix} then 3 else 0 end`, sql`case when ${suffix} then 1 else 0 end`);
   }
   for (const token of tokens(name).filter((t) => t.length >= 3).slice(0, 4)) {
-    const contains = ilike(entities.name, `%${likeEscape(token)}%`);
+    const contains = like(entities.name, `%${likeEscape(token)}%`);
     widen.push(contains);
     proxy.push(sql`case when ${contains} then 2 else 0 end`);
   }
