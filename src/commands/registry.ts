@@ -1,15 +1,25 @@
 /** Every command of the grammar. Add a command: write `src/commands/<name>.ts` and list it here. */
 import { createCommand } from './create.js';
+import { depsCommand } from './deps.js';
+import { findEntitiesCommand } from './find.js';
 import { helpCommand } from './help.js';
+import { ownerCommand } from './owner.js';
 import { scoreCommand } from './score.js';
 import { staleCommand } from './stale.js';
+import { teamCommand } from './team.js';
 import type { Command } from './types.js';
 
-const commands: Command[] = [];
+// The order is the order `help` lists them in.
+const commands: Command[] = [
+  ownerCommand,
+  findEntitiesCommand,
+  depsCommand,
+  teamCommand,
+  staleCommand,
+  scoreCommand,
+  createCommand,
+];
 commands.push(helpCommand(() => commands));
-commands.push(createCommand);
-commands.push(staleCommand);
-commands.push(scoreCommand);
 
 export function allCommands(): Command[] {
   return commands;

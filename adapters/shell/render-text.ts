@@ -1,0 +1,89 @@
+/**
+ * Renders a Reply as plain text for the terminal. Buttons that run a command are numbered and shown
+ * as the command to type, so `1` (or the command itself) picks one.
+ */
+import type { Button, Reply, RichText, Section } from '../../src/commands/reply.js';
+
+function spanText(text: RichText | undefined): string {
+  if (!text) return '';
+  return text
+    .map((span) => {
+      if (typeof span === 'string') return span;
+      switch (span.type) {
+        case 'link':
+          return span.text === span.url || span.url === `mailto:${span.text}` ? span.text : `${span.text} <${span.url}>`;
+        case 'user':
+          return span.email ? `${span.name} <${span.email}>` : span.name;
+        case 'channel':
+          return span.name ? `#${span.name}` : span.slackId ?? span.teamsId ?? 'a channel';
+        case 'code':
+          return `\`${span.text}\``;
+        case 'entity':
+        case 'bold':
+          return span.text;
+      }
+    })
+    .join('');
+}
+
+/** The command buttons of a reply in the order they are numbered. */
+export function commandButtons(reply: Reply): string[] {
+  const out: string[] = [];
+  const take = (button: Button | undefined) => {
+    if (button?.action.type === 'command') out.push(button.action.command);
+  };
+  for (const section of reply.sections) {
+    for (const item of section.list ?? []) take(item.button);
+    for (const button of section.buttons ?? []) take(button);
+  }
+  for (const button of reply.buttons ?? []) take(button);
+  return out;
+}
+
+function renderButton(button: Button, number: () => number): string {
+  switch (button.action.type) {
+    case 'command':
+      return `[${number()}] ${button.action.command}`;
+    case 'url':
+      return `${button.label}: ${button.action.url}`;
+    case 'action':
+      return `${button.label} (available in Slack and Teams)`;
+  }
+}
+
+export function renderReplyText(reply: Reply): string {
+  let counter = 0;
+  const next = () => ++counter;
+  const lines: string[] = [];
+  if (reply.header) lines.push(reply.header, '='.repeat(Math.min(reply.header.length, 72)));
+  const renderSection = (section: Section) => {
+    const out: string[] = [];
+    if (section.title) out.push(section.title);
+    const indent = section.title ? '  ' : '';
+    if (section.text) out.push(`${indent}${spanText(section.text)}`);
+    for (const field of section.fields ?? []) out.push(`${indent}${field.label}: ${spanText(field.value)}`);
+    for (const item of section.list ?? []) {
+      const button = item.button?.action.type === 'command' ? `   ${renderButton(item.button, next)}` : '';
+      out.push(`${indent}- ${spanText(item.text)}${button}`);
+      if (item.detail) out.push(`${indent}    ${spanText(item.detail)}`);
+    }
+    if (section.more) out.push(`${indent}… and ${section.more.count} more${section.more.command ? ` (type: ${section.more.command})` : ''}`);
+    for (const button of section.buttons ?? []) out.push(`${indent}${renderButton(button, next)}`);
+    return out;
+  };
+  reply.sections.forEach((section, i) => {
+    const out = renderSection(section);
+    if (!out.length) return;
+    if (i > 0 || reply.header) lines.push('');
+    lines.push(...out);
+  });
+  if (reply.context?.length) {
+    lines.push('');
+    for (const line of reply.context) lines.push(spanText(line));
+  }
+  if (reply.buttons?.length) {
+    lines.push('');
+    for (const button of reply.buttons) lines.push(renderButton(button, next));
+  }
+  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n')}\n`;
+}

@@ -1,0 +1,76 @@
+/**
+ * The local shell: reads lines of the command grammar (`owner payments-api`, `/owner payments-api`),
+ * prints replies as text. A number picks that numbered button of the last reply; `exit`, `quit`
+ * or end of input (Ctrl-D) closes it. Lines are answered one at a time, in order.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Reply } from '../../src/commands/reply.js';
+import { commandButtons, renderReplyText } from './render-text.js';
+
+export interface ShellOptions {
+  input: Readable;
+  output: Writable;
+  run: (line: string) => Promise<Reply>;
+  prompt?: string;
+  /** Printed once at start. */
+  greeting?: string;
+}
+
+export interface Shell {
+  close(): Promise<void>;
+  /** Resolves when the shell has stopped (exit, quit, end of input or close()). */
+  closed: Promise<void>;
+}
+
+const EXIT = new Set(['exit', 'quit', '/exit', '/quit', 'bye']);
+
+export function startShell(options: ShellOptions): Shell {
+  const { input, output, run } = options;
+  const rl = createInterface({ input, output, prompt: options.prompt ?? 'callsheet> ', terminal: (output as { isTTY?: boolean }).isTTY === true });
+  const write = (text: string) => {
+    output.write(text.endsWith('\n') ? text : `${text}\n`);
+  };
+  let buttons: string[] = [];
+
+  async function answer(raw: string): Promise<void> {
+    const line = raw.trim();
+    let command = line;
+    if (/^\d{1,3}$/.test(line)) {
+      const picked = buttons[Number(line) - 1];
+      if (!picked) {
+        write(buttons.length ? `There is no [${line}]; pick 1 to ${buttons.length}.` : `There is nothing numbered to pick; type a command, e.g. owner payments-api.`);
+        return;
+      }
+      write(`> ${picked}`);
+      command = picked;
+    }
+    try {
+      const reply = await run(command);
+      buttons = commandButtons(reply);
+      write(renderReplyText(reply));
+    } catch (error) {
+      write(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  const closed = (async () => {
+    if (options.greeting) write(options.greeting);
+    rl.prompt();
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (EXIT.has(line.toLowerCase())) break;
+      if (line) await answer(line);
+      rl.prompt();
+    }
+    rl.close();
+  })();
+
+  return {
+    closed,
+    async close() {
+      rl.close();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The HTTP face: health and readiness, the Backstage-compatible catalog API, and whatever other
+ * areas mount (Slack, Bot Framework, GitHub webhooks, metrics). Only the catalog routes parse JSON
+ * bodies; mounted routers get the raw request, as signature checks need the exact bytes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import { catalogApiRouter } from './catalog-api.js';
+import { HttpError, errorBody } from './errors.js';
+
+export interface HttpAppOptions {
+  db: Db;
+  logger: Logger;
+  /** False until the first sync finished; /readyz answers 503 until then. */
+  isReady: () => boolean;
+  mounts?: Array<{ path: string; router: express.Router }>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function createHttpApp(options: HttpAppOptions): express.Express {
+  const { db, logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const incoming = req.get('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // The path only: query strings may carry search text and tokens.
+      logger.debug({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'http request');
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    if (options.isReady()) res.json({ status: 'ready' });
+    else res.status(503).json({ status: 'starting' });
+  });
+
+  app.use('/api/catalog', catalogApiRouter(db));
+  for (const mount of options.mounts ?? []) app.use(mount.path, mount.router);
+
+  app.use((req, res) => {
+    res.status(404).json(errorBody(req, 404, 'NotFoundError', `No route for ${req.method} ${req.path}`, res.locals.requestId as string));
+  });
+
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const requestId = res.locals.requestId as string;
+    if (error instanceof HttpError) {
+      res.status(error.status).json(errorBody(req, error.status, error.errorName, error.message, requestId));
+      return;
+    }
+    // body-parser errors carry a status and an `expose` flag for messages safe to show.
+    const e = error as { status?: number; statusCode?: number; expose?: boolean; message?: string; type?: string };
+    const status = e.status ?? e.statusCode;
+    if (status && status >= 400 && status < 500) {
+      const message = e.type === 'entity.too.large' ? 'Request body is too large' : e.expose && e.message ? e.message : 'Bad request';
+      res.status(status).json(errorBody(req, status, status === 413 ? 'PayloadTooLargeError' : 'InputError', message, requestId));
+      return;
+    }
+    logger.error({ err: error, requestId, method: req.method, path: req.path }, 'request failed');
+    res.status(500).json(errorBody(req, 500, 'Error', `Internal error (request ${requestId})`, requestId));
+  });
+
+  return app;
+}
+
+export interface RunningServer {
+  server: Server;
+  /** The bound port (useful with port 0). */
+  port: number;
+  /** Stops accepting, lets in-flight requests finish, then closes idle keep-alive connections. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+export async function startHttpServer(app: express.Express, options: { port: number; host?: string }): Promise<RunningServer> {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(options.port, options.host ?? '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(s)));
+    s.once('error', reject);
+  });
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close(closeOptions = {}) {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // In-flight requests get a grace period; after it, remaining connections are cut.
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+          for (const socket of sockets) socket.destroy();
+        }, closeOptions.timeoutMs ?? 10_000);
+        timer.unref();
+      });
+      return closing;
+    },
+  };
+}
