@@ -5,7 +5,8 @@
 import { systemClock, type Clock } from '../clock.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { parseFallbackChannel } from '../config/nudges.js';
-import { openDatabase, type Db } from '../db/client.js';
+import type { Db } from '../db/client.js';
+import { openDatabaseFromConfig } from '../db/from-config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { digestToReply } from '../nudges/digest.js';
 import { createLogSender } from '../nudges/log-sender.js';
@@ -36,9 +37,8 @@ export function createNudgeCli(chat: ChatFactory = async () => undefined, clock:
     }
     const config = loadConfig(io.env);
     const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-    const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+    const database = await openDatabaseFromConfig(config);
     try {
-      await database.migrate();
       const db = database.db;
       const configured = await chat({ config, db, logger, io });
       const senders = configured?.senders.length ? configured.senders : [createLogSender((text) => io.out(text))];
