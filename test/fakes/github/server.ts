@@ -38,8 +38,11 @@ export interface FakeGithub {
   /** Requests served, in total and by route label (`GET /orgs/:org/repos`, `POST /graphql`). */
   requests: { total: number; byRoute: Map<string, number>; notModified: number; limited: number };
   resetCounts(): void;
-  /** The next `times` requests answer 403 (or 429) "secondary rate limit" with this retry-after (seconds). */
-  secondaryLimit(times: number, retryAfter: number, status?: 403 | 429): void;
+  /**
+   * The next `times` requests answer 403 (or 429) "secondary rate limit" with this retry-after (seconds);
+   * with `route` (a label such as `POST /orgs/:org/repos`) only requests to that route are refused.
+   */
+  secondaryLimit(times: number, retryAfter: number, status?: 403 | 429, route?: string): void;
   close(): Promise<void>;
 }
 
@@ -64,6 +67,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
   let limitTimes = 0;
   let limitRetryAfter = 1;
   let limitStatus: 403 | 429 = 403;
+  let limitRoute: string | undefined;
   const used = { core: 0, graphql: 0 };
   const reset = Math.floor(Date.now() / 1000) + 3600;
 
@@ -103,7 +107,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
         res.end(payload);
       };
 
-      if (limitTimes > 0) {
+      if (limitTimes > 0 && (limitRoute === undefined || limitRoute === label)) {
         limitTimes--;
         requests.limited++;
         return send(
@@ -160,10 +164,11 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
       requests.limited = 0;
       requests.byRoute.clear();
     },
-    secondaryLimit(times, retryAfter, status = 403) {
+    secondaryLimit(times, retryAfter, status = 403, route) {
       limitTimes = times;
       limitRetryAfter = retryAfter;
       limitStatus = status;
+      limitRoute = route;
     },
     close: () =>
       new Promise<void>((resolve) => {
