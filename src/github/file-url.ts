@@ -23,6 +23,9 @@ export function parseGithubFileUrl(input: string): GithubFileLocation {
   const fail = (why: string): never => {
     throw new Error(`not a GitHub file URL (${why}): ${input.length > 200 ? `${input.slice(0, 200)}...` : input}`);
   };
+  // URL parsing folds `..` away, which would silently point somewhere else: refuse it as written.
+  const written = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(raw)?.[1] ?? '';
+  if (written.split('/').some((s) => /^(?:\.|%2e){1,2}$/i.test(s))) fail('the path leaves the repository');
   let url: URL;
   try {
     url = new URL(raw);
@@ -42,8 +45,8 @@ export function parseGithubFileUrl(input: string): GithubFileLocation {
   if (!NAME.test(owner) || !NAME.test(repo)) fail('owner or repository name is not valid');
   if (!['blob', 'edit', 'tree', 'raw'].includes(kind)) fail(`"${kind}" is not blob, edit, tree or raw`);
   if (!ref) fail('no branch or commit');
-  if (rest.some((s) => s === '.' || s === '..')) fail('the path leaves the repository');
   const path = rest.join('/');
+  if (path.split('/').some((s) => s === '.' || s === '..')) fail('the path leaves the repository');
   if (!path && kind !== 'tree') fail('no file path');
   return { host: url.host.toLowerCase(), owner, repo, ref, path };
 }
