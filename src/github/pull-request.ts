@@ -159,6 +159,8 @@ export async function openFilePullRequest(client: GithubClient, options: FilePul
         message: options.commitMessage,
         content: Buffer.from(options.newContent, 'utf8').toString('base64'),
         ...(options.author ? { author: options.author } : {}),
+        // A 409 (the file moved under us) is final; the retry plugin would otherwise repeat it for seconds.
+        request: { retries: 0 },
       });
     } catch (e) {
       if (statusOf(e) === 409) throw new StaleFileError(`${filePath} changed on branch ${branch} in ${owner}/${repo} while the change was being committed; try again`, 409);
