@@ -1,7 +1,8 @@
 /**
  * The state behind the fake GitHub: one organisation of repositories, each with a default branch whose
  * head moves on every commit, and the files at that head with the time each was last committed.
- * Other fake features (create-repo, git data, pull requests) extend this model in their own files.
+ * Other fake features extend this model in their own files: `repo-state.ts` keeps branches, git objects,
+ * settings and pull requests per repository.
  */
 import { createHash } from 'node:crypto';
 
@@ -12,6 +13,10 @@ export interface FakeFile {
   sha: string;
   /** Commit that last touched the file. */
   commit: string;
+  /** Exact bytes when written through the git data or contents API (binary files); else `text`. */
+  bytes?: Buffer;
+  /** Git file mode; `100644` when absent. */
+  mode?: string;
 }
 
 export interface FakeRepo {
@@ -26,8 +31,8 @@ export interface FakeRepo {
   files: Map<string, FakeFile>;
 }
 
-export function blobSha(text: string): string {
-  const body = Buffer.from(text, 'utf8');
+export function blobSha(content: string | Buffer): string {
+  const body = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
 }
 
@@ -35,13 +40,16 @@ export class FakeOrg {
   readonly repos = new Map<string, FakeRepo>();
   private nextId = 1000;
   private tick = 0;
+  /** A user account (the token's owner) answers as `User` rather than `Organization`. */
+  ownerType: 'Organization' | 'User' = 'Organization';
   /** Fixed base time so generated data is reproducible; every change moves it on by a second. */
   constructor(
     readonly login: string,
     private readonly epoch = Date.parse('2025-01-01T00:00:00Z'),
   ) {}
 
-  private now(): string {
+  /** The fake's clock: every call is one second later. */
+  now(): string {
     this.tick++;
     return new Date(this.epoch + this.tick * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }

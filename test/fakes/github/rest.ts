@@ -1,25 +1,43 @@
 /** REST endpoints of the fake, in GitHub's wire format. */
 import type { FakeOrg, FakeRepo } from './model.js';
+import { branchHead, filesAt, stateOf } from './repo-state.js';
 import { notFound, type FakeRequest, type FakeResponse, type Router } from './router.js';
 
 export interface RestContext {
   org: FakeOrg;
+  /** The account the tokens belong to (`GET /user`, `POST /user/repos`). */
+  user: FakeOrg;
   /** Web root of the fake (for html_url). */
   webUrl: () => string;
   /** REST root of the fake (for url and Link headers). */
   apiUrl: () => string;
 }
 
-export function repoJson(ctx: RestContext, repo: FakeRepo) {
-  const full = `${ctx.org.login}/${repo.name}`;
+export function accountOf(ctx: RestContext, login: string): FakeOrg | undefined {
+  return [ctx.org, ctx.user].find((a) => a.login.toLowerCase() === login.toLowerCase());
+}
+
+export function findRepo(ctx: RestContext, owner: string, name: string): { account: FakeOrg; repo: FakeRepo } | undefined {
+  const account = accountOf(ctx, owner);
+  const repo = account?.get(name);
+  return account && repo ? { account, repo } : undefined;
+}
+
+export function repoJson(ctx: RestContext, repo: FakeRepo, account: FakeOrg = ctx.org) {
+  const full = `${account.login}/${repo.name}`;
+  const state = stateOf(repo);
   return {
     id: repo.id,
     node_id: `R_${repo.id}`,
     name: repo.name,
     full_name: full,
-    private: false,
-    owner: { login: ctx.org.login, type: 'Organization' },
+    private: state.visibility !== 'public',
+    visibility: state.visibility,
+    description: state.description,
+    topics: state.topics,
+    owner: { login: account.login, type: account.ownerType },
     html_url: `${ctx.webUrl()}/${full}`,
+    clone_url: `${ctx.webUrl()}/${full}.git`,
     url: `${ctx.apiUrl()}/repos/${full}`,
     archived: repo.archived,
     disabled: false,
@@ -30,13 +48,7 @@ export function repoJson(ctx: RestContext, repo: FakeRepo) {
 }
 
 function repoOf(ctx: RestContext, req: FakeRequest): FakeRepo | undefined {
-  if (req.params.owner.toLowerCase() !== ctx.org.login.toLowerCase()) return undefined;
-  return ctx.org.get(req.params.repo);
-}
-
-/** The ref must name the default branch or its head; the fake keeps no other history. */
-function refOk(repo: FakeRepo, ref: string | null): boolean {
-  return ref === null || ref === repo.defaultBranch || ref === repo.head;
+  return findRepo(ctx, req.params.owner, req.params.repo)?.repo;
 }
 
 function listRepos(ctx: RestContext, req: FakeRequest): FakeResponse {
@@ -60,30 +72,35 @@ function listRepos(ctx: RestContext, req: FakeRequest): FakeResponse {
 
 function contents(ctx: RestContext, req: FakeRequest): FakeResponse {
   const repo = repoOf(ctx, req);
-  if (!repo || !refOk(repo, req.query.get('ref'))) return notFound();
+  const files = repo && filesAt(repo, req.query.get('ref'));
+  if (!files) return notFound();
   const path = req.params.path;
-  const file = repo.files.get(path);
+  const file = files.get(path);
   if (!file) {
     const prefix = `${path}/`;
-    const entries = [...repo.files.keys()].filter((p) => p.startsWith(prefix));
+    const entries = [...files.keys()].filter((p) => p.startsWith(prefix));
     if (!entries.length) return notFound();
     return { status: 200, body: entries.map((p) => ({ type: 'file', name: p.slice(prefix.length), path: p })) };
   }
   const accept = String(req.headers.accept ?? '');
   if (/application\/vnd\.github(\.v3)?\.raw/.test(accept)) return { status: 200, headers: { 'content-type': 'application/vnd.github.raw; charset=utf-8' }, body: file.text };
+  const bytes = file.bytes ?? Buffer.from(file.text);
   return {
     status: 200,
-    body: { type: 'file', encoding: 'base64', size: Buffer.byteLength(file.text), name: path.split('/').pop(), path, sha: file.sha, content: Buffer.from(file.text).toString('base64') },
+    body: { type: 'file', encoding: 'base64', size: bytes.length, name: path.split('/').pop(), path, sha: file.sha, content: bytes.toString('base64') },
   };
 }
 
 function commits(ctx: RestContext, req: FakeRequest): FakeResponse {
   const repo = repoOf(ctx, req);
-  if (!repo || !refOk(repo, req.query.get('sha'))) return notFound();
+  const ref = req.query.get('sha');
+  const files = repo && filesAt(repo, ref);
+  if (!repo || (ref !== null && !files)) return notFound();
   const path = req.query.get('path');
-  const file = path ? repo.files.get(path) : undefined;
+  const file = path ? files?.get(path) : undefined;
   if (path && !file) return { status: 200, body: [] };
-  const sha = file?.commit ?? repo.head;
+  const head = ref === null ? repo.head : branchHead(repo, ref) ?? ref;
+  const sha = file?.commit ?? head;
   const date = file?.committedAt ?? repo.pushedAt;
   if (!sha) return { status: 409, body: { message: 'Git Repository is empty.' } };
   const who = { name: 'Dev', email: 'dev@example.com', date };
@@ -94,8 +111,8 @@ export function restRoutes(router: Router, ctx: RestContext): void {
   router
     .add('GET', '/orgs/:org/repos', (req) => listRepos(ctx, req))
     .add('GET', '/repos/:owner/:repo', (req) => {
-      const repo = repoOf(ctx, req);
-      return repo ? { status: 200, body: repoJson(ctx, repo) } : notFound();
+      const found = findRepo(ctx, req.params.owner, req.params.repo);
+      return found ? { status: 200, body: repoJson(ctx, found.repo, found.account) } : notFound();
     })
     .add('GET', '/repos/:owner/:repo/contents/*path', (req) => contents(ctx, req))
     .add('GET', '/repos/:owner/:repo/commits', (req) => commits(ctx, req));

@@ -7,9 +7,13 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appRoutes, type FakeApp } from './app-auth.js';
+import { contentsWriteRoutes } from './contents-write.js';
+import { gitDataRoutes } from './git-data.js';
 import { answerGraphql } from './graphql.js';
-import type { FakeOrg } from './model.js';
-import { restRoutes } from './rest.js';
+import { FakeOrg } from './model.js';
+import { pullRoutes } from './pulls.js';
+import { repoAdminRoutes } from './repo-admin.js';
+import { restRoutes, type RestContext } from './rest.js';
 import { Router, type FakeResponse } from './router.js';
 
 export interface FakeGithubOptions {
@@ -19,6 +23,8 @@ export interface FakeGithubOptions {
   /** Serve as GitHub Enterprise Server: REST under `/api/v3`, GraphQL at `/api/graphql`. */
   enterprise?: boolean;
   app?: FakeApp;
+  /** The account the tokens belong to (`GET /user`, `POST /user/repos`); a user `callsheet-bot` if not given. */
+  user?: FakeOrg;
 }
 
 export interface FakeGithub {
@@ -27,12 +33,16 @@ export interface FakeGithub {
   /** REST base URL to give octokit (GITHUB_API_URL). */
   apiUrl: string;
   org: FakeOrg;
+  user: FakeOrg;
   router: Router;
   /** Requests served, in total and by route label (`GET /orgs/:org/repos`, `POST /graphql`). */
   requests: { total: number; byRoute: Map<string, number>; notModified: number; limited: number };
   resetCounts(): void;
-  /** The next `times` requests answer 403 "secondary rate limit" with this retry-after (seconds). */
-  secondaryLimit(times: number, retryAfter: number): void;
+  /**
+   * The next `times` requests answer 403 (or 429) "secondary rate limit" with this retry-after (seconds);
+   * with `route` (a label such as `POST /orgs/:org/repos`) only requests to that route are refused.
+   */
+  secondaryLimit(times: number, retryAfter: number, status?: 403 | 429, route?: string): void;
   close(): Promise<void>;
 }
 
@@ -44,12 +54,20 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
   const graphqlPath = options.enterprise ? '/api/graphql' : '/graphql';
   const router = new Router();
   let base = '';
-  restRoutes(router, { org: options.org, webUrl: () => base, apiUrl: () => `${base}${prefix}` });
+  const user = options.user ?? Object.assign(new FakeOrg('callsheet-bot'), { ownerType: 'User' as const });
+  const ctx: RestContext = { org: options.org, user, webUrl: () => base, apiUrl: () => `${base}${prefix}` };
+  restRoutes(router, ctx);
+  repoAdminRoutes(router, ctx);
+  gitDataRoutes(router, ctx);
+  contentsWriteRoutes(router, ctx);
+  pullRoutes(router, ctx);
   if (options.app) appRoutes(router, options.org, options.app, tokens);
 
   const requests = { total: 0, byRoute: new Map<string, number>(), notModified: 0, limited: 0 };
   let limitTimes = 0;
   let limitRetryAfter = 1;
+  let limitStatus: 403 | 429 = 403;
+  let limitRoute: string | undefined;
   const used = { core: 0, graphql: 0 };
   const reset = Math.floor(Date.now() / 1000) + 3600;
 
@@ -89,11 +107,11 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
         res.end(payload);
       };
 
-      if (limitTimes > 0) {
+      if (limitTimes > 0 && (limitRoute === undefined || limitRoute === label)) {
         limitTimes--;
         requests.limited++;
         return send(
-          { status: 403, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' } },
+          { status: limitStatus, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' } },
           { 'retry-after': String(limitRetryAfter) },
         );
       }
@@ -137,6 +155,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     url: base,
     apiUrl: `${base}${prefix}`,
     org: options.org,
+    user,
     router,
     requests,
     resetCounts() {
@@ -145,9 +164,11 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
       requests.limited = 0;
       requests.byRoute.clear();
     },
-    secondaryLimit(times, retryAfter) {
+    secondaryLimit(times, retryAfter, status = 403, route) {
       limitTimes = times;
       limitRetryAfter = retryAfter;
+      limitStatus = status;
+      limitRoute = route;
     },
     close: () =>
       new Promise<void>((resolve) => {
