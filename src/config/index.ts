@@ -5,8 +5,9 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { coreEnv } from './core.js';
+import { syncEnv } from './sync.js';
 
-const envSchema = coreEnv;
+const envSchema = coreEnv.merge(syncEnv);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 

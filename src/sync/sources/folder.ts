@@ -71,10 +71,11 @@ export async function scanFolder(root: string): Promise<Found[]> {
 
 export function folderDriver(spec: string, deps: { cwd?: string } = {}): SourceDriver {
   const root = resolve(deps.cwd ?? process.cwd(), spec);
+  const id = spec.trim().replace(/(.)[\\/]+$/, '$1');
   return {
-    id: spec.replace(/[\\/]+$/, '') || spec,
+    id,
     kind: 'folder',
-    target: root,
+    target: id,
     async snapshot(lastRevision): Promise<Snapshot | null> {
       let found: Found[];
       try {
