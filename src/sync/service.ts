@@ -218,7 +218,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     report.added = applied.added.length;
     report.updated = applied.updated.length;
     report.removed = applied.removed.length;
-    report.unchanged = applied.unchanged;
+    // Entities kept without being read (unchanged files of an incremental sync) count as unchanged too.
+    const [held] = await db.select({ n: sql<number>`count(*)::int` }).from(entities).where(eq(entities.sourceId, driver.id));
+    report.unchanged = Math.max(applied.unchanged, Number(held?.n ?? 0) - report.added - report.updated);
     report.problems = problems;
     if (!trusted) {
       for (const r of records) {
