@@ -44,7 +44,7 @@ export function parseYamlDocuments(text: string, limits: YamlLimits): YamlDocume
   }
   const out: YamlDocument[] = [];
   for (const doc of list) {
-    const line = lineCounter.linePos(doc.range[0]).line;
+    const line = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
     const [error] = doc.errors;
     if (error) {
       const at = error.linePos?.[0]?.line ?? line;
