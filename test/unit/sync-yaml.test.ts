@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, contentHash } from '../../src/sync/hash.js';
 import { resolveInTree } from '../../src/sync/placeholders.js';
-import { YamlError, parseYamlDocuments } from '../../src/sync/yaml.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { YamlError, parseReference, parseYamlDocuments } from '../../src/sync/yaml.js';
 import { BILLION_LAUGHS } from '../helpers/sync-fixtures.js';
 
 const limits = { maxBytes: 10_000, maxDocuments: 3 };
@@ -35,6 +37,20 @@ describe('bounded YAML', () => {
 
   it('reports syntax errors and duplicate keys with their line', () => {
     expect(error(() => parseYamlDocuments('a: 1\nb: 2\na: 3\n', limits))).toMatchObject({ line: 3, message: 'YAML error: Map keys must be unique' });
+  });
+});
+
+describe('the js-yaml fast path', () => {
+  it("gives the yaml package's values and lines for every conformance file", () => {
+    const root = join(import.meta.dirname, '../fixtures/conformance');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f) && !f.includes('content/'));
+    expect(files.length).toBeGreaterThan(50);
+    for (const file of files) {
+      const text = readFileSync(join(root, file), 'utf8');
+      expect(parseYamlDocuments(text, { maxBytes: 1e7, maxDocuments: 1000 }), file).toEqual(parseReference(text, { maxBytes: 1e7, maxDocuments: 1000 }));
+    }
+    const tricky = '# leading comment\n\nkind: A\ndate: 2024-01-01\nflag: yes\n---\n\n# c\nkind: B\n---\n';
+    expect(parseYamlDocuments(tricky, limits)).toEqual(parseReference(tricky, limits));
   });
 });
 
