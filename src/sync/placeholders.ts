@@ -33,7 +33,17 @@ export function resolveInTree(fromFile: string, target: string, what: string): s
   return resolved;
 }
 
+/** Whether any one-key `$text`/`$json`/`$yaml` object occurs (a cheap synchronous scan). */
+export function hasPlaceholders(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasPlaceholders);
+  if (value === null || typeof value !== 'object') return false;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && resolvers.includes(keys[0]!.slice(1) as Resolver) && keys[0]!.startsWith('$')) return true;
+  return Object.values(value).some(hasPlaceholders);
+}
+
 export async function resolvePlaceholders(value: unknown, ctx: PlaceholderContext): Promise<unknown> {
+  if (!hasPlaceholders(value)) return value;
   if (Array.isArray(value)) return Promise.all(value.map((v) => resolvePlaceholders(v, ctx)));
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value as Record<string, unknown>);
