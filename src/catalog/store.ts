@@ -40,6 +40,8 @@ export interface ApplyResult {
 }
 
 const CHUNK = 500;
+const ENTITY_CHUNK = 2000;
+const RELATION_CHUNK = 20_000;
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
@@ -116,38 +118,34 @@ export async function applySnapshot(db: Db, input: ApplyInput): Promise<ApplyRes
     }
     const removed = existing.filter((row) => !seen.has(row.ref) && !preserve(row.filePath)).map((row) => row.ref);
 
-    for (const part of chunks(inserts)) {
-      await tx.insert(entities).values(
-        part.map((r) => ({
-          ref: r.ref,
-          uid: randomUUID(),
-          ...columnsOf(r),
-          entity: r.entity as unknown as Record<string, unknown>,
-          sourceId,
-          filePath: r.filePath,
-          fileUrl: r.fileUrl ?? null,
-          contentHash: r.contentHash,
-          firstSeenAt: now,
-          lastChangedAt: now,
-          fileCommittedAt: r.fileCommittedAt ?? null,
-        })),
-      );
+    // Rows travel as one JSON document per chunk (json_to_recordset): one parameter instead of
+    // thousands, the same on postgres.js and PGlite, and no per-row statements.
+    const at = now.toISOString();
+    const rowJson = (r: CatalogRecord) => ({
+      ref: r.ref,
+      ...columnsOf(r),
+      entity: r.entity,
+      file_path: r.filePath,
+      file_url: r.fileUrl ?? null,
+      content_hash: r.contentHash,
+      file_committed_at: r.fileCommittedAt?.toISOString() ?? null,
+    });
+    const recordset = sql.raw(`x(ref text, uid text, kind text, namespace text, name text, title text, description text, "ownerRef" text, type text, lifecycle text, "systemRef" text, tags text[], entity jsonb, file_path text, file_url text, content_hash text, file_committed_at timestamptz)`);
+    for (const part of chunks(inserts, ENTITY_CHUNK)) {
+      const json = JSON.stringify(part.map((r) => ({ ...rowJson(r), uid: randomUUID() })));
+      await tx.execute(sql`insert into entities (ref, uid, kind, namespace, name, title, description, owner_ref, type, lifecycle, system_ref, tags, entity, source_id, file_path, file_url, content_hash, first_seen_at, last_changed_at, file_committed_at)
+        select ref, uid, kind, namespace, name, title, description, "ownerRef", type, lifecycle, "systemRef", coalesce(tags, '{}'), entity, ${sourceId}, file_path, file_url, content_hash, ${at}::timestamptz, ${at}::timestamptz, file_committed_at
+        from json_to_recordset(${json}::json) as ${recordset}`);
     }
-    for (const r of updates) {
-      const before = mine.get(r.ref)!;
-      await tx
-        .update(entities)
-        .set({
-          ...columnsOf(r),
-          entity: r.entity as unknown as Record<string, unknown>,
-          filePath: r.filePath,
-          fileUrl: r.fileUrl ?? null,
-          contentHash: r.contentHash,
-          fileCommittedAt: r.fileCommittedAt ?? null,
-          // Only a content change counts as a change; a new commit time alone is tracked separately.
-          ...(before.hash !== r.contentHash ? { lastChangedAt: now } : {}),
-        })
-        .where(eq(entities.ref, r.ref));
+    for (const part of chunks(updates, ENTITY_CHUNK)) {
+      const json = JSON.stringify(part.map(rowJson));
+      // Only a content change counts as a change; a new commit time alone is tracked separately.
+      await tx.execute(sql`update entities e set kind = x.kind, namespace = x.namespace, name = x.name, title = x.title, description = x.description,
+          owner_ref = x."ownerRef", type = x.type, lifecycle = x.lifecycle, system_ref = x."systemRef", tags = coalesce(x.tags, '{}'), entity = x.entity,
+          file_path = x.file_path, file_url = x.file_url, content_hash = x.content_hash, file_committed_at = x.file_committed_at,
+          last_changed_at = case when e.content_hash is distinct from x.content_hash then ${at}::timestamptz else e.last_changed_at end
+        from json_to_recordset(${json}::json) as ${recordset}
+        where e.ref = x.ref`);
     }
     for (const part of chunks(removed)) {
       await tx.delete(entities).where(and(eq(entities.sourceId, sourceId), inArray(entities.ref, part)));
@@ -157,9 +155,11 @@ export async function applySnapshot(db: Db, input: ApplyInput): Promise<ApplyRes
     for (const part of chunks(touched)) {
       await tx.delete(relations).where(inArray(relations.originRef, part));
     }
-    const rels = [...inserts, ...updates].flatMap((r) => r.relations.map((rel) => ({ originRef: r.ref, ...rel })));
-    for (const part of chunks(rels, 2000)) {
-      await tx.insert(relations).values(part).onConflictDoNothing();
+    const rels = [...inserts, ...updates].flatMap((r) => r.relations.map((rel) => ({ origin_ref: r.ref, source_ref: rel.sourceRef, type: rel.type, target_ref: rel.targetRef })));
+    for (const part of chunks(rels, RELATION_CHUNK)) {
+      await tx.execute(sql`insert into relations (origin_ref, source_ref, type, target_ref)
+        select origin_ref, source_ref, type, target_ref from json_to_recordset(${JSON.stringify(part)}::json) as x(origin_ref text, source_ref text, type text, target_ref text)
+        on conflict do nothing`);
     }
     return { added: inserts.map((r) => r.ref), updated: updates.map((r) => r.ref), removed, unchanged, conflicts };
   });

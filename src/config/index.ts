@@ -10,9 +10,10 @@ import { teamsConfigProblems, teamsEnv } from './teams.js';
 import { scaffolderEnv } from './scaffolder.js';
 import { nudgesEnv } from './nudges.js';
 import { slackConfigProblems, slackEnv } from './slack.js';
+import { syncEnv } from './sync.js';
 
 // One line per area; each area's variables live in its own file.
-const envSchema = coreEnv.merge(githubEnv).merge(teamsEnv).merge(scaffolderEnv).merge(nudgesEnv).merge(slackEnv);
+const envSchema = coreEnv.merge(githubEnv).merge(teamsEnv).merge(scaffolderEnv).merge(nudgesEnv).merge(slackEnv).merge(syncEnv);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 

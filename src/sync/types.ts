@@ -20,6 +20,11 @@ export interface Tree {
   name: string;
   /** Files to read first, relative to the tree root, posix separators. */
   entryPoints(): Promise<string[]>;
+  /**
+   * True when the entry points come from scanning every YAML file: then an entry point that holds
+   * no catalog entity (a CI workflow, a Helm chart) is skipped silently instead of reported.
+   */
+  scanned?: boolean;
   /** File text, or undefined when it does not exist. Throws when it exists but cannot be read. */
   read(path: string): Promise<string | undefined>;
   /** Size in bytes without reading (for the size bound); undefined when unknown. */
@@ -37,7 +42,15 @@ export interface Snapshot {
   preserve?: (filePath: string) => boolean;
   /** Source-specific state to keep for the next sync (e.g. ETags). */
   state?: Record<string, unknown>;
+  /** Releases what the trees hold open (e.g. a `git cat-file` process); called once reading is done. */
+  close?(): Promise<void>;
 }
+
+/**
+ * Key the sync service adds to a source's stored state: file -> files its placeholders read
+ * (tree-prefixed). Incremental drivers re-read a file when something it includes changed.
+ */
+export const INCLUDES_STATE_KEY = 'includes';
 
 export interface SourceDriver {
   /** Stable id: the configured source string, normalised. */

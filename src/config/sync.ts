@@ -1,0 +1,9 @@
+import { z } from 'zod';
+import { list } from './fields.js';
+
+export const syncEnv = z.object({
+  /** Sources of scaffolder templates: like CATALOG_SOURCES, but trusted, so their Templates may run. */
+  TEMPLATE_SOURCES: list('./templates'),
+  /** Kinds a source may provide (comma list, any case); empty allows every kind. */
+  CATALOG_ALLOWED_KINDS: list(''),
+});

@@ -1,0 +1,77 @@
+/**
+ * Backstage's `$text`, `$json` and `$yaml` placeholders: a one-key object replaced by the content of
+ * the file it names, resolved relative to the entity's file and only inside the same tree (Backstage
+ * likewise refuses to read a placeholder from another repository). Any other `$key` object (a JSON
+ * Schema `$ref`, say) is left alone, as Backstage leaves it.
+ */
+import { posix } from 'node:path';
+import { parseYamlValue, type YamlLimits } from './yaml.js';
+
+const resolvers = ['text', 'json', 'yaml'] as const;
+type Resolver = (typeof resolvers)[number];
+
+export class PlaceholderError extends Error {}
+
+export interface PlaceholderContext {
+  /** Path of the entity's file in the tree. */
+  filePath: string;
+  read(path: string): Promise<string | undefined>;
+  limits: YamlLimits;
+  /** Called with every tree path a placeholder read, so a change to it can re-read the entity. */
+  included(path: string): void;
+}
+
+/** Tree path of a placeholder target, or a PlaceholderError when it leaves the tree. */
+export function resolveInTree(fromFile: string, target: string, what: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('/')) {
+    throw new PlaceholderError(`${what} "${target}" points outside this source; only paths relative to the file are read`);
+  }
+  const resolved = posix.normalize(posix.join(posix.dirname(fromFile), target));
+  if (resolved === '..' || resolved.startsWith('../')) {
+    throw new PlaceholderError(`${what} "${target}" points outside this source's tree`);
+  }
+  return resolved;
+}
+
+/** Whether any one-key `$text`/`$json`/`$yaml` object occurs (a cheap synchronous scan). */
+export function hasPlaceholders(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasPlaceholders);
+  if (value === null || typeof value !== 'object') return false;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && resolvers.includes(keys[0]!.slice(1) as Resolver) && keys[0]!.startsWith('$')) return true;
+  return Object.values(value).some(hasPlaceholders);
+}
+
+export async function resolvePlaceholders(value: unknown, ctx: PlaceholderContext): Promise<unknown> {
+  if (!hasPlaceholders(value)) return value;
+  if (Array.isArray(value)) return Promise.all(value.map((v) => resolvePlaceholders(v, ctx)));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 1) {
+    const [key, target] = entries[0]!;
+    const resolver = key.slice(1) as Resolver;
+    if (key.startsWith('$') && resolvers.includes(resolver) && typeof target === 'string') {
+      return substitute(resolver, target, ctx);
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of entries) out[k] = await resolvePlaceholders(v, ctx);
+  return out;
+}
+
+async function substitute(resolver: Resolver, target: string, ctx: PlaceholderContext): Promise<unknown> {
+  const what = `Placeholder $${resolver}`;
+  const path = resolveInTree(ctx.filePath, target, what);
+  ctx.included(path);
+  const text = await ctx.read(path);
+  if (text === undefined) throw new PlaceholderError(`${what} could not read "${target}": no such file`);
+  if (Buffer.byteLength(text, 'utf8') > ctx.limits.maxBytes) {
+    throw new PlaceholderError(`${what} "${target}" is larger than the limit of ${ctx.limits.maxBytes} bytes (MAX_FILE_BYTES)`);
+  }
+  if (resolver === 'text') return text;
+  try {
+    return resolver === 'json' ? JSON.parse(text) : parseYamlValue(text, ctx.limits);
+  } catch (e) {
+    throw new PlaceholderError(`${what} failed to parse "${target}": ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

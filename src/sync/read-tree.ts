@@ -1,0 +1,303 @@
+/**
+ * Turns one tree of a source into catalog records, the way Backstage's processing loop does:
+ * entry points and Location targets are read as multi-document YAML, placeholders are resolved,
+ * each entity gets its location annotations and is validated, relations are derived, and
+ * Location entities are followed. Whatever cannot be read becomes a Problem, and the file lands in
+ * `failedFiles` so the store keeps what that file held before.
+ */
+import { posix } from 'node:path';
+import type { Entity } from '@backstage/catalog-model';
+import { refOf } from '../catalog/refs.js';
+import { relationsOf } from '../catalog/relations.js';
+import type { CatalogRecord } from '../catalog/store.js';
+import { validateEntity } from '../catalog/validate.js';
+import { contentHash } from './hash.js';
+import { PlaceholderError, resolveInTree, resolvePlaceholders } from './placeholders.js';
+import type { FileLocation, Problem, Tree } from './types.js';
+import { YamlError, checkSize, parseYamlDocuments, type YamlDocument, type YamlLimits } from './yaml.js';
+
+/** What the catalog held from this source before, so a failing file keeps its subtree alive. */
+export interface PreviousState {
+  /** Whether the (tree-prefixed) file held entities last time. */
+  heldEntities(filePath: string): boolean;
+  /** Location entities the file held last time; followed when the file cannot be read now. */
+  locationsIn(filePath: string): Entity[];
+}
+
+export interface ReadOptions {
+  limits: YamlLimits;
+  /** Kinds allowed (any case); undefined allows every kind. */
+  allowedKinds?: readonly string[];
+  previous?: PreviousState;
+}
+
+export interface ReadResult {
+  records: CatalogRecord[];
+  problems: Problem[];
+  /** Files whose previous entities must be kept (tree-prefixed). */
+  failedFiles: Set<string>;
+  /** Files read (tree-prefixed), whether or not they held valid entities. */
+  filesRead: Set<string>;
+  /** File -> files its placeholders read (tree-prefixed): a change to one re-reads the other. */
+  includes: Map<string, string[]>;
+}
+
+interface Declaration {
+  path: string;
+  line: number;
+  ref: string;
+}
+
+interface Unit {
+  targets: { path: string; optional: boolean; raw: string }[];
+  origin: string;
+  /** The Location entity that named the targets; absent for entry points. */
+  declaredBy?: Declaration;
+}
+
+type FileOutcome =
+  | { kind: 'docs'; docs: YamlDocument[] }
+  | { kind: 'missing' }
+  | { kind: 'skip' }
+  | { kind: 'error'; message: string; line?: number };
+
+const ANNOTATION_LOCATION = 'backstage.io/managed-by-location';
+const ANNOTATION_ORIGIN_LOCATION = 'backstage.io/managed-by-origin-location';
+const ANNOTATION_VIEW_URL = 'backstage.io/view-url';
+const ANNOTATION_EDIT_URL = 'backstage.io/edit-url';
+const ANNOTATION_SOURCE_LOCATION = 'backstage.io/source-location';
+
+const PREFETCH = 32;
+const CATALOG_NAME = /(^|\/)catalog-info\.ya?ml$/i;
+const BACKSTAGE_API_VERSION = /^([\w-]+\.)*backstage\.io\//;
+const BACKSTAGE_API_VERSION_LINE = /^apiVersion:\s*["']?([\w-]+\.)*backstage\.io\//m;
+
+export function locationString(location: FileLocation): string {
+  return `${location.type}:${location.target}`;
+}
+
+function labelOf(raw: unknown): string {
+  const r = raw as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
+  const kind = typeof r?.kind === 'string' ? r.kind : '?';
+  const ns = typeof r?.metadata?.namespace === 'string' ? r.metadata.namespace : 'default';
+  const name = typeof r?.metadata?.name === 'string' ? r.metadata.name : '?';
+  return `${kind}:${ns}/${name}`.toLocaleLowerCase('en-US');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function looksLikeEntity(value: unknown): boolean {
+  return isObject(value) && typeof value.apiVersion === 'string' && BACKSTAGE_API_VERSION.test(value.apiVersion) && typeof value.kind === 'string';
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResult> {
+  const full = (p: string) => (tree.name ? `${tree.name}/${p}` : p);
+  const allowed = opts.allowedKinds ? new Set(opts.allowedKinds.map((k) => k.toLocaleLowerCase('en-US'))) : undefined;
+  const result: ReadResult = { records: [], problems: [], failedFiles: new Set(), filesRead: new Set(), includes: new Map() };
+  const visited = new Set<string>();
+  const pendingText = new Map<string, Promise<string | undefined>>();
+
+  const problem = (path: string, text: string, line?: number, entityRef?: string) =>
+    result.problems.push({ filePath: full(path), message: text, ...(line ? { line } : {}), ...(entityRef ? { entityRef } : {}) });
+
+  const readText = (path: string): Promise<string | undefined> => {
+    const pending = pendingText.get(path);
+    if (pending) {
+      pendingText.delete(path);
+      return pending;
+    }
+    return readBounded(path);
+  };
+  const prefetch = (path: string) => {
+    if (!pendingText.has(path) && !visited.has(path)) {
+      const p = readBounded(path);
+      p.catch(() => {});
+      pendingText.set(path, p);
+    }
+  };
+
+  async function readBounded(path: string): Promise<string | undefined> {
+    const size = await tree.size?.(path);
+    if (size !== undefined) checkSize(size, opts.limits);
+    return tree.read(path);
+  }
+
+  async function load(path: string, scannedEntry: boolean): Promise<FileOutcome> {
+    let text: string | undefined;
+    const mustReport = () => !scannedEntry || CATALOG_NAME.test(path) || (opts.previous?.heldEntities(full(path)) ?? false);
+    try {
+      text = await readText(path);
+    } catch (e) {
+      if (!mustReport()) return { kind: 'skip' };
+      return { kind: 'error', message: e instanceof YamlError ? e.message : `could not read the file: ${message(e)}` };
+    }
+    if (text === undefined) return { kind: 'missing' };
+    try {
+      const docs = parseYamlDocuments(text, opts.limits);
+      if (scannedEntry && !CATALOG_NAME.test(path) && !docs.some((d) => looksLikeEntity(d.value)) && !opts.previous?.heldEntities(full(path))) {
+        return { kind: 'skip' };
+      }
+      return { kind: 'docs', docs };
+    } catch (e) {
+      if (!mustReport() && !BACKSTAGE_API_VERSION_LINE.test(text)) return { kind: 'skip' };
+      return e instanceof YamlError ? { kind: 'error', message: e.message, line: e.line } : { kind: 'error', message: message(e) };
+    }
+  }
+
+  /** A file that cannot be used now keeps its entities, and the Locations it held keep being followed. */
+  function fail(path: string, origin: string, queue: Unit[]) {
+    result.failedFiles.add(full(path));
+    for (const location of opts.previous?.locationsIn(full(path)) ?? []) {
+      const unit = locationUnit(location, path, 0, origin, true);
+      if (unit) queue.push(unit);
+    }
+  }
+
+  function locationUnit(location: Entity, path: string, line: number, origin: string, quiet = false): Unit | undefined {
+    const spec = (location.spec ?? {}) as { target?: unknown; targets?: unknown; presence?: unknown };
+    const raws = [spec.target, ...(Array.isArray(spec.targets) ? spec.targets : [])].filter((t): t is string => typeof t === 'string');
+    const declaredBy = { path, line, ref: refOf(location) };
+    const unit: Unit = { targets: [], origin, declaredBy };
+    for (const raw of raws) {
+      if (/[*?[\]{}]/.test(raw)) {
+        // The scan already reads every YAML file, so a glob adds nothing there.
+        if (!tree.scanned && !quiet) problem(path, `${declaredBy.ref}: glob target "${raw}" is not supported; list the files, or use a folder or Git source, which reads every YAML file`, line, declaredBy.ref);
+        continue;
+      }
+      try {
+        unit.targets.push({ path: resolveInTree(path, raw, 'Location target'), optional: spec.presence === 'optional', raw });
+      } catch (e) {
+        if (!quiet) problem(path, `${declaredBy.ref}: ${message(e)}`, line, declaredBy.ref);
+      }
+    }
+    return unit.targets.length ? unit : undefined;
+  }
+
+  async function toRecord(raw: unknown, path: string, origin: string): Promise<{ record: CatalogRecord } | { error: string }> {
+    const label = labelOf(raw);
+    if (!isObject(raw)) return { error: `${label}: a catalog document must be an object, got ${Array.isArray(raw) ? 'a list' : typeof raw}` };
+    let resolved: Record<string, unknown>;
+    const included: string[] = [];
+    try {
+      resolved = (await resolvePlaceholders(raw, { filePath: path, read: readBounded, limits: opts.limits, included: (p) => included.push(full(p)) })) as Record<string, unknown>;
+    } catch (e) {
+      if (e instanceof PlaceholderError || e instanceof YamlError) return { error: `${label}: ${e.message}` };
+      throw e;
+    }
+    if (included.length) result.includes.set(full(path), [...(result.includes.get(full(path)) ?? []), ...included]);
+    annotate(resolved, path, origin);
+    const validation = await validateEntity(resolved);
+    if (!validation.ok) return { error: validation.message };
+    const entity = validation.entity;
+    const ref = refOf(entity);
+    let relations;
+    try {
+      relations = relationsOf(entity);
+    } catch (e) {
+      return { error: `${ref}: ${message(e)}` };
+    }
+    const location = tree.locationOf(path);
+    return {
+      record: {
+        ref,
+        entity,
+        relations,
+        filePath: full(path),
+        ...(location.viewUrl ? { fileUrl: location.viewUrl } : {}),
+        ...(tree.committedAt(path) ? { fileCommittedAt: tree.committedAt(path) } : {}),
+        contentHash: contentHash(entity),
+      },
+    };
+  }
+
+  function annotate(entity: Record<string, unknown>, path: string, origin: string) {
+    const metadata = entity.metadata;
+    if (!isObject(metadata)) return;
+    if (metadata.annotations !== undefined && !isObject(metadata.annotations)) return;
+    const location = tree.locationOf(path);
+    const scm: Record<string, string> = {};
+    if (location.viewUrl) scm[ANNOTATION_VIEW_URL] = location.viewUrl;
+    if (location.editUrl) scm[ANNOTATION_EDIT_URL] = location.editUrl;
+    if (location.sourceLocation) scm[ANNOTATION_SOURCE_LOCATION] = location.sourceLocation;
+    // As in Backstage: the entity's own SCM annotations win, the managed-by ones are always ours.
+    metadata.annotations = {
+      ...scm,
+      ...((metadata.annotations as Record<string, unknown> | undefined) ?? {}),
+      [ANNOTATION_LOCATION]: locationString(location),
+      [ANNOTATION_ORIGIN_LOCATION]: origin,
+    };
+  }
+
+  async function processUnit(unit: Unit, queue: Unit[], scannedEntry: boolean) {
+    const files: { path: string; docs: YamlDocument[] }[] = [];
+    for (const target of unit.targets) {
+      if (visited.has(target.path)) continue;
+      visited.add(target.path);
+      const outcome = await load(target.path, scannedEntry);
+      if (outcome.kind === 'skip') continue;
+      if (outcome.kind === 'missing') {
+        if (target.optional || !unit.declaredBy) continue;
+        const { path, line, ref } = unit.declaredBy;
+        problem(path, `${ref}: target "${target.raw}" does not exist`, line, ref);
+        fail(target.path, unit.origin, queue);
+        continue;
+      }
+      result.filesRead.add(full(target.path));
+      if (outcome.kind === 'error') {
+        const via = unit.declaredBy ? ` (read through ${unit.declaredBy.ref} in ${full(unit.declaredBy.path)})` : '';
+        problem(target.path, `${outcome.message}${via}`, outcome.line);
+        fail(target.path, unit.origin, queue);
+        continue;
+      }
+      files.push({ path: target.path, docs: outcome.docs });
+    }
+
+    if (allowed) {
+      for (const file of files) {
+        const refused = file.docs.find((d) => isObject(d.value) && typeof d.value.kind === 'string' && !allowed.has(d.value.kind.toLocaleLowerCase('en-US')));
+        if (!refused) continue;
+        // As in Backstage, one entity of a disallowed kind fails everything its Location emits.
+        const at = unit.declaredBy ?? { path: file.path, line: refused.line, ref: undefined };
+        const where = unit.declaredBy ? `${unit.declaredBy.ref} in ${full(unit.declaredBy.path)}` : full(file.path);
+        problem(at.path, `Entity ${labelOf(refused.value)} in ${full(file.path)}, read through ${where}, is not of an allowed kind (CATALOG_ALLOWED_KINDS: ${[...allowed].join(', ')})`, at.line, at.ref);
+        for (const f of files) fail(f.path, unit.origin, queue);
+        return;
+      }
+    }
+
+    for (const file of files) {
+      for (const doc of file.docs) {
+        const outcome = await toRecord(doc.value, file.path, unit.origin);
+        if ('error' in outcome) {
+          problem(file.path, outcome.error, doc.line, labelOf(doc.value).includes('?') ? undefined : labelOf(doc.value));
+          fail(file.path, unit.origin, queue);
+          continue;
+        }
+        result.records.push(outcome.record);
+        if (outcome.record.entity.kind.toLocaleLowerCase('en-US') === 'location') {
+          const child = locationUnit(outcome.record.entity, file.path, doc.line, unit.origin);
+          if (child) queue.push(child);
+        }
+      }
+    }
+  }
+
+  const entries = await tree.entryPoints();
+  const scanned = tree.scanned ?? false;
+  for (let i = 0; i < entries.length; i++) {
+    for (let j = i; j < Math.min(entries.length, i + PREFETCH); j++) prefetch(entries[j]!);
+    const entry = entries[i]!;
+    if (visited.has(entry)) continue;
+    const queue: Unit[] = [];
+    await processUnit({ targets: [{ path: entry, optional: false, raw: entry }], origin: locationString(tree.locationOf(entry)) }, queue, scanned);
+    // Locations are followed before the next entry point, so files reached through them are theirs.
+    while (queue.length) await processUnit(queue.shift()!, queue, false);
+  }
+  return result;
+}

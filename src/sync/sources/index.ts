@@ -1,0 +1,27 @@
+/**
+ * Which driver reads a configured source: a Git URL, a folder path, or (by the GitHub driver) a
+ * whole organisation written `github:<org>`.
+ */
+import type { SourceDriver } from '../types.js';
+import { folderDriver } from './folder.js';
+import { gitDriver, isGitSpec } from './git.js';
+
+export interface DriverDeps {
+  /** Git caches live under `<dataDir>/git`. */
+  dataDir: string;
+  /** Folder paths are relative to this (default: the process's working directory). */
+  cwd?: string;
+  /** Builds the `github:<org>` driver; absent when GitHub is not configured. */
+  github?: (org: string) => SourceDriver;
+}
+
+export function driverFor(spec: string, deps: DriverDeps): SourceDriver {
+  const trimmed = spec.trim();
+  const github = /^github:(.+)$/i.exec(trimmed);
+  if (github) {
+    if (!deps.github) throw new Error(`source "${trimmed}" needs the GitHub driver (configure GitHub access)`);
+    return deps.github(github[1]!.trim());
+  }
+  if (isGitSpec(trimmed)) return gitDriver(trimmed, { dataDir: deps.dataDir });
+  return folderDriver(trimmed, { cwd: deps.cwd });
+}

@@ -1,0 +1,144 @@
+/**
+ * Bounded multi-document YAML parsing: a catalog file is untrusted input, so its size, its number of
+ * documents and its alias expansion are capped before anything is built from it. A "billion laughs"
+ * file fails at the alias limit in microseconds instead of expanding into gigabytes.
+ *
+ * The `yaml` package (what Backstage parses with) is the reference. It costs about 0.3 ms per small
+ * document, too slow for a 50,000-entity sync, so a file that cannot hold an alias (no `&anchor`)
+ * is first parsed by js-yaml with the YAML 1.2 core schema, which gives the same values; anything
+ * with anchors, and anything js-yaml rejects, goes through `yaml` for its alias limit and its
+ * error messages and lines.
+ */
+import jsYaml from 'js-yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
+
+export interface YamlLimits {
+  maxBytes: number;
+  maxDocuments: number;
+  /** Aliases a document may expand (yaml's `maxAliasCount`); Backstage's files use none or a few. */
+  maxAliasCount?: number;
+}
+
+export interface YamlDocument {
+  value: unknown;
+  /** 1-based line where the document starts. */
+  line: number;
+}
+
+export class YamlError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
+
+const DEFAULT_ALIAS_COUNT = 100;
+
+export function checkSize(bytes: number, limits: YamlLimits): void {
+  if (bytes > limits.maxBytes) throw new YamlError(`file is ${bytes} bytes, larger than the limit of ${limits.maxBytes} bytes (MAX_FILE_BYTES)`);
+}
+
+// An anchor is `&name` after the start of a line, a space, a flow indicator, `:` or `-`.
+const MAY_HOLD_ANCHOR = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
+const DOCUMENT_START = /^---/m;
+
+/** Every non-null document of a YAML stream. Throws YamlError (with a line where known). */
+export function parseYamlDocuments(text: string, limits: YamlLimits): YamlDocument[] {
+  checkSize(Buffer.byteLength(text, 'utf8'), limits);
+  if (!MAY_HOLD_ANCHOR.test(text)) {
+    const fast = parseWithoutAliases(text, limits);
+    if (fast) return fast;
+  }
+  return parseReference(text, limits);
+}
+
+/** js-yaml's documents with their first lines, or undefined when js-yaml rejects the text. */
+function parseWithoutAliases(text: string, limits: YamlLimits): YamlDocument[] | undefined {
+  const values: unknown[] = [];
+  try {
+    jsYaml.loadAll(text, (doc) => values.push(doc), { schema: jsYaml.CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  if (values.length > limits.maxDocuments) return undefined;
+  // Lines of each document's first content, found the way yaml reports them.
+  const starts = documentLines(text);
+  if (!starts || starts.length !== values.length) return undefined;
+  const out: YamlDocument[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === null || value === undefined) continue;
+    const line = starts[i];
+    if (line === undefined) return undefined;
+    out.push({ value, line });
+  }
+  return out;
+}
+
+/**
+ * First content line of each document (the line yaml reports), or undefined for the unusual
+ * layouts (content on the `---` line, `...`, directives) that the reference parser handles.
+ */
+function documentLines(text: string): (number | undefined)[] | undefined {
+  const segments: { first?: number }[] = [{}];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (/^---(\s|$)/.test(line)) {
+      const rest = line.slice(3).trim();
+      if (rest !== '' && !rest.startsWith('#')) return undefined;
+      segments.push({});
+    } else if (/^(\.\.\.|%)/.test(line)) {
+      return undefined;
+    } else if (segments[segments.length - 1]!.first === undefined && line.trim() !== '' && !line.trimStart().startsWith('#')) {
+      segments[segments.length - 1]!.first = i + 1;
+    }
+  }
+  // Text before the first `---` is a document only when it has content.
+  if (segments[0]!.first === undefined) segments.shift();
+  return segments.map((s) => s.first);
+}
+
+/** The `yaml` package alone (the reference the fast path must agree with). */
+export function parseReference(text: string, limits: YamlLimits): YamlDocument[] {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [];
+  if (list.length > limits.maxDocuments) {
+    throw new YamlError(`file holds ${list.length} YAML documents, more than the limit of ${limits.maxDocuments} (MAX_DOCUMENTS_PER_FILE)`);
+  }
+  const out: YamlDocument[] = [];
+  for (const doc of list) {
+    const line = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
+    const [error] = doc.errors;
+    if (error) {
+      const at = error.linePos?.[0]?.line ?? line;
+      throw new YamlError(`YAML error: ${firstLine(error.message)}`, at);
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: limits.maxAliasCount ?? DEFAULT_ALIAS_COUNT });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      throw new YamlError(
+        /alias/i.test(message) ? `YAML aliases expand too much (more than ${limits.maxAliasCount ?? DEFAULT_ALIAS_COUNT} alias uses; a "billion laughs" document?)` : `YAML error: ${message}`,
+        line,
+      );
+    }
+    if (value !== null && value !== undefined) out.push({ value, line });
+  }
+  return out;
+}
+
+/** One YAML value (for `$yaml` placeholders), with the same bounds. */
+export function parseYamlValue(text: string, limits: YamlLimits): unknown {
+  const docs = parseYamlDocuments(text, { ...limits, maxDocuments: 1 });
+  return docs[0]?.value ?? null;
+}
+
+/** yaml's first message line, without the position it appends (the caller prints `file:line:`). */
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}

@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/io.js';
+import { syncCli } from '../../src/cli/sync.js';
+import { validateCli } from '../../src/cli/validate.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { BILLION_LAUGHS, component, tempDir, writeFiles } from '../helpers/sync-fixtures.js';
+
+function capture(env: Record<string, string | undefined> = {}): CliIo & { text(): string } {
+  const lines: string[] = [];
+  return { out: (t) => lines.push(t), err: (t) => lines.push(t), env, text: () => lines.join('\n') };
+}
+
+describe('callsheet sync', () => {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    // On Postgres the CLI gets its own fresh database; on PGlite it opens one under DATA_DIR.
+    if (process.env.TEST_DATABASE_URL || process.env.DATABASE_URL) database = await createTestDatabase();
+  });
+  afterAll(async () => database?.close());
+
+  it('prints what changed and each problem as file:line: message; --strict exits 1 on problems', async () => {
+    const catalog = await tempDir();
+    await writeFiles(catalog, { 'good/catalog-info.yaml': component('cli-good'), 'bad/catalog-info.yaml': `${component('cli-bad')}  owner: twice\n` });
+    const env = { CATALOG_SOURCES: catalog, TEMPLATE_SOURCES: '', DATA_DIR: await tempDir('callsheet-data-'), DATABASE_URL: database?.url };
+    const io = capture(env);
+    expect(await syncCli([], io)).toBe(0);
+    expect(io.text()).toContain(`${catalog}: synced`);
+    expect(io.text()).toMatch(/1 added, 0 updated, 0 removed, 0 unchanged/);
+    expect(io.text()).toContain('bad/catalog-info.yaml:9: YAML error: Map keys must be unique');
+
+    await writeFiles(catalog, { 'bad/catalog-info.yaml': `${component('cli-bad')}  owner: thrice\n` });
+    const strict = capture(env);
+    expect(await syncCli(['--strict'], strict)).toBe(1);
+    expect(strict.text()).toContain('bad/catalog-info.yaml:9:');
+
+    await writeFiles(catalog, { 'bad/catalog-info.yaml': component('cli-bad') });
+    const clean = capture(env);
+    expect(await syncCli(['--strict'], clean)).toBe(0);
+    expect(clean.text()).toMatch(/1 added, 0 updated, 0 removed, 1 unchanged/);
+    expect(await syncCli(['--bogus'], capture(env))).toBe(2);
+  }, 240_000);
+});
+
+describe('callsheet validate', () => {
+  it('prints file:line: message per problem and exits 1; a clean set exits 0 with a summary', async () => {
+    const dir = await tempDir();
+    await writeFiles(dir, {
+      'ok/catalog-info.yaml': component('v-ok'),
+      'lol/catalog-info.yaml': BILLION_LAUGHS,
+      'invalid/catalog-info.yaml': component('Not Valid'),
+      'helm/values.yaml': 'replicas: 3\n',
+    });
+    const io = capture({});
+    expect(await validateCli([dir], io)).toBe(1);
+    const out = io.text();
+    const rel = (p: string) => join(dir, p).replace(`${process.cwd()}/`, '');
+    expect(out).toContain(`${rel('lol/catalog-info.yaml')}:1: YAML aliases expand too much`);
+    expect(out).toMatch(new RegExp(`${rel('invalid/catalog-info.yaml').replace(/[.]/g, '\\.')}:1: component:default/not valid: .*metadata\\.name`));
+    expect(out).not.toContain('values.yaml');
+    expect(out).toMatch(/2 problem\(s\); 1 valid entities in 3 file\(s\)/);
+
+    const clean = capture({});
+    expect(await validateCli([join(dir, 'ok/catalog-info.yaml')], clean)).toBe(0);
+    expect(clean.text()).toBe('OK: 1 entities in 1 file(s), no problems');
+
+    const conformance = capture({});
+    const examples = join(import.meta.dirname, '../fixtures/conformance/backstage-examples');
+    expect(await validateCli([join(examples, 'all.yaml'), join(examples, 'acme-corp.yaml')], conformance)).toBe(1);
+    expect(conformance.text()).toMatch(/7 problem\(s\); 60 valid entities/);
+    expect(await validateCli([], capture({}))).toBe(2);
+  });
+});
