@@ -1,21 +1,11 @@
 /** `callsheet sync [--strict]`: one sync of every source, printed per source; --strict fails on problems. */
-import { join } from 'node:path';
 import { systemClock } from '../clock.js';
-import { loadConfig, type Config } from '../config/index.js';
-import { openDatabase, type Database } from '../db/client.js';
+import { loadConfig } from '../config/index.js';
+import { openDatabaseFromConfig } from '../db/from-config.js';
 import { silentLogger } from '../logger.js';
 import { createSyncService, type SourceReport } from '../sync/service.js';
 import type { Problem } from '../sync/types.js';
 import type { SubCommand } from './io.js';
-
-/** The configured database: Postgres at DATABASE_URL, or PGlite under DATA_DIR; migrated. */
-export async function openConfiguredDatabase(config: Config): Promise<Database> {
-  const database = await openDatabase(
-    config.DATABASE_URL ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE } : { dataDir: join(config.DATA_DIR, 'pglite') },
-  );
-  await database.migrate();
-  return database;
-}
 
 export function formatProblem(p: Problem, sourceId: string): string {
   const where = p.filePath ? `${p.filePath}${p.line ? `:${p.line}` : ''}` : sourceId;
@@ -40,7 +30,7 @@ export const syncCli: SubCommand = async (args, io) => {
   }
   const strict = args.includes('--strict');
   const config = loadConfig(io.env);
-  const database = await openConfiguredDatabase(config);
+  const database = await openDatabaseFromConfig(config);
   try {
     const service = createSyncService({ db: database.db, config, logger: silentLogger(), clock: systemClock });
     const reports = await service.syncAll();
