@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { destination, pino, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -22,8 +22,13 @@ const redact = [
   'config.DATABASE_URL',
 ];
 
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ level, redact: { paths: redact, censor: '[redacted]' }, base: { service: 'callsheet' } });
+/**
+ * JSON lines to stdout (what container platforms collect), or appended to `file` when a person is
+ * using the terminal (the shell), so log lines do not break into the conversation.
+ */
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', file?: string): Logger {
+  const options = { level, redact: { paths: redact, censor: '[redacted]' }, base: { service: 'callsheet' } };
+  return file ? pino(options, destination({ dest: file, mkdir: true, append: true })) : pino(options);
 }
 
 /** A logger that writes nothing (tests, benchmarks). */

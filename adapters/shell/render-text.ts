@@ -26,11 +26,23 @@ function spanText(text: RichText | undefined): string {
     .join('');
 }
 
+/**
+ * The line a button stands for in the shell: command buttons run their command, and feature actions
+ * that have a shell equivalent (opening a template's form) become that command.
+ */
+function shellCommandOf(button: Button): string | undefined {
+  const { action } = button;
+  if (action.type === 'command') return action.command;
+  if (action.type === 'action' && action.id === 'scaffolder.open' && action.value.template) return `create ${action.value.template}`;
+  return undefined;
+}
+
 /** The command buttons of a reply in the order they are numbered. */
 export function commandButtons(reply: Reply): string[] {
   const out: string[] = [];
   const take = (button: Button | undefined) => {
-    if (button?.action.type === 'command') out.push(button.action.command);
+    const command = button && shellCommandOf(button);
+    if (command) out.push(command);
   };
   for (const section of reply.sections) {
     for (const item of section.list ?? []) take(item.button);
@@ -41,6 +53,8 @@ export function commandButtons(reply: Reply): string[] {
 }
 
 function renderButton(button: Button, number: () => number): string {
+  const command = shellCommandOf(button);
+  if (command) return `[${number()}] ${command}`;
   switch (button.action.type) {
     case 'command':
       return `[${number()}] ${button.action.command}`;

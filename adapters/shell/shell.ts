@@ -11,10 +11,17 @@ import { commandButtons, renderReplyText } from './render-text.js';
 export interface ShellOptions {
   input: Readable;
   output: Writable;
-  run: (line: string) => Promise<Reply>;
+  /** Answers a line; `io` lets a command ask follow-up questions on the same input (e.g. `create`). */
+  run: (line: string, io: ShellIo) => Promise<Reply>;
   prompt?: string;
   /** Printed once at start. */
   greeting?: string;
+}
+
+/** Follow-up questions read from the same input the shell reads commands from. */
+export interface ShellIo {
+  ask(question: string): Promise<string>;
+  say(text: string): void;
 }
 
 export interface Shell {
@@ -32,6 +39,16 @@ export function startShell(options: ShellOptions): Shell {
     output.write(text.endsWith('\n') ? text : `${text}\n`);
   };
   let buttons: string[] = [];
+  const lines = rl[Symbol.asyncIterator]();
+  const io: ShellIo = {
+    async ask(question) {
+      output.write(question);
+      const next = await lines.next();
+      if (next.done) throw new Error('input closed');
+      return next.value;
+    },
+    say: write,
+  };
 
   async function answer(raw: string): Promise<void> {
     const line = raw.trim();
@@ -46,7 +63,7 @@ export function startShell(options: ShellOptions): Shell {
       command = picked;
     }
     try {
-      const reply = await run(command);
+      const reply = await run(command, io);
       buttons = commandButtons(reply);
       write(renderReplyText(reply));
     } catch (error) {
@@ -57,8 +74,8 @@ export function startShell(options: ShellOptions): Shell {
   const closed = (async () => {
     if (options.greeting) write(options.greeting);
     rl.prompt();
-    for await (const raw of rl) {
-      const line = raw.trim();
+    for (let next = await lines.next(); !next.done; next = await lines.next()) {
+      const line = next.value.trim();
       if (EXIT.has(line.toLowerCase())) break;
       if (line) await answer(line);
       rl.prompt();

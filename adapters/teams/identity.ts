@@ -11,6 +11,9 @@ import { query } from '../../src/db/client.js';
 import { chatIdentities } from '../../src/db/schema.js';
 import type { Logger } from '../../src/logger.js';
 
+export { catalogUserByEmail } from '../../src/catalog/users.js';
+import { catalogUserByEmail } from '../../src/catalog/users.js';
+
 export interface TeamsUser {
   /** Teams user id (29:...). */
   id: string;
@@ -82,11 +85,3 @@ function requesterOf(user: TeamsUser, row: { email: string | null; displayName: 
   };
 }
 
-/** The catalog User whose profile email matches (case-insensitively). */
-export async function catalogUserByEmail(db: Db, email: string): Promise<string | null> {
-  const rows = await query<{ ref: string }>(
-    db,
-    sql`select ref from entities where kind = 'user' and lower(entity->'spec'->'profile'->>'email') = ${email.toLowerCase()} order by ref limit 1`,
-  );
-  return rows[0]?.ref ?? null;
-}

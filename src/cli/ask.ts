@@ -1,7 +1,42 @@
+/** `callsheet ask "<command>"`: one command against the stored catalog, synced first if it never was. */
+import { renderReplyText } from '../../adapters/shell/render-text.js';
+import { systemClock } from '../clock.js';
+import { runLine } from '../commands/run.js';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { createLogger } from '../logger.js';
 import type { SubCommand } from './io.js';
+import { openRuntime } from './runtime.js';
 
-// Placeholder: replaced by the branch that builds `callsheet ask`.
-export const askCli: SubCommand = async (_args, io) => {
-  io.err('callsheet ask is not built yet');
-  return 2;
+export const askCli: SubCommand = async (args, io) => {
+  const line = args.join(' ').trim();
+  if (!line) {
+    io.err('Usage: callsheet ask "<command>", e.g. callsheet ask "owner payments-api"');
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig(io.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  // Only warnings and errors: the answer is what goes to stdout.
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const runtime = await openRuntime(config, { logger, clock: systemClock });
+  try {
+    if (!(await runtime.sync.hasSynced())) {
+      io.err('The catalog was never synced here: syncing first...');
+      for (const report of await runtime.sync.syncAll()) {
+        if (report.status === 'failed') io.err(`${report.sourceId}: ${report.error ?? 'failed'}`);
+      }
+    }
+    const reply = await runLine(line, runtime.context(await runtime.localRequester('cli')));
+    io.out(renderReplyText(reply));
+    return reply.isError ? 1 : 0;
+  } finally {
+    await runtime.close();
+  }
 };

@@ -1,7 +1,199 @@
-import type { SubCommand } from './io.js';
+/**
+ * `callsheet serve`: the composition root. Validates the configuration, opens the database, serves
+ * HTTP at once (health now, readiness after the first sync), syncs, then keeps syncing, runs
+ * scaffolder tasks and nudges, and answers chat: Slack and Teams when configured, the shell when
+ * neither is and a terminal is attached. SIGTERM/SIGINT stop it gracefully.
+ *
+ * This is the one place in src/ that reaches into adapters/: it is the top layer, beside them.
+ */
+import { join } from 'node:path';
+import { systemClock } from '../clock.js';
+import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { slackSettings } from '../config/slack.js';
+import { runLine } from '../commands/run.js';
+import type { Reply } from '../commands/reply.js';
+import { searchCatalog } from '../catalog/search.js';
+import { createHttpApp, startHttpServer } from '../http/server.js';
+import { metricsRouter } from '../http/metrics-route.js';
+import { createGithubWebhookRouter } from '../http/github-webhook.js';
+import { createLogger, type Logger } from '../logger.js';
+import { createLogSender } from '../nudges/log-sender.js';
+import type { DigestSender } from '../nudges/ports.js';
+import { startNudgeScheduler } from '../nudges/scheduler.js';
+import { runnerFromConfig } from '../nudges/wiring.js';
+import { allNotifiers, logNotifier, shellNotifier } from '../scaffolder/notifier.js';
+import { parseLine } from '../commands/grammar.js';
+import { createInShell } from '../../adapters/shell/create-flow.js';
+import { startShell, type Shell } from '../../adapters/shell/shell.js';
+import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
+import { createTeamsAdapter, type TeamsAdapter } from '../../adapters/teams/index.js';
+import type { CliIo, SubCommand } from './io.js';
+import { openRuntime, sourcesForOrg, type Runtime } from './runtime.js';
 
-// Placeholder: replaced by the branch that builds `callsheet serve`.
-export const serveCli: SubCommand = async (_args, io) => {
-  io.err('callsheet serve is not built yet');
-  return 2;
+export interface ServeOptions {
+  /** Open the shell prompt (default: when stdin is a terminal and no chat platform is configured). */
+  shell?: boolean;
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  /** Handle SIGTERM/SIGINT (off in tests, which call stop()). */
+  signals?: boolean;
+  logger?: Logger;
+}
+
+export interface RunningService {
+  port: number;
+  runtime: Runtime;
+  slack?: SlackAdapter;
+  teams?: TeamsAdapter;
+  /** Resolves once the first sync of every source finished. */
+  firstSync: Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves when the service stopped (signal, shell exit, or stop()). */
+  stopped: Promise<void>;
+}
+
+function teamsEnabled(config: Config): boolean {
+  return Boolean(config.MICROSOFT_APP_ID) || config.TEAMS_ALLOW_UNAUTHENTICATED;
+}
+
+export async function startService(config: Config, options: ServeOptions = {}): Promise<RunningService> {
+  const chatConfigured = Boolean(slackSettings(config)) || teamsEnabled(config);
+  const wantShell = options.shell ?? (Boolean(process.stdin.isTTY) && !chatConfigured);
+  const logFile = join(config.DATA_DIR, 'callsheet.log');
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, wantShell ? logFile : undefined);
+  const clock = systemClock;
+  const runtime = await openRuntime(config, { logger, clock });
+  const { db } = runtime.database;
+  const background = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    background.add(work);
+    void work.finally(() => background.delete(work)).catch(() => {});
+  };
+
+  const slackConfig = slackSettings(config);
+  const slack = slackConfig
+    ? createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine })
+    : undefined;
+  const teams = teamsEnabled(config)
+    ? createTeamsAdapter({
+        config,
+        db,
+        logger,
+        clock,
+        staleAfterDays: config.STALE_AFTER_DAYS,
+        runLine,
+        search: async (text, limit) =>
+          (await searchCatalog(db, text, { limit })).hits.map(({ row }) => ({ ref: row.ref, title: row.title ?? row.name, kind: row.kind, description: row.description ?? undefined })),
+      })
+    : undefined;
+  const output = options.output ?? process.stdout;
+
+  const notifier = allNotifiers(logNotifier(logger), ...(wantShell ? [shellNotifier((text) => output.write(text.endsWith('\n') ? text : `${text}\n`), (task) => task.requester.platform === 'shell')] : []));
+  const worker = runtime.createWorker(notifier);
+
+  const webhook = createGithubWebhookRouter({
+    secret: config.GITHUB_WEBHOOK_SECRET,
+    db,
+    logger,
+    track,
+    onRepositoryChanged: async (org, repo) => {
+      for (const id of sourcesForOrg(runtime, org)) await runtime.sync.syncSource(id, { trees: [`${org}/${repo}`] });
+    },
+    onRepositoryRemoved: async (org, repo) => {
+      for (const id of sourcesForOrg(runtime, org)) await runtime.sync.syncSource(id, { trees: [`${org}/${repo}`] });
+    },
+  });
+
+  let ready = false;
+  const app = createHttpApp({
+    db,
+    logger,
+    isReady: () => ready,
+    mounts: [
+      { path: '/', router: metricsRouter() },
+      { path: '/', router: webhook },
+      ...(slack ? [{ path: '/', router: slack.router }] : []),
+      ...(teams ? [{ path: '/', router: teams.router }] : []),
+    ],
+  });
+  const http = await startHttpServer(app, { port: config.PORT, host: config.HOST });
+  logger.info({ port: http.port, database: runtime.database.kind, slack: Boolean(slack), teams: teams?.mode ?? 'off' }, 'callsheet is listening');
+  if (slack) await slack.start();
+
+  const senders: DigestSender[] = [createLogSender((text) => logger.info({ digest: text }, 'nudge digest (no chat platform configured)'))];
+  const nudgeRunner = runnerFromConfig({ db, config, clock, logger, senders });
+  const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger }) : undefined;
+
+  const firstSync = (async () => {
+    const reports = await runtime.sync.syncAll();
+    for (const r of reports) {
+      const counts = `+${r.added} ~${r.updated} -${r.removed} =${r.unchanged}`;
+      if (r.status === 'failed') logger.error({ source: r.sourceId, error: r.error }, 'source could not be synced');
+      else logger.info({ source: r.sourceId, status: r.status, problems: r.problems.length }, `synced ${counts}`);
+    }
+    ready = true;
+    runtime.sync.start();
+    await worker.start();
+  })();
+  track(firstSync.catch((error: unknown) => logger.error({ err: error }, 'first sync failed')));
+
+  let shell: Shell | undefined;
+  if (wantShell) {
+    const requester = await runtime.localRequester('shell');
+    shell = startShell({
+      input: (options.input ?? process.stdin) as never,
+      output: output as never,
+      greeting: `Callsheet: ask who owns what. Try "owner payments-api", "find ledger" or "help"; "exit" quits.\n(HTTP on port ${http.port}; logs in ${logFile})`,
+      run: async (line, io): Promise<Reply> => {
+        await firstSync.catch(() => {});
+        const { name, args } = parseLine(line);
+        if (name === 'create' && args) return createInShell({ db, clock, wake: () => worker.wake() }, args, requester, io);
+        return runLine(line, runtime.context(requester));
+      },
+    });
+  }
+
+  let stopping: Promise<void> | undefined;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('shutting down: no new requests; finishing work in flight');
+      ready = false;
+      await http.close();
+      await Promise.allSettled([nudges?.stop(), worker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
+      nudgeRunner.stop();
+      await Promise.allSettled([...background]);
+      await runtime.close();
+      logger.info('stopped');
+      resolveStopped();
+    })());
+
+  if (options.signals) {
+    const onSignal = (signal: string) => {
+      logger.info({ signal }, 'signal received');
+      void stop();
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  if (shell) void shell.closed.then(() => stop());
+
+  return { port: http.port, runtime, slack, teams, firstSync, stop, stopped };
+}
+
+export const serveCli: SubCommand = async (_args, io: CliIo) => {
+  let config: Config;
+  try {
+    config = loadConfig(io.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  const service = await startService(config, { signals: true });
+  await service.stopped;
+  return 0;
 };

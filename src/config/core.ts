@@ -18,6 +18,8 @@ export const coreEnv = z.object({
   /** Largest catalog file read, in bytes. */
   MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   MAX_DOCUMENTS_PER_FILE: z.coerce.number().int().min(1).default(1000),
+  /** Who the shell and `callsheet ask` act as (an email or a catalog User ref), for "my teams" and templates. */
+  CALLSHEET_USER: optionalString,
   /** Name of this replica in leases and logs; defaults to host name and pid. */
   INSTANCE_ID: optionalString,
 });

@@ -77,7 +77,9 @@ export async function runTask(input: RunInput, deps: RunnerDeps): Promise<RunRes
   const now = () => deps.clock.now().toISOString();
   const templateSteps = stepsOf(input.template);
   const steps: StepRecord[] = templateSteps.map((s) => ({ id: s.id, name: s.name, action: s.action, status: 'open', log: [] }));
-  const folder = await mkdtemp(join(deps.workDir ?? tmpdir(), 'callsheet-task-'));
+  const workDir = deps.workDir ?? tmpdir();
+  await mkdir(workDir, { recursive: true });
+  const folder = await mkdtemp(join(workDir, 'callsheet-task-'));
   const context: TemplateContext = {
     parameters: input.values,
     steps: {},

@@ -1,0 +1,46 @@
+/**
+ * `create <template>` in the shell: the template's form asked as prompts on the same input, then a
+ * task the worker runs; its progress is printed by the shell notifier as steps finish.
+ */
+import type { Db } from '../../src/db/client.js';
+import type { Clock } from '../../src/clock.js';
+import { errorReply, type Reply } from '../../src/commands/reply.js';
+import type { Requester } from '../../src/commands/types.js';
+import { entityOptions } from '../../src/scaffolder/entity-options.js';
+import { openForm, submitTask } from '../../src/scaffolder/service.js';
+import { promptForm } from './create-prompts.js';
+import type { ShellIo } from './shell.js';
+
+export interface ShellCreateDeps {
+  db: Db;
+  clock: Clock;
+  /** Tells the worker there is work (so the task starts now, not at the next poll). */
+  wake: () => void;
+}
+
+export async function createInShell(deps: ShellCreateDeps, wanted: string, requester: Requester, io: ShellIo): Promise<Reply> {
+  const opened = await openForm(deps.db, wanted, requester);
+  if (!opened.ok) {
+    const hint = opened.suggestions?.length ? ` Did you mean: ${opened.suggestions.map((t) => t.name).join(', ')}?` : '';
+    return errorReply(`${opened.message}${hint}`);
+  }
+  const { template, form } = opened;
+  io.say(`${template.title}: answer each question (Enter keeps the default shown in brackets).`);
+  let values;
+  try {
+    values = await promptForm(form, { ask: (q) => io.ask(q), say: (t) => io.say(t) }, {
+      entityOptions: (field, search) => entityOptions(deps.db, field, requester, { search }),
+    });
+  } catch (error) {
+    return errorReply(`Create cancelled: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const submitted = await submitTask(deps.db, deps.clock, { templateRef: template.ref, requester, values, replyTo: { platform: 'shell' } });
+  if (!submitted.ok) {
+    return errorReply(`The values were not accepted: ${submitted.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ')}`);
+  }
+  deps.wake();
+  return {
+    summary: `Creating from ${template.title} (task ${submitted.task.id})`,
+    sections: [{ text: [`Creating from ${template.title}. Task `, { type: 'code', text: submitted.task.id }, ' is running; progress follows below.'] }],
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * The core runtime every face shares: database, sync (with the GitHub driver when configured),
+ * scaffolder actions and worker, nudge runner. No chat SDK here: `serve` adds the adapters.
+ */
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/index.js';
+import type { CommandContext, Requester } from '../commands/types.js';
+import { catalogUser } from '../catalog/users.js';
+import type { Database } from '../db/client.js';
+import { openDatabaseFromConfig } from '../db/from-config.js';
+import { entities } from '../db/schema.js';
+import { authFromConfig, createGithubClient, webUrlOf, type GithubClient } from '../github/client.js';
+import { githubPullRequestOpener } from '../github/pr-opener.js';
+import { githubSourceId, parseGithubSource } from '../github/source-spec.js';
+import type { Logger } from '../logger.js';
+import type { PullRequestOpener } from '../nudges/ports.js';
+import { builtinActions } from '../scaffolder/actions/index.js';
+import { publishGithubAction } from '../scaffolder/actions/publish-github.js';
+import type { TaskNotifier } from '../scaffolder/notifier.js';
+import { createWorker, type Worker } from '../scaffolder/worker.js';
+import { githubDriver } from '../sync/sources/github.js';
+import { createSyncService, type SyncService } from '../sync/service.js';
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  database: Database;
+  sync: SyncService;
+  /** Ids of the configured `github:` sources, by organisation (lower-cased). */
+  githubSources: Map<string, string[]>;
+  /** Pull requests for nudges' Fix, when GitHub is configured. */
+  pullRequests?: PullRequestOpener;
+  context(requester: Requester): CommandContext;
+  /** The shell / CLI user from CALLSHEET_USER, mapped to a catalog User when possible. */
+  localRequester(platform: 'shell' | 'cli'): Promise<Requester>;
+  createWorker(notifier: TaskNotifier): Worker;
+  close(): Promise<void>;
+}
+
+function hasGithubAuth(config: Config): boolean {
+  return Boolean(config.GITHUB_TOKEN || (config.GITHUB_APP_ID && config.GITHUB_APP_PRIVATE_KEY));
+}
+
+export async function openRuntime(config: Config, deps: { logger: Logger; clock: Clock }): Promise<Runtime> {
+  const { logger, clock } = deps;
+  const database = await openDatabaseFromConfig(config);
+  const db = database.db;
+
+  // One client per owner, made on first use: an App installation is per organisation.
+  const clients = new Map<string, Promise<GithubClient>>();
+  const githubClient = (owner: string) => {
+    const key = owner.toLowerCase();
+    let client = clients.get(key);
+    if (!client) {
+      client = createGithubClient(authFromConfig(config, owner), { baseUrl: config.GITHUB_API_URL, logger });
+      clients.set(key, client);
+    }
+    return client;
+  };
+  const githubHost = new URL(webUrlOf(config.GITHUB_API_URL)).host;
+
+  const githubSources = new Map<string, string[]>();
+  for (const spec of config.CATALOG_SOURCES) {
+    if (!/^github:/i.test(spec.trim())) continue;
+    const parsed = parseGithubSource(spec.trim());
+    const org = parsed.org.toLowerCase();
+    githubSources.set(org, [...(githubSources.get(org) ?? []), githubSourceId(parsed)]);
+  }
+
+  const sync = createSyncService({
+    db,
+    config,
+    logger,
+    clock,
+    drivers: {
+      github: (rest) => {
+        const source = `github:${rest}`;
+        const { org } = parseGithubSource(source);
+        return githubDriver({ source, client: () => githubClient(org), apiUrl: config.GITHUB_API_URL, logger });
+      },
+    },
+  });
+
+  const registrar = {
+    async register(target: string) {
+      const report = await sync.addSource(target);
+      if (report.status === 'failed') throw new Error(`could not sync ${target}: ${report.error ?? 'unknown error'}`);
+      const rows = await db.select({ ref: entities.ref }).from(entities).where(eq(entities.sourceId, report.sourceId));
+      return { entityRefs: rows.map((r) => r.ref).sort() };
+    },
+  };
+  const actions = builtinActions({
+    registrar,
+    publishGit: { reposDir: join(config.DATA_DIR, 'repos') },
+    extra: hasGithubAuth(config) ? [publishGithubAction({ client: githubClient, host: githubHost })] : [],
+  });
+
+  return {
+    config,
+    logger,
+    clock,
+    database,
+    sync,
+    githubSources,
+    pullRequests: hasGithubAuth(config) ? githubPullRequestOpener({ client: githubClient, host: githubHost }) : undefined,
+    context: (requester) => ({ db, clock, logger, requester, staleAfterDays: config.STALE_AFTER_DAYS }),
+    async localRequester(platform) {
+      const who = config.CALLSHEET_USER;
+      if (!who) return { platform };
+      const userRef = (await catalogUser(db, who)) ?? undefined;
+      if (!userRef) logger.warn({ who }, 'CALLSHEET_USER matches no catalog User; answering without an identity');
+      return { platform, displayName: who, email: who.includes('@') ? who : undefined, userRef };
+    },
+    createWorker(notifier) {
+      return createWorker({
+        db,
+        clock,
+        logger,
+        workerId: config.INSTANCE_ID,
+        notifier,
+        actions,
+        secrets: config.GITHUB_TOKEN ? { GITHUB_TOKEN: config.GITHUB_TOKEN } : {},
+        limits: { maxFiles: config.SCAFFOLDER_MAX_FILES, maxBytes: config.SCAFFOLDER_MAX_BYTES },
+        workDir: join(config.DATA_DIR, 'tasks'),
+        pollMs: config.SCAFFOLDER_POLL_INTERVAL,
+        staleAfterMs: config.SCAFFOLDER_STALE_AFTER,
+      });
+    },
+    async close() {
+      await sync.stop();
+      await database.close();
+    },
+  };
+}
+
+/** Sources a GitHub organisation's webhook concerns. */
+export function sourcesForOrg(runtime: Pick<Runtime, 'githubSources'>, org: string): string[] {
+  return runtime.githubSources.get(org.toLowerCase()) ?? [];
+}
+
