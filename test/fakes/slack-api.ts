@@ -189,7 +189,7 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
           return { ok: true, channel: args.channel, ts: message.ts };
         }
         counter++;
-        const ts = `1700000000.${String(counter).padStart(6, '0')}`;
+        const ts = `${Math.floor(Date.now() / 1000)}.${String(counter).padStart(6, '0')}`;
         if (method === 'chat.postMessage') {
           list.push({ ts, text: args.text, blocks: args.blocks, ...(args.metadata ? { metadata: args.metadata } : {}), edits: 0 });
           channels.set(String(args.channel), list);
