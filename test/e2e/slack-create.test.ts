@@ -23,7 +23,7 @@ import { viewProblem } from '../fakes/slack-api.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { addShippedTemplates, addSource, recordOf } from '../helpers/scaffolder.js';
 import { blockText, interact, optionsLoad, viewSubmission } from '../helpers/slack-interactions.js';
-import { startTestbed, TOKEN, type Testbed } from '../helpers/slack-testbed.js';
+import { buttonClick, startTestbed, TOKEN, type Testbed } from '../helpers/slack-testbed.js';
 
 /** The registrar the scaffolder tests use: clone the new repository and write its entity to the catalog. */
 function gitRegistrar(db: Db, work: string): CatalogRegistrar {
@@ -191,12 +191,12 @@ describe('/catalog create in Slack', () => {
     // One when the task was created, one per step, one at the end.
     expect(updates.length).toBeGreaterThanOrEqual(2 + 4);
     const final = blockText(message.blocks);
-    expect(message.blocks[0].text.text).toBe('TypeScript HTTP service — done');
+    expect(message.blocks![0].text.text).toBe('TypeScript HTTP service — done');
     expect(final).toMatch(/✓ Fetch the skeleton/);
     expect(final).toMatch(/– Publish to GitHub \(skipped\)/);
     expect(final).toMatch(/Repository: `file:\/\/.*\/refunds-api\.git`/);
     expect(final).toContain('component:default/refunds-api');
-    const show = message.blocks.flatMap((b: any) => (b.accessory ? [b.accessory] : [])).find((e: any) => e.text.text === 'Show in catalog');
+    const show = message.blocks!.flatMap((b: any) => (b.accessory ? [b.accessory] : [])).find((e: any) => e.text.text === 'Show in catalog');
     expect(show.value).toBe('owner component:default/refunds-api');
 
     const owner = await runLine('owner refunds-api', { db: database.db, clock: systemClock, logger: silentLogger(), requester: { platform: 'slack' }, staleAfterDays: 180 });
@@ -224,5 +224,32 @@ describe('/catalog create in Slack', () => {
     await bed.slash('/catalog', 'create typescript-servce');
     await eventually(() => expect(bed.fake.accepted('views.update').at(-1)?.args.view.callback_id).toBe(TEMPLATE_PICK));
     expect(blockText(bed.fake.accepted('views.update').at(-1)!.args.view.blocks)).toMatch(/No template called "typescript-servce". Did you mean \*TypeScript HTTP service\* \(typescript-service\)/);
+  });
+
+  it('a "Create" button (from the create command) opens the form, and a changed choice redraws the page at once', async () => {
+    const before = bed.fake.accepted('views.update').length;
+    await bed.click(buttonClick({ actionId: 'callsheet.action:scaffolder.open:0', value: JSON.stringify({ template: 'template:default/typescript-service' }), responseUrl: bed.fake.responseUrl('open') }));
+    await eventually(() => expect(bed.fake.accepted('views.update').length).toBeGreaterThan(before));
+    const page1 = bed.fake.accepted('views.update').at(-1)!.args.view;
+    expect(JSON.parse(page1.private_metadata)).toMatchObject({ t: 'template:default/typescript-service', p: 0, c: 'C0GENERAL' });
+
+    const page2 = { ...page1, private_metadata: JSON.stringify({ t: 'template:default/typescript-service', p: 1, vals: { name: 'x' } }) };
+    // The publishTo options are the enum in order: callsheet (0), github (1).
+    const github = '1';
+    await interact(bed, {
+      type: 'block_actions',
+      team: { id: 'T0001', domain: 'acme' },
+      user: { id: 'U0ADA', username: 'ada', name: 'ada', team_id: 'T0001' },
+      api_app_id: 'A0001',
+      token: 'x',
+      trigger_id: '3333.4444.redraw',
+      container: { type: 'view', view_id: 'V0REDRAW' },
+      view: { ...viewSubmission(page2, {}).view, id: 'V0REDRAW', state: { values: { 'f:publishTo': { [FIELD_ACTION]: { type: 'static_select', selected_option: { value: github } } } } } },
+      actions: [{ type: 'static_select', action_id: FIELD_ACTION, block_id: 'f:publishTo', selected_option: { value: github }, action_ts: '1' }],
+    });
+    await eventually(() => expect(bed.fake.accepted('views.update').at(-1)?.args.view_id).toBe('V0REDRAW'));
+    const redrawn = bed.fake.accepted('views.update').at(-1)!.args;
+    expect(redrawn.hash).toBe('1700000000.abc');
+    expect(redrawn.view.blocks.filter((b: any) => b.type === 'input').map((b: any) => b.block_id)).toEqual(['f:publishTo', 'f:repoUrl']);
   });
 });
