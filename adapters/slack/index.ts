@@ -10,12 +10,12 @@ import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import type { RunLine } from './answer.js';
 import { boltLogger } from './bolt-logger.js';
-import { registerListeners, type FeatureAction } from './listeners.js';
+import { registerListeners, type FeatureAction, type SlackExtension } from './listeners.js';
 import { createResponseUrlPoster } from './response-url.js';
 import { createSlackRouter } from './router.js';
 import { createWebClient } from './web-client.js';
 
-export type { FeatureAction } from './listeners.js';
+export type { FeatureAction, SlackExtension, SlackInteraction } from './listeners.js';
 export { SLACK_EVENTS_PATH } from './router.js';
 
 export interface SlackAdapterDeps {
@@ -27,6 +27,8 @@ export interface SlackAdapterDeps {
   runLine: RunLine;
   /** Handlers for features' own buttons (`{ type: 'action', id }`), by id. */
   actions?: Record<string, FeatureAction>;
+  /** Features with listeners of their own (e.g. `slackFeatures(...).extension`: create modals, nudge fixes). */
+  extensions?: SlackExtension[];
   /** A slash command answers inline when ready within this many ms, else via response_url (default 2000). */
   ackBudgetMs?: number;
 }
@@ -71,7 +73,9 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     respond: createResponseUrlPoster({ logger, apiUrl: config.SLACK_API_URL }),
     ackBudgetMs: deps.ackBudgetMs ?? 2000,
     actions: deps.actions ?? {},
+    extensions: deps.extensions ?? [],
   });
+  for (const extension of deps.extensions ?? []) extension.register(app);
   const router = createSlackRouter({
     signingSecret: config.SLACK_SIGNING_SECRET,
     clock: deps.clock,

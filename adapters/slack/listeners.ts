@@ -15,8 +15,29 @@ import { resolveMentions, resolveRequester } from './identities.js';
 import { ACTION, LIMITS, renderReply, replyBlocks, type SlackMessage } from './render-reply.js';
 import type { ResponseUrlPoster } from './response-url.js';
 
-/** A feature's handler for its own buttons (`{ type: 'action', id }` in a Reply). */
-export type FeatureAction = (value: Record<string, string>, ctx: CommandContext) => Promise<Reply | undefined>;
+/** Where a feature button was clicked: what a handler needs to open a modal or update the message. */
+export interface SlackInteraction {
+  user: SlackUser;
+  /** Valid for 3 seconds after the click: open a modal with it before anything slow. */
+  triggerId?: string;
+  channelId?: string;
+  messageTs?: string;
+  responseUrl?: string;
+  isEphemeral: boolean;
+}
+
+/**
+ * A feature's handler for its own buttons (`{ type: 'action', id }` in a Reply). A returned Reply
+ * replaces the clicked message; handlers that update messages themselves return undefined.
+ */
+export type FeatureAction = (value: Record<string, string>, ctx: CommandContext, interaction: SlackInteraction) => Promise<Reply | undefined>;
+
+/** A feature with listeners of its own (modals, options loads, slash command lines it answers itself). */
+export interface SlackExtension {
+  /** Command lines the extension answers; the generic slash-command listener leaves them alone. */
+  claimsLine?(line: string): boolean;
+  register(app: App): void;
+}
 
 export interface ListenerDeps extends AnswerDeps {
   web: WebClient;
@@ -24,6 +45,7 @@ export interface ListenerDeps extends AnswerDeps {
   /** How long a slash command may take to answer inline before it is answered through response_url. */
   ackBudgetMs: number;
   actions: Record<string, FeatureAction>;
+  extensions: SlackExtension[];
 }
 
 /** `/owner x` is `owner x`; `/catalog x` (or any other command the app is given) is `x`. */
@@ -87,6 +109,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 
   app.command(/.*/, async ({ command, ack }) => {
     const line = lineFor(command.command, command.text ?? '');
+    if (deps.extensions.some((e) => e.claimsLine?.(line))) return;
     const who = { userId: command.user_id, teamId: command.team_id, name: command.user_name };
     const work = answerLine(deps, line, who)
       .then((answer) => messageOf(answer, line))
@@ -157,7 +180,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       const value = Object.fromEntries(Object.entries(parsed && typeof parsed === 'object' ? parsed : {}).map(([k, v]) => [k, String(v)]));
       const who = whoClicked(body);
       const requester = await resolveRequester(deps, who);
-      const reply = await handler(value, { db: deps.db, clock: deps.clock, logger, requester, staleAfterDays: deps.staleAfterDays });
+      const container = body.container as { message_ts?: string; channel_id?: string; is_ephemeral?: boolean } | undefined;
+      const interaction: SlackInteraction = {
+        user: who,
+        triggerId: body.trigger_id,
+        channelId: body.channel?.id ?? container?.channel_id,
+        messageTs: body.message?.ts ?? container?.message_ts,
+        responseUrl: body.response_url,
+        isEphemeral: container?.is_ephemeral === true,
+      };
+      const reply = await handler(value, { db: deps.db, clock: deps.clock, logger, requester, staleAfterDays: deps.staleAfterDays }, interaction);
       await recordAudit(deps.db, { actor: who.userId, actorRef: requester.userRef, action: id, target: value.ref ?? value.entityRef, details: value, at: deps.clock.now() });
       if (reply && body.response_url) {
         const mentions = await resolveMentions(deps, reply);

@@ -27,6 +27,11 @@ export interface WebClientOptions {
   /** Per-request timeout in milliseconds. */
   timeoutMs?: number;
   retries?: number;
+  /**
+   * Throw on 429 instead of waiting (the error carries Retry-After), for callers that pace their
+   * own sends, such as nudge digests.
+   */
+  rejectRateLimitedCalls?: boolean;
 }
 
 export function createWebClient(options: WebClientOptions): WebClient {
@@ -35,7 +40,7 @@ export function createWebClient(options: WebClientOptions): WebClient {
     logger: boltLogger(options.logger),
     timeout: options.timeoutMs ?? 10_000,
     // Slack did not process a 429'd call, so waiting and retrying cannot post twice.
-    rejectRateLimitedCalls: false,
+    rejectRateLimitedCalls: options.rejectRateLimitedCalls ?? false,
     retryConfig: { retries: options.retries ?? 3, factor: 2, minTimeout: 250, maxTimeout: 4000, randomize: true },
   });
   web.on(WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number) => {

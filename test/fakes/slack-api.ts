@@ -25,6 +25,14 @@ export interface FakeUser {
   teamId?: string;
 }
 
+export interface FakeMessage {
+  ts: string;
+  text?: string;
+  blocks?: any[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  edits: number;
+}
+
 export type Failure = { status: 429; retryAfter: number } | { status: 500 } | { error: string };
 
 export interface FakeSlack {
@@ -39,6 +47,8 @@ export interface FakeSlack {
   attempts(method: string): SlackCall[];
   responseUrl(id: string): string;
   addUser(user: FakeUser): void;
+  /** Messages the bot posted to a channel (kept up to date by chat.update), oldest first. */
+  messages(channel: string): FakeMessage[];
   /** Socket Mode: envelopes sent to the connected app and the acks it sent back. */
   socket: {
     connected(): Promise<void>;
@@ -85,6 +95,18 @@ export function blockProblem(blocks: unknown, max: number): string | undefined {
         break;
       case 'divider':
         break;
+      case 'input': {
+        texts.push([block.label?.text, 2000]);
+        if (block.hint) texts.push([block.hint.text, 2000]);
+        if (!block.element?.type || !block.element.action_id) return 'input needs an element with an action_id';
+        if (block.element.placeholder) texts.push([block.element.placeholder.text, 150]);
+        for (const option of [...(block.element.options ?? []), ...(block.element.initial_options ?? []), ...(block.element.initial_option ? [block.element.initial_option] : [])]) {
+          texts.push([option.text?.text, 75]);
+          if (typeof option.value !== 'string' || option.value.length === 0 || option.value.length > 150) return 'option value must have 1-150 characters';
+        }
+        if ((block.element.options ?? []).length > 100) return 'no more than 100 options allowed';
+        break;
+      }
       default:
         return `unsupported block type ${block.type}`;
     }
@@ -95,6 +117,26 @@ export function blockProblem(blocks: unknown, max: number): string | undefined {
   }
   const ids = (blocks as any[]).flatMap((b) => [...(b.elements ?? []), b.accessory].filter((e) => e?.action_id).map((e) => e.action_id));
   if (new Set(ids).size !== ids.length) return 'action_id values must be unique';
+  const blockIds = (blocks as any[]).filter((b) => b.block_id !== undefined).map((b) => String(b.block_id));
+  if (new Set(blockIds).size !== blockIds.length) return 'block_id values must be unique';
+  if (blockIds.some((id) => id.length > 255)) return 'block_id must be at most 255 characters';
+  return undefined;
+}
+
+/** Problems Slack would report for a modal view (blocks, title, buttons, private_metadata). */
+export function viewProblem(view: any): string | undefined {
+  if (!view || typeof view !== 'object') return 'view must be an object';
+  const problem = blockProblem(view.blocks, LIMITS.view);
+  if (problem) return problem;
+  if (view.type === 'modal') {
+    for (const key of ['title', 'submit', 'close']) {
+      const text = view[key]?.text;
+      if (key === 'title' && typeof text !== 'string') return 'modal needs a title';
+      if (text !== undefined && (typeof text !== 'string' || text.length === 0 || text.length > 24)) return `${key} must have 1-24 characters`;
+    }
+    if ((view.blocks ?? []).some((b: any) => b.type === 'input') && !view.submit) return 'a modal with inputs needs a submit button';
+  }
+  if (view.private_metadata !== undefined && String(view.private_metadata).length > 3000) return 'private_metadata must be at most 3000 characters';
   return undefined;
 }
 
@@ -123,6 +165,7 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
   const teamId = options.teamId ?? 'T0001';
   const calls: SlackCall[] = [];
   const users = new Map<string, FakeUser>();
+  const channels = new Map<string, FakeMessage[]>();
   const failures = new Map<string, Failure[]>();
   let counter = 0;
 
@@ -138,8 +181,36 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
         if (!args.text && !args.blocks) return { ok: false, error: 'no_text' };
         const problem = check(args.blocks, LIMITS.message);
         if (problem) return { ok: false, error: 'invalid_blocks', errors: [problem] };
+        const list = channels.get(String(args.channel)) ?? [];
+        if (method === 'chat.update') {
+          const message = list.find((m) => m.ts === args.ts);
+          if (!message) return { ok: false, error: 'message_not_found' };
+          Object.assign(message, { text: args.text, blocks: args.blocks, edits: message.edits + 1 });
+          return { ok: true, channel: args.channel, ts: message.ts };
+        }
         counter++;
-        return { ok: true, channel: args.channel, ts: `1700000000.${String(counter).padStart(6, '0')}`, message_ts: `1700000000.${counter}` };
+        const ts = `${Math.floor(Date.now() / 1000)}.${String(counter).padStart(6, '0')}`;
+        if (method === 'chat.postMessage') {
+          list.push({ ts, text: args.text, blocks: args.blocks, ...(args.metadata ? { metadata: args.metadata } : {}), edits: 0 });
+          channels.set(String(args.channel), list);
+        }
+        return { ok: true, channel: args.channel, ts, message_ts: ts };
+      }
+      case 'conversations.history': {
+        if (!args.channel) return { ok: false, error: 'channel_not_found' };
+        const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+        const oldest = Number(args.oldest ?? 0);
+        const limit = Math.min(Number(args.limit ?? 100), 999);
+        const newestFirst = [...(channels.get(String(args.channel)) ?? [])].reverse().filter((m) => Number(m.ts) > oldest);
+        const start = args.cursor ? Number(args.cursor) : 0;
+        const page = newestFirst.slice(start, start + limit);
+        const more = start + limit < newestFirst.length;
+        return {
+          ok: true,
+          messages: page.map((m) => ({ type: 'message', user: 'UBOT', bot_id: 'BBOT', ts: m.ts, text: m.text, ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) })),
+          has_more: more,
+          response_metadata: { next_cursor: more ? String(start + limit) : '' },
+        };
       }
       case 'views.publish':
       case 'views.open':
@@ -149,9 +220,8 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
         if (method === 'views.publish' && !args.user_id) return { ok: false, error: 'invalid_arguments' };
         if (method === 'views.open' && !args.trigger_id) return { ok: false, error: 'invalid_arguments' };
         if (method === 'views.update' && !args.view_id && !args.external_id) return { ok: false, error: 'invalid_arguments' };
-        const problem = check(view.blocks, LIMITS.view);
+        const problem = viewProblem(view);
         if (problem) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [problem] } };
-        if (view.type === 'modal' && (typeof view.title?.text !== 'string' || view.title.text.length > 24)) return { ok: false, error: 'invalid_arguments' };
         counter++;
         return { ok: true, view: { id: args.view_id ?? `V${counter}`, ...view } };
       }
@@ -226,6 +296,7 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
     attempts: (method) => calls.filter((c) => c.method === method),
     responseUrl: (id) => `${origin}/response/${id}`,
     addUser: (user) => users.set(user.id, user),
+    messages: (channel) => channels.get(channel) ?? [],
     socket: {
       connected: () => connected,
       send(envelope) {

@@ -27,8 +27,12 @@ export interface Testbed {
   close(): Promise<void>;
 }
 
-export async function startTestbed(db: Db, deps: Partial<SlackAdapterDeps> & Pick<SlackAdapterDeps, 'runLine'>): Promise<Testbed> {
+type TestbedDeps = Partial<SlackAdapterDeps> & Pick<SlackAdapterDeps, 'runLine'>;
+
+/** `deps` may be built from the fake (features that need its API URL for their own clients). */
+export async function startTestbed(db: Db, depsOrBuild: TestbedDeps | ((fake: FakeSlack) => TestbedDeps)): Promise<Testbed> {
   const fake = await startFakeSlack({ token: TOKEN });
+  const deps = typeof depsOrBuild === 'function' ? depsOrBuild(fake) : depsOrBuild;
   const logs: Record<string, any>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
   const adapter = createSlackAdapter({

@@ -1,0 +1,63 @@
+/**
+ * Slack's part of the scaffolder and nudges, wired in one place for `callsheet serve`:
+ *
+ *   const slack = slackFeatures({ db, logger, clock, config, worker: { wake: () => worker.wake() }, opener });
+ *   createSlackAdapter({ ..., actions: slack.actions, extensions: slack.extensions });
+ *   runnerFromConfig({ ..., senders: [slack.digestSender], directories: [slack.memberDirectory] });
+ *   createWorker({ ..., notifier: allNotifiers(logNotifier(logger), slack.taskNotifier) });
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../../src/clock.js';
+import { OPEN_TEMPLATE_ACTION } from '../../src/commands/create.js';
+import type { Db } from '../../src/db/client.js';
+import type { Logger } from '../../src/logger.js';
+import type { DigestSender, MemberDirectory, PullRequestOpener } from '../../src/nudges/ports.js';
+import type { TaskNotifier } from '../../src/scaffolder/notifier.js';
+import { slackDigestSender } from './digest-sender.js';
+import type { FeatureAction, SlackExtension } from './listeners.js';
+import { slackMemberDirectory } from './member-directory.js';
+import { nudgeActions } from './nudge-actions.js';
+import { createResponseUrlPoster } from './response-url.js';
+import { createModal } from './scaffolder-modal.js';
+import { slackTaskNotifier } from './task-notifier.js';
+import { createWebClient } from './web-client.js';
+
+export interface SlackFeaturesDeps {
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+  config: { SLACK_BOT_TOKEN: string; SLACK_API_URL?: string };
+  /** The Web API client for modals and updates (default: one made from `config`, retrying 429/5xx). */
+  web?: WebClient;
+  /** The scaffolder worker of this replica, woken when a task is created here (read lazily). */
+  worker?: { wake(): void };
+  /** Opens Fix pull requests (GitHub); without it Fix offers the file's edit link. */
+  opener?: PullRequestOpener;
+}
+
+export interface SlackFeatures {
+  /** For `createSlackAdapter({ actions })`: nudge buttons and the create command's "Create" buttons. */
+  actions: Record<string, FeatureAction>;
+  /** For `createSlackAdapter({ extensions })`: `/catalog create` modals and the nudge Fix modal. */
+  extensions: SlackExtension[];
+  digestSender: DigestSender;
+  memberDirectory: MemberDirectory;
+  taskNotifier: TaskNotifier;
+}
+
+export function slackFeatures(deps: SlackFeaturesDeps): SlackFeatures {
+  const { db, logger, clock, config } = deps;
+  const web = deps.web ?? createWebClient({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, logger });
+  // Digests are paced by the nudge runner: 429s come back to it, and unknown outcomes are checked, never re-posted blindly.
+  const poster = createWebClient({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, logger, retries: 0, rejectRateLimitedCalls: true });
+  const respond = createResponseUrlPoster({ logger, apiUrl: config.SLACK_API_URL });
+  const create = createModal({ db, clock, logger, web, worker: deps.worker });
+  const nudges = nudgeActions({ db, clock, logger, web, respond, opener: deps.opener });
+  return {
+    actions: { ...nudges.actions, [OPEN_TEMPLATE_ACTION]: create.openTemplate },
+    extensions: [create.extension, nudges.extension],
+    digestSender: slackDigestSender({ db, web, clock, logger, poster }),
+    memberDirectory: slackMemberDirectory({ db, web, clock, logger }),
+    taskNotifier: slackTaskNotifier({ web, logger }),
+  };
+}
