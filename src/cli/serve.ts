@@ -18,7 +18,8 @@ import { metricsRouter } from '../http/metrics-route.js';
 import { createGithubWebhookRouter } from '../http/github-webhook.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createLogSender } from '../nudges/log-sender.js';
-import type { DigestSender } from '../nudges/ports.js';
+import type { DigestSender, MemberDirectory } from '../nudges/ports.js';
+import type { Worker } from '../scaffolder/worker.js';
 import { startNudgeScheduler } from '../nudges/scheduler.js';
 import { runnerFromConfig } from '../nudges/wiring.js';
 import { allNotifiers, logNotifier, shellNotifier } from '../scaffolder/notifier.js';
@@ -26,6 +27,7 @@ import { parseLine } from '../commands/grammar.js';
 import { createInShell } from '../../adapters/shell/create-flow.js';
 import { startShell, type Shell } from '../../adapters/shell/shell.js';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
+import { slackFeatures } from '../../adapters/slack/features.js';
 import { createTeamsAdapter, type TeamsAdapter } from '../../adapters/teams/index.js';
 import type { CliIo, SubCommand } from './io.js';
 import { openRuntime, sourcesForOrg, type Runtime } from './runtime.js';
@@ -70,9 +72,13 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     void work.finally(() => background.delete(work)).catch(() => {});
   };
 
+  // The worker is made below, once every notifier exists; features only call wake() later.
+  let worker: Worker | undefined;
+  const wake = { wake: () => worker?.wake() };
   const slackConfig = slackSettings(config);
+  const slackParts = slackConfig ? slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests }) : undefined;
   const slack = slackConfig
-    ? createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine })
+    ? createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine, actions: slackParts!.actions, extensions: slackParts!.extensions })
     : undefined;
   const teams = teamsEnabled(config)
     ? createTeamsAdapter({
@@ -88,8 +94,13 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     : undefined;
   const output = options.output ?? process.stdout;
 
-  const notifier = allNotifiers(logNotifier(logger), ...(wantShell ? [shellNotifier((text) => output.write(text.endsWith('\n') ? text : `${text}\n`), (task) => task.requester.platform === 'shell')] : []));
-  const worker = runtime.createWorker(notifier);
+  const notifier = allNotifiers(
+    logNotifier(logger),
+    ...(slackParts ? [slackParts.taskNotifier] : []),
+    ...(wantShell ? [shellNotifier((text) => output.write(text.endsWith('\n') ? text : `${text}\n`), (task) => task.requester.platform === 'shell')] : []),
+  );
+  const taskWorker = runtime.createWorker(notifier);
+  worker = taskWorker;
 
   const webhook = createGithubWebhookRouter({
     secret: config.GITHUB_WEBHOOK_SECRET,
@@ -120,8 +131,10 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   logger.info({ port: http.port, database: runtime.database.kind, slack: Boolean(slack), teams: teams?.mode ?? 'off' }, 'callsheet is listening');
   if (slack) await slack.start();
 
-  const senders: DigestSender[] = [createLogSender((text) => logger.info({ digest: text }, 'nudge digest (no chat platform configured)'))];
-  const nudgeRunner = runnerFromConfig({ db, config, clock, logger, senders });
+  const senders: DigestSender[] = [...(slackParts ? [slackParts.digestSender] : [])];
+  const directories: MemberDirectory[] = [...(slackParts ? [slackParts.memberDirectory] : [])];
+  if (senders.length === 0) senders.push(createLogSender((text) => logger.info({ digest: text }, 'nudge digest (no chat platform configured)')));
+  const nudgeRunner = runnerFromConfig({ db, config, clock, logger, senders, directories: directories.length ? directories : undefined });
   const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger }) : undefined;
 
   const firstSync = (async () => {
@@ -133,7 +146,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     }
     ready = true;
     runtime.sync.start();
-    await worker.start();
+    await taskWorker.start();
   })();
   track(firstSync.catch((error: unknown) => logger.error({ err: error }, 'first sync failed')));
 
@@ -147,7 +160,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       run: async (line, io): Promise<Reply> => {
         await firstSync.catch(() => {});
         const { name, args } = parseLine(line);
-        if (name === 'create' && args) return createInShell({ db, clock, wake: () => worker.wake() }, args, requester, io);
+        if (name === 'create' && args) return createInShell({ db, clock, wake: () => taskWorker.wake() }, args, requester, io);
         return runLine(line, runtime.context(requester));
       },
     });
@@ -161,7 +174,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       logger.info('shutting down: no new requests; finishing work in flight');
       ready = false;
       await http.close();
-      await Promise.allSettled([nudges?.stop(), worker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
+      await Promise.allSettled([nudges?.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
       nudgeRunner.stop();
       await Promise.allSettled([...background]);
       await runtime.close();
