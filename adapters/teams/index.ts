@@ -25,6 +25,7 @@ export type { DialogHandler, DialogResult, DialogTurn } from './task-module.js';
 export type { StoredReference } from './conversations.js';
 export { findConversation } from './conversations.js';
 export type { SearchHit } from './message-extension.js';
+export { catalogSearch } from './message-extension.js';
 
 export interface TeamsAdapterDeps {
   config: TeamsAuthConfig & Partial<Pick<TeamsEnv, 'TEAMS_IDENTITY_TTL'>> & { NODE_ENV: string };
