@@ -149,10 +149,13 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
   const perConversation = new Bottleneck.Group({ maxConcurrent: 1, minTime: 250 });
   const overall = new Bottleneck({ maxConcurrent: 8, minTime: 25 });
 
-  const inConversation = (reference: StoredReference, logic: (context: TurnContext) => Promise<void>) =>
-    perConversation.key(reference.conversation.id).schedule(() =>
-      overall.schedule(() => adapter.continueConversationAsync(config.MICROSOFT_APP_ID ?? '', reference as Partial<ConversationReference>, logic)),
+  const inConversation = async (reference: StoredReference, logic: (context: TurnContext) => Promise<void>) => {
+    let failure: { error: unknown } | undefined;
+    await perConversation.key(reference.conversation.id).schedule(() =>
+      overall.schedule(() => adapter.continueConversationAsync(config.MICROSOFT_APP_ID ?? '', reference as Partial<ConversationReference>, caught(logic, (error) => (failure = { error })))),
     );
+    if (failure) throw failure.error;
+  };
 
   const sendProactive: TeamsAdapter['sendProactive'] = async (reference, message) => {
     const activity = await toActivity(deps.db, message, reference.conversation.tenantId, dialogIds());
@@ -211,6 +214,20 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
     async stop() {
       await Promise.all([overall.stop({ dropWaitingJobs: false }), ...perConversation.limiters().map(({ limiter }) => limiter.stop({ dropWaitingJobs: false }))]);
     },
+  };
+}
+
+/**
+ * A proactive turn's logic whose failure reaches the caller: the adapter would otherwise hand it to
+ * `onTurnError`, and a refused or rate-limited send would look like a success without a message id.
+ */
+function caught(logic: (context: TurnContext) => Promise<void>, onError: (error: unknown) => void): (context: TurnContext) => Promise<void> {
+  return async (context) => {
+    try {
+      await logic(context);
+    } catch (error) {
+      onError(error);
+    }
   };
 }
 
