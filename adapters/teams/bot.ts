@@ -262,7 +262,13 @@ async function onDialogSearch(deps: BotDeps, context: TurnContext): Promise<void
   const dialog = target ? deps.dialogs[target.id] : undefined;
   if (!target || !dialog?.search) return invokeResponse(context, 200, searchResponse([]));
   const text = typeof value.queryText === 'string' ? value.queryText.trim().slice(0, 100) : '';
-  return invokeResponse(context, 200, searchResponse(await dialog.search(text, target.rest, await dialogTurn(deps, context))));
+  try {
+    return invokeResponse(context, 200, searchResponse(await dialog.search(text, target.rest, await dialogTurn(deps, context))));
+  } catch (error) {
+    // A failed look-up leaves the picker with its static choices rather than failing the card.
+    deps.logger.error({ err: error, dataset: value.dataset }, 'Teams typeahead search failed');
+    return invokeResponse(context, 200, searchResponse([]));
+  }
 }
 
 function conversationInfo(activity: Activity) {
