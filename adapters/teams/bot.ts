@@ -19,9 +19,16 @@ import { resolveRequester, type MemberProfile } from './identity.js';
 import { mentionLookup } from './mentions.js';
 import { queryText, resultLimit, searchHint, searchResults, selectedCard, type ExtensionQuery, type SearchHit } from './message-extension.js';
 import { renderCard, userSpans, type CardJson, type SubmitData } from './render-card.js';
+import { searchResponse, splitDataset, taskResponse, type DialogHandler, type DialogResult, type DialogTurn } from './task-module.js';
 
-/** A feature's button handler (nudge review/snooze, create): returns the reply that replaces the card. */
-export type ActionHandler = (value: Record<string, string>, ctx: CommandContext) => Promise<Reply>;
+/** The message whose button was clicked. */
+export interface ActionOrigin {
+  conversationId: string;
+  activityId?: string;
+}
+
+/** A feature's button handler (nudge review/snooze): returns the reply that replaces the card. */
+export type ActionHandler = (value: Record<string, string>, ctx: CommandContext, origin: ActionOrigin) => Promise<Reply>;
 
 export interface BotDeps {
   db: Db;
@@ -32,6 +39,8 @@ export interface BotDeps {
   runLine: (line: string, ctx: CommandContext) => Promise<Reply>;
   search: (text: string, limit: number) => Promise<SearchHit[]>;
   actions: Record<string, ActionHandler>;
+  /** Dialogs of features (create, nudge fix), by the action id of the button that opens them. */
+  dialogs: Record<string, DialogHandler>;
 }
 
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
@@ -57,8 +66,8 @@ export function createTurnHandler(deps: BotDeps): (context: TurnContext) => Prom
 }
 
 /** The reply as a message activity: the card, with the summary as text fallback for notifications. */
-export async function replyActivity(db: Db, reply: Reply, tenantId?: string): Promise<Partial<Activity>> {
-  const card = renderCard(reply, { mention: await mentionLookup(db, userSpans(reply), tenantId) });
+export async function replyActivity(db: Db, reply: Reply, tenantId?: string, dialogs?: ReadonlySet<string>): Promise<Partial<Activity>> {
+  const card = renderCard(reply, { mention: await mentionLookup(db, userSpans(reply), tenantId), dialogs });
   return cardActivity(card, reply.summary);
 }
 
@@ -138,7 +147,11 @@ async function onMessage(deps: BotDeps, context: TurnContext): Promise<void> {
   await rememberConversation(deps, activity, true);
   const requester = await requesterFor(deps, context);
   const reply = await answer(deps, line, commandContext(deps, requester));
-  await context.sendActivity(await replyActivity(deps.db, reply, tenantOf(activity)));
+  await context.sendActivity(await replyActivity(deps.db, reply, tenantOf(activity), dialogIds(deps)));
+}
+
+function dialogIds(deps: BotDeps): ReadonlySet<string> {
+  return new Set(Object.keys(deps.dialogs));
 }
 
 function isSubmit(value: unknown): value is SubmitData {
@@ -157,7 +170,7 @@ async function onSubmit(deps: BotDeps, context: TurnContext, data: SubmitData): 
   } else {
     const handler = deps.actions[data.id];
     const value = Object.fromEntries(Object.entries(data.value ?? {}).map(([k, v]) => [k, String(v)]));
-    reply = handler ? await handler(value, ctx) : errorReply('That button is no longer available. Ask again to get a fresh card.');
+    reply = handler ? await handler(value, ctx, { conversationId: activity.conversation.id, activityId: activity.replyToId }) : errorReply('That button is no longer available. Ask again to get a fresh card.');
   }
   await deps.db.insert(auditLog).values({
     at: deps.clock.now(),
@@ -168,7 +181,7 @@ async function onSubmit(deps: BotDeps, context: TurnContext, data: SubmitData): 
     target: data.callsheet === 'command' ? data.line.slice(0, 200) : (data.value?.ref ?? null),
     details: { conversationId: activity.conversation?.id, outcome: reply.isError ? 'error' : 'ok' },
   });
-  const message = await replyActivity(deps.db, reply, tenantOf(activity));
+  const message = await replyActivity(deps.db, reply, tenantOf(activity), dialogIds(deps));
   if (activity.replyToId) {
     await context.updateActivity({ ...message, id: activity.replyToId, conversation: activity.conversation });
   } else {
@@ -195,10 +208,67 @@ async function onInvoke(deps: BotDeps, context: TurnContext): Promise<void> {
     if (!ref) return invokeResponse(context, 400, { error: 'selectItem needs the ref of the picked entity' });
     const requester = await requesterFor(deps, context);
     const reply = await answer(deps, `owner ${ref}`, commandContext(deps, requester));
-    const card = renderCard(reply, { mention: await mentionLookup(deps.db, userSpans(reply), tenantOf(context.activity)) });
+    const card = renderCard(reply, { mention: await mentionLookup(deps.db, userSpans(reply), tenantOf(context.activity)), dialogs: dialogIds(deps) });
     return invokeResponse(context, 200, selectedCard({ ref, title: reply.header ?? ref, kind: '' }, card));
   }
+  if (name === 'task/fetch' || name === 'task/submit') return onDialog(deps, context, name);
+  if (name === 'application/search') return onDialogSearch(deps, context);
   return invokeResponse(context, 501, { error: `Callsheet does not handle "${name}"` });
+}
+
+async function dialogTurn(deps: BotDeps, context: TurnContext): Promise<DialogTurn> {
+  const activity = context.activity;
+  const tenantId = tenantOf(activity);
+  const { activityId: _reply, ...reference } = TurnContext.getConversationReference(activity) as Partial<ConversationReference> as StoredReference;
+  return {
+    ctx: commandContext(deps, await requesterFor(deps, context)),
+    reference,
+    async post(reply) {
+      const response = await context.sendActivity(await replyActivity(deps.db, reply, tenantId, dialogIds(deps)));
+      return { activityId: response?.id };
+    },
+  };
+}
+
+async function onDialog(deps: BotDeps, context: TurnContext, name: 'task/fetch' | 'task/submit'): Promise<void> {
+  const data = ((context.activity.value ?? {}) as { data?: unknown }).data;
+  const d = (data && typeof data === 'object' && !Array.isArray(data) ? data : {}) as Record<string, unknown>;
+  const id = typeof d.id === 'string' ? d.id : '';
+  const dialog = deps.dialogs[id];
+  const expected = name === 'task/fetch' ? 'action' : 'dialog';
+  if (d.callsheet !== expected || !dialog) {
+    return invokeResponse(context, 200, taskResponse({ type: 'message', text: 'That dialog is no longer available. Ask again to get a fresh card.' }));
+  }
+  let result: DialogResult;
+  try {
+    const turn = await dialogTurn(deps, context);
+    if (name === 'task/fetch') {
+      const value = d.value && typeof d.value === 'object' ? (d.value as Record<string, unknown>) : {};
+      result = await dialog.open(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)])), turn);
+    } else {
+      result = await dialog.submit(d, turn);
+    }
+  } catch (error) {
+    const reference = randomUUID().slice(0, 8);
+    deps.logger.error({ err: error, reference, dialog: id, step: name }, 'Teams dialog failed');
+    result = { type: 'message', text: `Sorry, something went wrong. Reference: ${reference}` };
+  }
+  return invokeResponse(context, 200, taskResponse(result));
+}
+
+async function onDialogSearch(deps: BotDeps, context: TurnContext): Promise<void> {
+  const value = (context.activity.value ?? {}) as { queryText?: unknown; dataset?: unknown };
+  const target = typeof value.dataset === 'string' ? splitDataset(value.dataset) : undefined;
+  const dialog = target ? deps.dialogs[target.id] : undefined;
+  if (!target || !dialog?.search) return invokeResponse(context, 200, searchResponse([]));
+  const text = typeof value.queryText === 'string' ? value.queryText.trim().slice(0, 100) : '';
+  try {
+    return invokeResponse(context, 200, searchResponse(await dialog.search(text, target.rest, await dialogTurn(deps, context))));
+  } catch (error) {
+    // A failed look-up leaves the picker with its static choices rather than failing the card.
+    deps.logger.error({ err: error, dataset: value.dataset }, 'Teams typeahead search failed');
+    return invokeResponse(context, 200, searchResponse([]));
+  }
 }
 
 function conversationInfo(activity: Activity) {

@@ -3,7 +3,7 @@
  * sends into conversations the bot was added to. botbuilder stays inside this folder.
  */
 import Bottleneck from 'bottleneck';
-import { CloudAdapter, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
+import { CloudAdapter, TurnContext, type Activity, type ConversationParameters, type ConversationReference } from 'botbuilder';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Clock } from '../../src/clock.js';
 import type { Reply } from '../../src/commands/reply.js';
@@ -18,11 +18,14 @@ import { cardActivity, createTurnHandler, replyActivity, type ActionHandler } fr
 import type { StoredReference } from './conversations.js';
 import type { SearchHit } from './message-extension.js';
 import type { CardJson } from './render-card.js';
+import type { DialogHandler } from './task-module.js';
 
-export type { ActionHandler } from './bot.js';
+export type { ActionHandler, ActionOrigin } from './bot.js';
+export type { DialogHandler, DialogResult, DialogTurn } from './task-module.js';
 export type { StoredReference } from './conversations.js';
 export { findConversation } from './conversations.js';
 export type { SearchHit } from './message-extension.js';
+export { catalogSearch } from './message-extension.js';
 
 export interface TeamsAdapterDeps {
   config: TeamsAuthConfig & Partial<Pick<TeamsEnv, 'TEAMS_IDENTITY_TTL'>> & { NODE_ENV: string };
@@ -34,6 +37,13 @@ export interface TeamsAdapterDeps {
   search: (text: string, limit: number) => Promise<SearchHit[]>;
   /** Button handlers of features (`{ type: 'action', id }` buttons), by id. */
   actions?: Record<string, ActionHandler>;
+  /** Dialogs of features, by the action id of the button that opens them. */
+  dialogs?: Record<string, DialogHandler>;
+}
+
+export interface FeatureHandlers {
+  actions?: Record<string, ActionHandler>;
+  dialogs?: Record<string, DialogHandler>;
 }
 
 export interface ProactiveResult {
@@ -47,6 +57,12 @@ export interface TeamsAdapter {
   router: Router;
   /** Posts a reply, card or activity into a stored conversation (digests, task progress). */
   sendProactive(reference: StoredReference, message: Reply | CardJson | Partial<Activity>): Promise<ProactiveResult>;
+  /** Replaces a message the bot posted (task progress, a digest someone acted on). */
+  updateProactive(reference: StoredReference, activityId: string, message: Reply | CardJson | Partial<Activity>): Promise<void>;
+  /** Opens the bot's 1:1 chat with a member (`POST /v3/conversations`); `like` is a stored reference of the same tenant. */
+  createPersonalConversation(like: StoredReference, memberId: string, tenantId: string): Promise<StoredReference>;
+  /** Adds features' button handlers and dialogs (at start-up, before serving). */
+  register(handlers: FeatureHandlers): void;
   stop(): Promise<void>;
 }
 
@@ -71,7 +87,8 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
     router.post('/api/messages', (_req, res) => {
       res.status(503).json({ error: 'Microsoft Teams is not configured on this server: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD.' });
     });
-    return { mode, router, sendProactive: async () => Promise.reject(new Error('Microsoft Teams is not configured (MICROSOFT_APP_ID is not set)')), stop: async () => {} };
+    const off = async () => Promise.reject(new Error('Microsoft Teams is not configured (MICROSOFT_APP_ID is not set)'));
+    return { mode, router, sendProactive: off, updateProactive: off, createPersonalConversation: off, register: () => {}, stop: async () => {} };
   }
   if (mode === 'unauthenticated') {
     logger.warn(
@@ -84,6 +101,9 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
   adapter.onTurnError = async (_context, error) => {
     logger.error({ err: error }, 'Teams turn failed');
   };
+  const actions: Record<string, ActionHandler> = { ...deps.actions };
+  const dialogs: Record<string, DialogHandler> = { ...deps.dialogs };
+  const dialogIds = () => new Set(Object.keys(dialogs));
   const logic = createTurnHandler({
     db: deps.db,
     logger,
@@ -92,7 +112,8 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
     identityTtlMs: config.TEAMS_IDENTITY_TTL ?? DAY_MS,
     runLine: deps.runLine,
     search: deps.search,
-    actions: deps.actions ?? {},
+    actions,
+    dialogs,
   });
 
   router.post('/api/messages', express.json({ limit: MAX_BODY }), async (req: Request, res: Response) => {
@@ -128,32 +149,93 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
   const perConversation = new Bottleneck.Group({ maxConcurrent: 1, minTime: 250 });
   const overall = new Bottleneck({ maxConcurrent: 8, minTime: 25 });
 
-  const sendProactive: TeamsAdapter['sendProactive'] = async (reference, message) => {
-    const activity = await toActivity(deps.db, message, reference.conversation.tenantId);
-    let activityId: string | undefined;
+  const inConversation = async (reference: StoredReference, logic: (context: TurnContext) => Promise<void>) => {
+    let failure: { error: unknown } | undefined;
     await perConversation.key(reference.conversation.id).schedule(() =>
-      overall.schedule(() =>
-        adapter.continueConversationAsync(config.MICROSOFT_APP_ID ?? '', reference as Partial<ConversationReference>, async (context) => {
-          const response = await recordCall('sendActivity', () => context.sendActivity(activity));
-          activityId = response?.id;
+      overall.schedule(() => adapter.continueConversationAsync(config.MICROSOFT_APP_ID ?? '', reference as Partial<ConversationReference>, caught(logic, (error) => (failure = { error })))),
+    );
+    if (failure) throw failure.error;
+  };
+
+  const sendProactive: TeamsAdapter['sendProactive'] = async (reference, message) => {
+    const activity = await toActivity(deps.db, message, reference.conversation.tenantId, dialogIds());
+    let activityId: string | undefined;
+    await inConversation(reference, async (context) => {
+      const response = await recordCall('sendActivity', () => context.sendActivity(activity));
+      activityId = response?.id;
+    });
+    return { conversationId: reference.conversation.id, activityId };
+  };
+
+  const updateProactive: TeamsAdapter['updateProactive'] = async (reference, activityId, message) => {
+    const activity = await toActivity(deps.db, message, reference.conversation.tenantId, dialogIds());
+    await inConversation(reference, async (context) => {
+      await recordCall('updateActivity', () => context.updateActivity({ ...activity, id: activityId, conversation: context.activity.conversation }));
+    });
+  };
+
+  const createPersonalConversation: TeamsAdapter['createPersonalConversation'] = async (like, memberId, tenantId) => {
+    const parameters = {
+      isGroup: false,
+      bot: like.bot,
+      members: [{ id: memberId }],
+      tenantId,
+      channelData: { tenant: { id: tenantId } },
+    } as Partial<ConversationParameters> as ConversationParameters;
+    let created: StoredReference | undefined;
+    await overall.schedule(() =>
+      recordCall('createConversation', () =>
+        adapter.createConversationAsync(config.MICROSOFT_APP_ID ?? '', like.channelId, like.serviceUrl, BOT_FRAMEWORK_AUDIENCE, parameters, async (context) => {
+          const { activityId: _none, ...reference } = TurnContext.getConversationReference(context.activity) as Partial<ConversationReference> as StoredReference;
+          created = { ...reference, bot: like.bot, user: { id: memberId }, conversation: { ...reference.conversation, conversationType: 'personal', tenantId } };
         }),
       ),
     );
-    return { conversationId: reference.conversation.id, activityId };
+    if (!created) throw new Error(`the connector did not open a chat with ${memberId}`);
+    return created;
+  };
+
+  const register: TeamsAdapter['register'] = (handlers) => {
+    for (const [kind, into, from] of [['button', actions, handlers.actions], ['dialog', dialogs, handlers.dialogs]] as const) {
+      for (const [id, handler] of Object.entries(from ?? {})) {
+        if (id in into) throw new Error(`Teams ${kind} handler "${id}" is registered twice`);
+        (into as Record<string, unknown>)[id] = handler;
+      }
+    }
   };
 
   return {
     mode,
     router,
     sendProactive,
+    updateProactive,
+    createPersonalConversation,
+    register,
     async stop() {
       await Promise.all([overall.stop({ dropWaitingJobs: false }), ...perConversation.limiters().map(({ limiter }) => limiter.stop({ dropWaitingJobs: false }))]);
     },
   };
 }
 
-async function toActivity(db: Db, message: Reply | CardJson | Partial<Activity>, tenantId?: string): Promise<Partial<Activity>> {
-  if ('sections' in message) return replyActivity(db, message as Reply, tenantId);
+/**
+ * A proactive turn's logic whose failure reaches the caller: the adapter would otherwise hand it to
+ * `onTurnError`, and a refused or rate-limited send would look like a success without a message id.
+ */
+function caught(logic: (context: TurnContext) => Promise<void>, onError: (error: unknown) => void): (context: TurnContext) => Promise<void> {
+  return async (context) => {
+    try {
+      await logic(context);
+    } catch (error) {
+      onError(error);
+    }
+  };
+}
+
+/** The audience of tokens for calls to the Bot Framework connector (public cloud). */
+const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
+
+async function toActivity(db: Db, message: Reply | CardJson | Partial<Activity>, tenantId?: string, dialogs?: ReadonlySet<string>): Promise<Partial<Activity>> {
+  if ('sections' in message) return replyActivity(db, message as Reply, tenantId, dialogs);
   if ((message as CardJson).type === 'AdaptiveCard') {
     const card = message as CardJson;
     return cardActivity(card, typeof card.fallbackText === 'string' ? card.fallbackText : 'Callsheet');

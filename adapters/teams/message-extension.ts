@@ -2,6 +2,8 @@
  * The compose-box search (a search-based message extension): results are thumbnail cards; picking one
  * asks the bot (`composeExtension/selectItem`) for the entity's full Adaptive Card, which Teams inserts.
  */
+import { searchCatalog } from '../../src/catalog/search.js';
+import type { Db } from '../../src/db/client.js';
 import type { CardJson } from './render-card.js';
 
 export const SEARCH_COMMAND_ID = 'searchCatalog';
@@ -12,6 +14,14 @@ export interface SearchHit {
   title: string;
   kind: string;
   description?: string;
+}
+
+/** The compose-box search over the catalog: the same ranked search as `find`. */
+export function catalogSearch(db: Db): (text: string, limit: number) => Promise<SearchHit[]> {
+  return async (text, limit) => {
+    const { hits } = await searchCatalog(db, text, { limit });
+    return hits.map(({ row }) => ({ ref: row.ref, title: row.title ?? row.name, kind: row.kind, ...(row.description ? { description: row.description } : {}) }));
+  };
 }
 
 export interface ExtensionQuery {

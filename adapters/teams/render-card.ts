@@ -5,6 +5,7 @@
  */
 import type { Button, ListItem, Reply, RichText, Section, Span } from '../../src/commands/reply.js';
 import { plain } from '../../src/commands/reply.js';
+import { openData } from './task-module.js';
 
 export type UserSpan = Extract<Span, { type: 'user' }>;
 
@@ -33,34 +34,38 @@ const LIST_LIMITS = [Infinity, 50, 25, 10, 5, 2];
 export interface RenderOptions {
   mention?: MentionLookup;
   maxBytes?: number;
+  /** Action ids that open a dialog (task module) instead of posting back to the conversation. */
+  dialogs?: ReadonlySet<string>;
 }
 
 export function renderCard(reply: Reply, options: RenderOptions = {}): CardJson {
   const maxBytes = options.maxBytes ?? MAX_CARD_BYTES;
   for (const limit of LIST_LIMITS) {
-    const card = build(reply, options.mention, limit, reply.sections.length);
+    const card = build(reply, options, limit, reply.sections.length);
     if (byteSize(card) <= maxBytes) return card;
   }
   // Still too big with two items a list: keep the header and as many whole sections as fit.
   let fits = -1;
   for (let low = 0, high = reply.sections.length - 1; low <= high; ) {
     const middle = (low + high) >> 1;
-    if (byteSize(build(reply, options.mention, 2, middle)) <= maxBytes) {
+    if (byteSize(build(reply, options, 2, middle)) <= maxBytes) {
       fits = middle;
       low = middle + 1;
     } else {
       high = middle - 1;
     }
   }
-  if (fits >= 0) return build(reply, options.mention, 2, fits);
-  return build({ summary: reply.summary, header: reply.header, sections: [{ text: [truncate(reply.summary)] }], isError: reply.isError }, undefined, 0, 1);
+  if (fits >= 0) return build(reply, options, 2, fits);
+  return build({ summary: reply.summary, header: reply.header, sections: [{ text: [truncate(reply.summary)] }], isError: reply.isError }, {}, 0, 1);
 }
 
 export function byteSize(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), 'utf8');
 }
 
-function build(reply: Reply, lookup: MentionLookup | undefined, listLimit: number, sectionCount: number): CardJson {
+function build(reply: Reply, options: RenderOptions, listLimit: number, sectionCount: number): CardJson {
+  const lookup = options.mention;
+  const action = (button: Button) => renderAction(button, options.dialogs);
   const mentions = new Map<string, MentionTarget>();
   const md = (text: RichText | undefined) => markdown(text, lookup, mentions);
   const body: Array<Record<string, unknown>> = [];
@@ -68,7 +73,7 @@ function build(reply: Reply, lookup: MentionLookup | undefined, listLimit: numbe
     body.push({ type: 'TextBlock', text: escape(reply.header), size: 'Large', weight: 'Bolder', wrap: true, ...(reply.isError ? { color: 'Attention' } : {}) });
   }
   const shown = reply.sections.slice(0, sectionCount);
-  for (const section of shown) body.push(...renderSection(section, md, listLimit, body.length > 0));
+  for (const section of shown) body.push(...renderSection(section, md, action, listLimit, body.length > 0));
   const left = reply.sections.length - shown.length;
   if (left > 0) body.push({ type: 'TextBlock', text: `and ${left} more section${left === 1 ? '' : 's'} (too long for one message)`, isSubtle: true, wrap: true });
   for (const line of reply.context ?? []) {
@@ -95,7 +100,7 @@ function build(reply: Reply, lookup: MentionLookup | undefined, listLimit: numbe
   return card;
 }
 
-function renderSection(section: Section, md: (t: RichText | undefined) => string, listLimit: number, separate: boolean): Array<Record<string, unknown>> {
+function renderSection(section: Section, md: (t: RichText | undefined) => string, action: (b: Button) => Record<string, unknown>, listLimit: number, separate: boolean): Array<Record<string, unknown>> {
   const items: Array<Record<string, unknown>> = [];
   if (section.title) items.push({ type: 'TextBlock', text: escape(section.title), weight: 'Bolder', wrap: true });
   if (section.text && section.text.length > 0) items.push({ type: 'TextBlock', text: md(section.text), wrap: true });
@@ -110,7 +115,7 @@ function renderSection(section: Section, md: (t: RichText | undefined) => string
   }
   if (section.list && section.list.length > 0) {
     const list = section.list.slice(0, listLimit);
-    for (const item of list) items.push(renderItem(item, md));
+    for (const item of list) items.push(renderItem(item, md, action));
     const more = section.list.length - list.length + (section.more?.count ?? 0);
     if (more > 0) {
       const hint = section.more?.command ? ` (${escape(section.more.command)})` : '';
@@ -126,7 +131,7 @@ function renderSection(section: Section, md: (t: RichText | undefined) => string
   return [{ type: 'Container', items, ...(separate ? { separator: true, spacing: 'Medium' } : {}) }];
 }
 
-function renderItem(item: ListItem, md: (t: RichText | undefined) => string): Record<string, unknown> {
+function renderItem(item: ListItem, md: (t: RichText | undefined) => string, action: (b: Button) => Record<string, unknown>): Record<string, unknown> {
   const texts: Array<Record<string, unknown>> = [{ type: 'TextBlock', text: md(item.text), wrap: true }];
   if (item.detail && item.detail.length > 0) texts.push({ type: 'TextBlock', text: md(item.detail), isSubtle: true, size: 'Small', wrap: true, spacing: 'None' });
   if (!item.button) return { type: 'Container', items: texts, spacing: 'Small' };
@@ -140,7 +145,7 @@ function renderItem(item: ListItem, md: (t: RichText | undefined) => string): Re
   };
 }
 
-function action(button: Button): Record<string, unknown> {
+function renderAction(button: Button, dialogs: ReadonlySet<string> | undefined): Record<string, unknown> {
   const style = button.style === 'primary' ? { style: 'positive' } : button.style === 'danger' ? { style: 'destructive' } : {};
   const title = button.label.slice(0, 80);
   switch (button.action.type) {
@@ -151,6 +156,7 @@ function action(button: Button): Record<string, unknown> {
       return { type: 'Action.Submit', title, data, ...style };
     }
     case 'action': {
+      if (dialogs?.has(button.action.id)) return { type: 'Action.Submit', title, data: openData(button.action.id, button.action.value), ...style };
       const data: SubmitData = { callsheet: 'action', id: button.action.id, value: button.action.value };
       return { type: 'Action.Submit', title, data, ...style };
     }

@@ -48,6 +48,8 @@ export interface FakeBotConnector {
   sent: Recorded[];
   tokenRequests: Array<Record<string, string>>;
   memberLookups: Array<{ conversationId: string; userId: string }>;
+  /** Bodies of `POST /v3/conversations` (the bot opening a 1:1 chat). */
+  createdConversations: Array<Record<string, unknown>>;
   /** Inbound activity posts answered with an error first (429 with Retry-After, 5xx). */
   failNext(count: number, status: number, retryAfterSeconds?: number): void;
   attempts: number;
@@ -68,6 +70,7 @@ export async function startFakeBotConnector(options: { appId?: string; appPasswo
   const sent: Recorded[] = [];
   const tokenRequests: Array<Record<string, string>> = [];
   const memberLookups: Array<{ conversationId: string; userId: string }> = [];
+  const createdConversations: Array<Record<string, unknown>> = [];
   const members = new Map<string, Map<string, Member>>();
   const failures: Array<{ status: number; retryAfter?: number }> = [];
   let nextId = 1;
@@ -106,6 +109,16 @@ export async function startFakeBotConnector(options: { appId?: string; appPasswo
     sent.push({ method, conversationId: String(req.params.conversationId), activityId, activity: req.body as Record<string, unknown>, authorization: req.headers.authorization });
     res.status(method === 'PUT' ? 200 : 201).json({ id: method === 'PUT' ? activityId : `activity-${nextId++}` });
   };
+  app.post('/v3/conversations', (req, res) => {
+    const body = req.body as { members?: Array<{ id?: string }>; tenantId?: string };
+    const memberId = body.members?.[0]?.id;
+    if (!memberId || !body.tenantId) {
+      res.status(400).json({ error: { code: 'BadArgument', message: 'members and tenantId are required' } });
+      return;
+    }
+    createdConversations.push(req.body as Record<string, unknown>);
+    res.status(201).json({ id: `a:personal-${memberId.replace(/^29:/, '')}` });
+  });
   app.post('/v3/conversations/:conversationId/activities', record('POST'));
   app.post('/v3/conversations/:conversationId/activities/:activityId', record('POST'));
   app.put('/v3/conversations/:conversationId/activities/:activityId', record('PUT'));
@@ -142,6 +155,7 @@ export async function startFakeBotConnector(options: { appId?: string; appPasswo
     sent,
     tokenRequests,
     memberLookups,
+    createdConversations,
     attempts: 0,
     failNext(count, status, retryAfterSeconds) {
       for (let i = 0; i < count; i++) failures.push({ status, retryAfter: retryAfterSeconds });

@@ -1,21 +1,20 @@
 /**
  * Helpers for Teams tests: the bot on a real HTTP port, activities as Teams sends them, a real catalog
- * search over the `entities` table, and a check that a card parses cleanly with `adaptivecards`.
+ * search (`searchCatalog`), and a check that a card parses cleanly with `adaptivecards`.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import express from 'express';
-import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { createTeamsAdapter, type TeamsAdapter, type TeamsAdapterDeps } from '../../adapters/teams/index.js';
+import { catalogSearch, createTeamsAdapter, type TeamsAdapter, type TeamsAdapterDeps } from '../../adapters/teams/index.js';
 import { relationsOf } from '../../src/catalog/relations.js';
 import { refOf } from '../../src/catalog/refs.js';
 import { applySnapshot, type CatalogRecord } from '../../src/catalog/store.js';
 import { validateEntity } from '../../src/catalog/validate.js';
 import { systemClock } from '../../src/clock.js';
 import { runLine } from '../../src/commands/run.js';
-import { query, type Db } from '../../src/db/client.js';
+import type { Db } from '../../src/db/client.js';
 import { silentLogger } from '../../src/logger.js';
 import type { FakeBotConnector } from '../fakes/bot-connector.js';
 
@@ -56,19 +55,8 @@ export async function seedEntities(db: Db, raws: object[], sourceId = 'test'): P
   await applySnapshot(db, { sourceId, now: new Date(), records });
 }
 
-/** A real search over the catalog: names and titles containing the text, exact names first. */
-export function catalogSearch(db: Db) {
-  return async (text: string, limit: number) => {
-    const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const rows = await query<{ ref: string; name: string; title: string | null; kind: string; description: string | null }>(
-      db,
-      sql`select ref, name, title, kind, description from entities
-          where name like ${pattern} or lower(coalesce(title, '')) like ${pattern}
-          order by (name = ${text.toLowerCase()}) desc, name asc limit ${limit}`,
-    );
-    return rows.map((r) => ({ ref: r.ref, title: r.title ?? r.name, kind: r.kind, description: r.description ?? undefined }));
-  };
-}
+/** The real catalog search the compose box uses (`searchCatalog`, as `find` ranks it). */
+export { catalogSearch };
 
 export interface RunningBot {
   url: string;

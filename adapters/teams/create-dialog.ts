@@ -1,0 +1,125 @@
+/**
+ * `create` in Teams: the template's button opens a dialog, one card per Form page. Every submit is
+ * checked on the server (the same validation Backstage does); errors come back on the fields of the
+ * same page. The last page posts a progress card into the conversation, creates the task (which
+ * points at that card) and closes the dialog. Permissions are checked on every turn.
+ */
+import { OPEN_TEMPLATE_ACTION } from '../../src/commands/create.js';
+import type { Reply } from '../../src/commands/reply.js';
+import type { Clock } from '../../src/clock.js';
+import type { Db } from '../../src/db/client.js';
+import type { Logger } from '../../src/logger.js';
+import { entityOptions } from '../../src/scaffolder/entity-options.js';
+import type { EntityField, FieldError, Form, Option } from '../../src/scaffolder/form-types.js';
+import { initialValues, type Values } from '../../src/scaffolder/form-values.js';
+import { stepsOf } from '../../src/scaffolder/runner.js';
+import { openForm, submitTask } from '../../src/scaffolder/service.js';
+import type { TemplateRecord } from '../../src/scaffolder/templates.js';
+import { validatePage, validateValues } from '../../src/scaffolder/validate-values.js';
+import type { Worker } from '../../src/scaffolder/worker.js';
+import type { TeamsAdapter } from './index.js';
+import { readPage, renderFormCard, STATIC_ENTITY_CHOICES, type FormState } from './render-form-card.js';
+import { MAX_SEARCH_RESULTS, type DialogHandler, type DialogResult, type DialogTurn } from './task-module.js';
+import type { TeamsReplyTo } from './task-notifier.js';
+
+export interface CreateDialogDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  adapter: Pick<TeamsAdapter, 'updateProactive'>;
+  /** Woken after a task is created, so this replica starts it at once. */
+  worker?: Pick<Worker, 'wake'>;
+}
+
+const MAX_PAGES = 100;
+
+function parseState(raw: unknown): FormState | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const s = raw as Record<string, unknown>;
+  if (typeof s.template !== 'string' || !Number.isInteger(s.page) || (s.page as number) < 0 || (s.page as number) >= MAX_PAGES) return undefined;
+  if (!s.values || typeof s.values !== 'object' || Array.isArray(s.values)) return undefined;
+  return { template: s.template, page: s.page as number, values: s.values as Values };
+}
+
+function pendingReply(template: TemplateRecord): Reply {
+  return {
+    summary: `${template.title}: submitted`,
+    header: `${template.title} — waiting to start`,
+    sections: [{ list: stepsOf(template).map((s) => ({ text: [`○ ${s.name}`] })) }],
+  };
+}
+
+export function createDialog(deps: CreateDialogDeps): DialogHandler {
+  const { db } = deps;
+
+  async function entityChoices(form: Form, page: number, turn: DialogTurn): Promise<Map<string, Option[]>> {
+    const out = new Map<string, Option[]>();
+    for (const field of form.pages[page]?.fields ?? []) {
+      if (field.type === 'entity') out.set(field.id, await entityOptions(db, field, turn.ctx.requester, { limit: STATIC_ENTITY_CHOICES }));
+    }
+    return out;
+  }
+
+  async function page(form: Form, state: FormState, turn: DialogTurn, errors: FieldError[] = []): Promise<DialogResult> {
+    const card = renderFormCard({ form, state, dialogId: OPEN_TEMPLATE_ACTION, errors, entityChoices: await entityChoices(form, state.page, turn) });
+    return { type: 'card', title: form.title, card };
+  }
+
+  async function create(template: TemplateRecord, form: Form, values: Values, turn: DialogTurn): Promise<DialogResult> {
+    const { activityId } = await turn.post(pendingReply(template));
+    if (!activityId) throw new Error('Teams did not return the id of the progress card');
+    const replyTo: TeamsReplyTo = { platform: 'teams', reference: turn.reference, activityId, templateTitle: template.title };
+    const submitted = await submitTask(db, deps.clock, { templateRef: template.ref, requester: turn.ctx.requester, values, replyTo: replyTo as unknown as Record<string, unknown> });
+    if (!submitted.ok) {
+      // Permissions or the template changed between the last page and now; say so where the card is.
+      const message = submitted.errors.map((e) => e.message).join(' ');
+      await deps.adapter.updateProactive(turn.reference, activityId, { summary: `${template.title}: not created`, header: `${template.title} — not created`, sections: [{ text: [message] }], isError: true });
+      return { type: 'message', text: `Not created: ${message}` };
+    }
+    deps.logger.info({ task: submitted.task.id, template: template.ref, requester: turn.ctx.requester.userRef ?? turn.ctx.requester.externalId }, 'scaffolder task created from Teams');
+    deps.worker?.wake();
+    return { type: 'message', text: `Creating ${template.title}. Progress and links are posted in the conversation.` };
+  }
+
+  return {
+    async open(value, turn) {
+      const opened = await openForm(db, value.template ?? '', turn.ctx.requester);
+      if (!opened.ok) return { type: 'message', text: opened.message };
+      return page(opened.form, { template: opened.template.ref, page: 0, values: initialValues(opened.form) }, turn);
+    },
+
+    async submit(data, turn) {
+      const state = parseState(data.state);
+      if (!state) return { type: 'message', text: 'This form is out of date. Type create to start again.' };
+      const opened = await openForm(db, state.template, turn.ctx.requester);
+      if (!opened.ok) return { type: 'message', text: opened.message };
+      const { form, template } = opened;
+      if (state.page >= form.pages.length) return { type: 'message', text: 'The template changed while you were filling it in. Type create to start again.' };
+      const read = readPage(form, state, data);
+      if (data.nav === 'back') return page(form, { ...state, page: Math.max(0, state.page - 1), values: read.values }, turn);
+      const errors = [...read.errors];
+      for (const e of validatePage(form, state.page, read.values)) if (!errors.some((x) => x.field === e.field)) errors.push(e);
+      if (errors.length > 0) return page(form, { ...state, values: read.values }, turn, errors);
+      if (state.page < form.pages.length - 1) return page(form, { ...state, page: state.page + 1, values: read.values }, turn);
+      const all = validateValues(form, read.values);
+      if (all.length > 0) {
+        // An earlier page went stale (values changed since it was checked): back to the first one with an error.
+        const first = form.pages.findIndex((p) => p.fields.some((f) => all.some((e) => e.field === f.id)));
+        return page(form, { ...state, page: first >= 0 ? first : state.page, values: read.values }, turn, all);
+      }
+      return create(template, form, read.values, turn);
+    },
+
+    async search(text, dataset, turn) {
+      const bar = dataset.indexOf('|');
+      const templateRef = dataset.slice(0, bar);
+      const fieldId = dataset.slice(bar + 1);
+      const opened = await openForm(db, templateRef, turn.ctx.requester);
+      if (!opened.ok) return [];
+      const field = opened.form.pages.flatMap((p) => p.fields).find((f): f is EntityField => f.id === fieldId && f.type === 'entity');
+      if (!field) return [];
+      const options = await entityOptions(db, field, turn.ctx.requester, { search: text, limit: MAX_SEARCH_RESULTS });
+      return options.map((o) => ({ title: o.label, value: String(o.value) }));
+    },
+  };
+}
