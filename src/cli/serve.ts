@@ -12,7 +12,6 @@ import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { slackSettings } from '../config/slack.js';
 import { runLine } from '../commands/run.js';
 import type { Reply } from '../commands/reply.js';
-import { searchCatalog } from '../catalog/search.js';
 import { createHttpApp, startHttpServer } from '../http/server.js';
 import { metricsRouter } from '../http/metrics-route.js';
 import { createGithubWebhookRouter } from '../http/github-webhook.js';
@@ -28,7 +27,8 @@ import { createInShell } from '../../adapters/shell/create-flow.js';
 import { startShell, type Shell } from '../../adapters/shell/shell.js';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
 import { slackFeatures } from '../../adapters/slack/features.js';
-import { createTeamsAdapter, type TeamsAdapter } from '../../adapters/teams/index.js';
+import { catalogSearch, createTeamsAdapter, type TeamsAdapter } from '../../adapters/teams/index.js';
+import { teamsFeatures } from '../../adapters/teams/features.js';
 import type { CliIo, SubCommand } from './io.js';
 import { openRuntime, sourcesForOrg, type Runtime } from './runtime.js';
 
@@ -81,22 +81,15 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     ? createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine, actions: slackParts!.actions, extensions: slackParts!.extensions })
     : undefined;
   const teams = teamsEnabled(config)
-    ? createTeamsAdapter({
-        config,
-        db,
-        logger,
-        clock,
-        staleAfterDays: config.STALE_AFTER_DAYS,
-        runLine,
-        search: async (text, limit) =>
-          (await searchCatalog(db, text, { limit })).hits.map(({ row }) => ({ ref: row.ref, title: row.title ?? row.name, kind: row.kind, description: row.description ?? undefined })),
-      })
+    ? createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine, search: catalogSearch(db) })
     : undefined;
+  const teamsParts = teams ? teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests }) : undefined;
   const output = options.output ?? process.stdout;
 
   const notifier = allNotifiers(
     logNotifier(logger),
     ...(slackParts ? [slackParts.taskNotifier] : []),
+    ...(teamsParts ? [teamsParts.taskNotifier] : []),
     ...(wantShell ? [shellNotifier((text) => output.write(text.endsWith('\n') ? text : `${text}\n`), (task) => task.requester.platform === 'shell')] : []),
   );
   const taskWorker = runtime.createWorker(notifier);
@@ -131,8 +124,9 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   logger.info({ port: http.port, database: runtime.database.kind, slack: Boolean(slack), teams: teams?.mode ?? 'off' }, 'callsheet is listening');
   if (slack) await slack.start();
 
-  const senders: DigestSender[] = [...(slackParts ? [slackParts.digestSender] : [])];
-  const directories: MemberDirectory[] = [...(slackParts ? [slackParts.memberDirectory] : [])];
+  const chatParts = [slackParts, teamsParts].filter((p) => p !== undefined);
+  const senders: DigestSender[] = chatParts.map((p) => p.digestSender);
+  const directories: MemberDirectory[] = chatParts.map((p) => p.memberDirectory);
   if (senders.length === 0) senders.push(createLogSender((text) => logger.info({ digest: text }, 'nudge digest (no chat platform configured)')));
   const nudgeRunner = runnerFromConfig({ db, config, clock, logger, senders, directories: directories.length ? directories : undefined });
   const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger }) : undefined;

@@ -1,0 +1,26 @@
+/**
+ * `callsheet nudge` with the configured chat platforms: the same digest senders and member
+ * directories as `serve`, so `--now` posts where a scheduled run would and `--dry-run` routes alike.
+ */
+import { systemClock } from '../clock.js';
+import { slackSettings } from '../config/slack.js';
+import { runLine } from '../commands/run.js';
+import { slackFeatures } from '../../adapters/slack/features.js';
+import { catalogSearch, createTeamsAdapter } from '../../adapters/teams/index.js';
+import { teamsFeatures } from '../../adapters/teams/features.js';
+import { createNudgeCli, type ChatFactory } from './nudge.js';
+
+const chat: ChatFactory = async ({ config, db, logger }) => {
+  const clock = systemClock;
+  const parts = [];
+  const slack = slackSettings(config);
+  if (slack) parts.push(slackFeatures({ db, logger, clock, config: slack }));
+  if (config.MICROSOFT_APP_ID) {
+    const adapter = createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine, search: catalogSearch(db) });
+    parts.push(teamsFeatures({ db, logger, clock, adapter }));
+  }
+  if (parts.length === 0) return undefined;
+  return { senders: parts.map((p) => p.digestSender), directories: parts.map((p) => p.memberDirectory) };
+};
+
+export const nudgeCli = createNudgeCli(chat);
