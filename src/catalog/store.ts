@@ -59,9 +59,9 @@ export function columnsOf(record: CatalogRecord) {
   const spec = (e.spec ?? {}) as Record<string, unknown>;
   const rel = (type: string) => record.relations.find((r) => r.sourceRef === record.ref && r.type === type)?.targetRef ?? null;
   return {
-    kind: e.kind.toLocaleLowerCase('en-US'),
-    namespace: (e.metadata.namespace ?? 'default').toLocaleLowerCase('en-US'),
-    name: e.metadata.name.toLocaleLowerCase('en-US'),
+    kind: e.kind.toLowerCase(),
+    namespace: (e.metadata.namespace ?? 'default').toLowerCase(),
+    name: e.metadata.name.toLowerCase(),
     title: str(e.metadata.title),
     description: str(e.metadata.description),
     ownerRef: rel('ownedBy'),

@@ -81,7 +81,7 @@ function labelOf(raw: unknown): string {
   const kind = typeof r?.kind === 'string' ? r.kind : '?';
   const ns = typeof r?.metadata?.namespace === 'string' ? r.metadata.namespace : 'default';
   const name = typeof r?.metadata?.name === 'string' ? r.metadata.name : '?';
-  return `${kind}:${ns}/${name}`.toLocaleLowerCase('en-US');
+  return `${kind}:${ns}/${name}`.toLowerCase();
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -280,7 +280,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
           continue;
         }
         result.records.push(outcome.record);
-        if (outcome.record.entity.kind.toLocaleLowerCase('en-US') === 'location') {
+        if (outcome.record.entity.kind.toLowerCase() === 'location') {
           const child = locationUnit(outcome.record.entity, file.path, doc.line, unit.origin);
           if (child) queue.push(child);
         }
