@@ -54,9 +54,9 @@ export class BlobReader {
     if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
-      // Requests made in the same tick go out in one write: one pipe write per blob cost more
-      // than reading the blob.
-      if (!this.requests.length) queueMicrotask(() => this.proc.stdin.write(this.requests.splice(0).join('')));
+      // Requests made before the event loop turns go out in one write: one pipe write per blob
+      // cost more than reading the blob.
+      if (!this.requests.length) setImmediate(() => this.proc.stdin.write(this.requests.splice(0).join('')));
       this.requests.push(`${objectId}\n`);
     });
   }
