@@ -1,7 +1,8 @@
 /**
  * `npm run bench:sync [-- --entities N] [-- --only postgres|pglite]`: generates a catalog of N
  * entities (default 50,000) in a temp git repository and measures, on Postgres and on PGlite, a
- * first full sync, a re-sync after one changed file, and exact-ref look-ups. Each database runs in
+ * first full sync, a re-sync after one changed file, and exact-ref look-ups (wall and CPU time, and
+ * Postgres server CPU when the server runs on this machine). Each database runs in
  * its own child process so that peak RSS is that database's alone.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { systemClock } from '../src/clock.js';
+import { resolveEntity } from '../src/catalog/queries-resolve.js';
 import { openDatabase, query, sql, type Database } from '../src/db/client.js';
 import { silentLogger } from '../src/logger.js';
 import { createSyncService } from '../src/sync/service.js';
@@ -20,12 +22,21 @@ import { ms, peakRssMb, percentile } from './lib/stats.js';
 
 type Target = 'postgres' | 'pglite';
 
+interface Run {
+  ms: number;
+  /** CPU time of the syncing process (all its threads). */
+  cpuMs: number;
+  /** CPU time of the Postgres server processes serving the bench database, when they can be read. */
+  serverCpuMs?: number;
+}
+
 interface Figures {
   target: Target;
   entities: number;
-  first: { ms: number; added: number; problems: number };
-  resync: { ms: number; updated: number; unchanged: number };
-  lookup: { p50: number; p99: number };
+  first: Run & { added: number; problems: number };
+  resync: Run & { updated: number; unchanged: number };
+  /** `owner`'s exact resolution (resolveEntity with a ref): client round trip, and the server's planning + execution time. */
+  lookup: { p50: number; p99: number; serverP50: number; serverP99: number };
   peakRssMb: number;
 }
 
@@ -59,6 +70,35 @@ async function openTarget(target: Target, work: string): Promise<Database> {
   };
 }
 
+/** CPU of the server processes behind this database (Postgres on this machine only; /proc must be readable). */
+async function serverCpuMs(database: Database): Promise<number | undefined> {
+  if (database.kind !== 'postgres') return undefined;
+  const { readFile } = await import('node:fs/promises');
+  const pids = await query<{ pid: number }>(database.db, sql`select pid from pg_stat_activity where datname = current_database()`);
+  const ticksPerMs = 100 / 1000;
+  let total = 0;
+  for (const { pid } of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    if (!stat) return undefined;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+  }
+  return total;
+}
+
+async function measured<T>(database: Database, work: () => Promise<T>): Promise<{ value: T; run: Run }> {
+  const server = await serverCpuMs(database);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const value = await work();
+  const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  const serverAfter = server === undefined ? undefined : await serverCpuMs(database);
+  const run: Run = { ms, cpuMs: (used.user + used.system) / 1000 };
+  if (server !== undefined && serverAfter !== undefined) run.serverCpuMs = serverAfter - server;
+  return { value, run };
+}
+
 async function child(target: Target, repo: string, sampleFile: string, refs: string[]): Promise<Figures> {
   const work = await mkdtemp(join(tmpdir(), `callsheet-bench-${target}-`));
   const database = await openTarget(target, work);
@@ -79,34 +119,39 @@ async function child(target: Target, repo: string, sampleFile: string, refs: str
       logger: silentLogger(),
       clock: systemClock,
     });
-    let started = performance.now();
-    const [first] = await service.syncAll();
-    const firstMs = performance.now() - started;
+    const { value: [first], run: firstRun } = await measured(database, () => service.syncAll());
     if (first!.status !== 'synced') throw new Error(`first sync ${first!.status}: ${first!.error ?? ''}`);
 
     const system = Number(/system-(\d+)/.exec(sampleFile)![1]);
     const names = Array.from({ length: 10 }, (_, i) => `component-${i}`);
     await writeFile(join(repo, sampleFile), componentFile(names, system, system, Array.from({ length: 10 }, (_, a) => system * 10 + a), Date.now()));
     gitIn(repo, 'commit', '--quiet', '-am', `bench change for ${target}`);
-    started = performance.now();
-    const [again] = await service.syncAll();
-    const resyncMs = performance.now() - started;
+    const { value: [again], run: resyncRun } = await measured(database, () => service.syncAll());
 
     const timings: number[] = [];
+    const server: number[] = [];
     for (let i = 0; i < 1000; i++) {
       const ref = refs[Math.floor(Math.random() * refs.length)]!;
       const t = performance.now();
-      const rows = await query<{ ref: string }>(database.db, sql`select ref, kind, title, owner_ref, entity from entities where ref = ${ref}`);
+      const found = await resolveEntity(database.db, ref);
       timings.push(performance.now() - t);
-      if (rows.length !== 1) throw new Error(`look-up of ${ref} found ${rows.length} rows`);
+      if (found.status !== 'found') throw new Error(`look-up of ${ref}: ${found.status}`);
+      // The same statement getEntity runs, timed by the server itself.
+      const [plan] = await query<{ 'QUERY PLAN': [{ 'Planning Time': number; 'Execution Time': number }] }>(
+        database.db,
+        sql`explain (analyze, format json) select * from entities where ref = ${ref} limit 1`,
+      );
+      const [stats] = plan!['QUERY PLAN'];
+      server.push(stats['Planning Time'] + stats['Execution Time']);
     }
     timings.sort((a, b) => a - b);
+    server.sort((a, b) => a - b);
     return {
       target,
       entities: refs.length,
-      first: { ms: firstMs, added: first!.added, problems: first!.problems.length },
-      resync: { ms: resyncMs, updated: again!.updated, unchanged: again!.unchanged },
-      lookup: { p50: percentile(timings, 50), p99: percentile(timings, 99) },
+      first: { ...firstRun, added: first!.added, problems: first!.problems.length },
+      resync: { ...resyncRun, updated: again!.updated, unchanged: again!.unchanged },
+      lookup: { p50: percentile(timings, 50), p99: percentile(timings, 99), serverP50: percentile(server, 50), serverP99: percentile(server, 99) },
       peakRssMb: peakRssMb(),
     };
   } finally {
@@ -126,13 +171,28 @@ function runChild(target: Target, repo: string, sampleFile: string, refsFile: st
   });
 }
 
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const seconds = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
+const cpu = (r: Run) => `CPU ${seconds(r.cpuMs)}${r.serverCpuMs === undefined ? '' : ` + Postgres ${seconds(r.serverCpuMs)}`}`;
+
 function print(f: Figures) {
-  const rate = (n: number, t: number) => `${Math.round(n / (t / 1000)).toLocaleString('en-US')} entities/s`;
-  console.log(`\n${f.target} (${f.entities.toLocaleString('en-US')} entities)`);
-  console.log(`  first sync    ${ms(f.first.ms).padStart(10)}  ${rate(f.first.added, f.first.ms)}  (${f.first.added} added, ${f.first.problems} problems)`);
-  console.log(`  re-sync       ${ms(f.resync.ms).padStart(10)}  (1 file changed: ${f.resync.updated} updated, ${f.resync.unchanged} unchanged)`);
-  console.log(`  exact look-up p50 ${ms(f.lookup.p50)}, p99 ${ms(f.lookup.p99)} (1,000 random refs, client-side round trip)`);
+  console.log(`\n${f.target} (${count(f.entities)} entities)`);
+  console.log(`  first sync    ${seconds(f.first.ms).padStart(9)}  ${count(f.first.added / (f.first.ms / 1000))} entities/s, ${cpu(f.first)}  (${f.first.added} added, ${f.first.problems} problems)`);
+  console.log(`  re-sync       ${seconds(f.resync.ms).padStart(9)}  ${cpu(f.resync)}  (1 file changed: ${f.resync.updated} updated, ${f.resync.unchanged} unchanged)`);
+  console.log(`  exact look-up p50 ${ms(f.lookup.serverP50)}, p99 ${ms(f.lookup.serverP99)} server-side; p50 ${ms(f.lookup.p50)}, p99 ${ms(f.lookup.p99)} round trip (1,000 random refs)`);
   console.log(`  peak RSS      ${f.peakRssMb} MB`);
+}
+
+/** The figures as a Markdown table, ready for the README. */
+function table(all: Figures[]) {
+  const row = (label: string, cell: (f: Figures) => string) => `| ${label} | ${all.map(cell).join(' | ')} |`;
+  console.log(`\n| ${count(all[0]!.entities)} entities | ${all.map((f) => (f.target === 'postgres' ? 'Postgres' : 'PGlite')).join(' | ')} |`);
+  console.log(`| --- | ${all.map(() => '---').join(' | ')} |`);
+  console.log(row('first sync', (f) => `${seconds(f.first.ms)} (${count(f.first.added / (f.first.ms / 1000))} entities/s; ${cpu(f.first)})`));
+  console.log(row('re-sync, one file changed', (f) => `${seconds(f.resync.ms)} (${cpu(f.resync)})`));
+  console.log(row('exact look-up p50 / p99, server-side', (f) => `${ms(f.lookup.serverP50)} / ${ms(f.lookup.serverP99)}`));
+  console.log(row('exact look-up p50 / p99, round trip', (f) => `${ms(f.lookup.p50)} / ${ms(f.lookup.p99)}`));
+  console.log(row('peak RSS', (f) => `${f.peakRssMb} MB`));
 }
 
 async function main() {
@@ -155,9 +215,12 @@ async function main() {
     const refsFile = join(repo, '..', `${repo.split('/').pop()}-refs.json`);
     await writeFile(refsFile, JSON.stringify(generated.refs));
     console.log(`generated ${generated.entities.toLocaleString('en-US')} entities in ${generated.files.toLocaleString('en-US')} files (${ms(performance.now() - started)})`);
+    const all: Figures[] = [];
     for (const target of (['postgres', 'pglite'] as const).filter((t) => !only || t === only)) {
-      print(await runChild(target, repo, generated.sampleFile, refsFile));
+      all.push(await runChild(target, repo, generated.sampleFile, refsFile));
+      print(all[all.length - 1]!);
     }
+    table(all);
     await rm(refsFile, { force: true });
   } finally {
     await rm(repo, { recursive: true, force: true });

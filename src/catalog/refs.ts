@@ -15,7 +15,8 @@ export interface RefParts {
 /** Canonical (lower-cased) ref of an entity or compound ref. */
 export function refOf(entity: Entity | RefParts): string {
   const parts = 'metadata' in entity ? { kind: entity.kind, namespace: entity.metadata.namespace ?? DEFAULT_NAMESPACE, name: entity.metadata.name } : entity;
-  return stringifyEntityRef(parts).toLocaleLowerCase('en-US');
+  // stringifyEntityRef lower-cases each part itself (String#toLowerCase, as Backstage compares refs).
+  return stringifyEntityRef(parts);
 }
 
 /**

@@ -54,7 +54,7 @@ export function relationsOf(entity: Entity): Relation[] {
   const spec = (entity.spec ?? {}) as Record<string, unknown>;
   const out = new Map<string, Relation>();
   const add = (r: Relation) => out.set(`${r.sourceRef} ${r.type} ${r.targetRef}`, r);
-  for (const rule of rulesByKind[entity.kind.toLocaleLowerCase('en-US')] ?? []) {
+  for (const rule of rulesByKind[entity.kind.toLowerCase()] ?? []) {
     const value = spec[rule.field];
     if (value === undefined || value === null || value === '') continue;
     for (const target of [value].flat()) {

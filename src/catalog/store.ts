@@ -2,12 +2,14 @@
  * Writes a source's entities as a diff in one transaction: insert what is new, update what changed
  * (by content hash), delete what the source no longer has, rebuild the relations of what was touched.
  * Entities of files that failed this time (or that the source says are unchanged) are kept as they were.
+ * A ref another source already holds is a conflict (first one wins), as is a ref twice in one source.
  */
 import { randomUUID } from 'node:crypto';
 import type { Entity } from '@backstage/catalog-model';
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { entities, relations } from '../db/schema.js';
+import { sql } from 'drizzle-orm';
+import { query, type Db } from '../db/client.js';
+import { copyRows, textArray } from '../db/copy.js';
+import { entities } from '../db/schema.js';
 import type { Problem } from '../sync/types.js';
 import type { Relation } from './relations.js';
 
@@ -22,12 +24,8 @@ export interface CatalogRecord {
   contentHash: string;
 }
 
-export interface ApplyInput {
-  sourceId: string;
+export interface ApplyInput extends WriterInput {
   records: CatalogRecord[];
-  /** Entities from these files are neither updated nor removed (their file failed, or is unchanged). */
-  preserve?: (filePath: string) => boolean;
-  now: Date;
 }
 
 export interface ApplyResult {
@@ -39,11 +37,9 @@ export interface ApplyResult {
   conflicts: Problem[];
 }
 
-const CHUNK = 500;
 const ENTITY_CHUNK = 2000;
-const RELATION_CHUNK = 20_000;
 
-function chunks<T>(items: T[], size = CHUNK): T[][] {
+function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
@@ -59,9 +55,9 @@ export function columnsOf(record: CatalogRecord) {
   const spec = (e.spec ?? {}) as Record<string, unknown>;
   const rel = (type: string) => record.relations.find((r) => r.sourceRef === record.ref && r.type === type)?.targetRef ?? null;
   return {
-    kind: e.kind.toLocaleLowerCase('en-US'),
-    namespace: (e.metadata.namespace ?? 'default').toLocaleLowerCase('en-US'),
-    name: e.metadata.name.toLocaleLowerCase('en-US'),
+    kind: e.kind.toLowerCase(),
+    namespace: (e.metadata.namespace ?? 'default').toLowerCase(),
+    name: e.metadata.name.toLowerCase(),
     title: str(e.metadata.title),
     description: str(e.metadata.description),
     ownerRef: rel('ownedBy'),
@@ -72,97 +68,177 @@ export function columnsOf(record: CatalogRecord) {
   };
 }
 
-export async function applySnapshot(db: Db, input: ApplyInput): Promise<ApplyResult> {
-  const { sourceId, now } = input;
-  const preserve = input.preserve ?? (() => false);
+export interface WriterInput {
+  sourceId: string;
+  /**
+   * Entities from these files are neither updated nor removed (their file failed, or is unchanged).
+   * Asked about a record's file only once that file has been read to the end.
+   */
+  preserve?: (filePath: string) => boolean;
+  /**
+   * When set, only these (tree-prefixed) files can have changed: every other file is preserved, and
+   * removals are looked for in these files alone instead of in everything the source holds.
+   */
+  onlyFiles?: readonly string[];
+  now: Date;
+}
+
+export interface SnapshotWriter {
+  /** Records of one file, in reading order, once the file has been read to the end. */
+  add(records: readonly CatalogRecord[]): Promise<void>;
+}
+
+interface Stored {
+  ref: string;
+  source_id: string;
+  content_hash: string;
+  file_path: string;
+  committed_ms: number | null;
+}
+
+const ENTITY_COLUMNS = ['ref', 'uid', 'kind', 'namespace', 'name', 'title', 'description', 'owner_ref', 'type', 'lifecycle', 'system_ref', 'tags', 'entity', 'source_id', 'file_path', 'file_url', 'content_hash', 'first_seen_at', 'last_changed_at', 'file_committed_at'];
+const RELATION_COLUMNS = ['origin_ref', 'source_ref', 'type', 'target_ref'];
+
+function relationRows(records: readonly CatalogRecord[]): Iterable<string[]> {
+  return (function* () {
+    for (const r of records) for (const rel of r.relations) yield [r.ref, rel.sourceRef, rel.type, rel.targetRef];
+  })();
+}
+
+/**
+ * Writes a source's entities as a diff in one transaction while they are still being read: `work`
+ * hands records to the writer file by file, and they go to the database in chunks (COPY for new
+ * entities and all relations), so neither the snapshot nor the source's stored rows are ever held
+ * in memory at once. Reading and writing overlap: one chunk is written while the next is read.
+ */
+export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer: SnapshotWriter) => Promise<T>): Promise<{ value: T; applied: ApplyResult }> {
+  const { sourceId } = input;
+  const at = input.now.toISOString();
+  const inScope = input.onlyFiles ? new Set(input.onlyFiles) : undefined;
+  const preserve = (filePath: string) => (inScope !== undefined && !inScope.has(filePath)) || (input.preserve?.(filePath) ?? false);
   return db.transaction(async (tx) => {
-    const existing = await tx
-      .select({ ref: entities.ref, sourceId: entities.sourceId, hash: entities.contentHash, filePath: entities.filePath, committed: entities.fileCommittedAt })
-      .from(entities)
-      .where(eq(entities.sourceId, sourceId));
-    const mine = new Map(existing.map((r) => [r.ref, r]));
+    const [held] = await query<{ n: number }>(tx, sql`select count(*)::int as n from (select 1 from entities where source_id = ${sourceId} limit 1) x`);
+    const hadEntities = Number(held?.n ?? 0) > 0;
 
-    // Refs that another source already holds: first one wins.
-    const incomingRefs = [...new Set(input.records.map((r) => r.ref))].filter((ref) => !mine.has(ref));
-    const foreign = new Map<string, string>();
-    for (const part of chunks(incomingRefs)) {
-      const rows = await tx.select({ ref: entities.ref, sourceId: entities.sourceId }).from(entities).where(inArray(entities.ref, part));
-      for (const row of rows) foreign.set(row.ref, row.sourceId);
+    const result: ApplyResult = { added: [], updated: [], removed: [], unchanged: 0, conflicts: [] };
+    /** Ref -> file that defined it first in this run. */
+    const seen = new Map<string, string>();
+    /** Entities that moved here from another file of this source: decided at the end, when every file's fate is known. */
+    const moved: { record: CatalogRecord; before: Stored }[] = [];
+    let pending: CatalogRecord[] = [];
+    let writing: Promise<void> = Promise.resolve();
+
+    async function stored(refs: string[]): Promise<Map<string, Stored>> {
+      const rows = await query<Stored>(tx, sql`select ref, source_id, content_hash, file_path, (extract(epoch from file_committed_at) * 1000)::float8 as committed_ms from entities where ref = any(${textArray(refs)}::text[])`);
+      return new Map(rows.map((r) => [r.ref, r]));
     }
 
-    const conflicts: Problem[] = [];
-    const seen = new Map<string, CatalogRecord>();
-    const inserts: CatalogRecord[] = [];
-    const updates: CatalogRecord[] = [];
-    let unchanged = 0;
-    for (const record of input.records) {
-      const earlier = seen.get(record.ref);
-      if (earlier) {
-        conflicts.push({ filePath: record.filePath, entityRef: record.ref, message: `${record.ref} is already defined in ${earlier.filePath}; this definition is ignored` });
-        continue;
+    async function write(inserts: CatalogRecord[], updates: CatalogRecord[]) {
+      if (inserts.length) {
+        await copyRows(
+          tx,
+          'entities',
+          ENTITY_COLUMNS,
+          inserts.map((r) => {
+            const c = columnsOf(r);
+            return [r.ref, randomUUID(), c.kind, c.namespace, c.name, c.title, c.description, c.ownerRef, c.type, c.lifecycle, c.systemRef, c.tags, JSON.stringify(r.entity), sourceId, r.filePath, r.fileUrl ?? null, r.contentHash, at, at, r.fileCommittedAt?.toISOString() ?? null];
+          }),
+        );
+        result.added.push(...inserts.map((r) => r.ref));
       }
-      const owner = foreign.get(record.ref);
-      if (owner) {
-        conflicts.push({ filePath: record.filePath, entityRef: record.ref, message: `${record.ref} is already provided by source ${owner}; this definition is ignored` });
-        continue;
+      if (updates.length) {
+        const json = JSON.stringify(
+          updates.map((r) => ({ ref: r.ref, ...columnsOf(r), entity: r.entity, file_path: r.filePath, file_url: r.fileUrl ?? null, content_hash: r.contentHash, file_committed_at: r.fileCommittedAt?.toISOString() ?? null })),
+        );
+        // Only a content change counts as a change; a new commit time alone is tracked separately.
+        await tx.execute(sql`update entities e set kind = x.kind, namespace = x.namespace, name = x.name, title = x.title, description = x.description,
+            owner_ref = x."ownerRef", type = x.type, lifecycle = x.lifecycle, system_ref = x."systemRef", tags = coalesce(x.tags, '{}'), entity = x.entity,
+            file_path = x.file_path, file_url = x.file_url, content_hash = x.content_hash, file_committed_at = x.file_committed_at,
+            last_changed_at = case when e.content_hash is distinct from x.content_hash then ${at}::timestamptz else e.last_changed_at end
+          from json_to_recordset(${json}::json) as x(ref text, kind text, namespace text, name text, title text, description text, "ownerRef" text, type text, lifecycle text, "systemRef" text, tags text[], entity jsonb, file_path text, file_url text, content_hash text, file_committed_at timestamptz)
+          where e.ref = x.ref`);
+        await tx.execute(sql`delete from relations where origin_ref = any(${textArray(updates.map((r) => r.ref))}::text[])`);
+        result.updated.push(...updates.map((r) => r.ref));
       }
-      seen.set(record.ref, record);
-      const before = mine.get(record.ref);
-      if (before && preserve(before.filePath)) {
-        unchanged++;
-        continue;
-      }
-      if (!before) inserts.push(record);
-      else if (before.hash !== record.contentHash || before.filePath !== record.filePath || (before.committed?.getTime() ?? null) !== (record.fileCommittedAt?.getTime() ?? null)) updates.push(record);
-      else unchanged++;
-    }
-    const removed = existing.filter((row) => !seen.has(row.ref) && !preserve(row.filePath)).map((row) => row.ref);
-
-    // Rows travel as one JSON document per chunk (json_to_recordset): one parameter instead of
-    // thousands, the same on postgres.js and PGlite, and no per-row statements.
-    const at = now.toISOString();
-    const rowJson = (r: CatalogRecord) => ({
-      ref: r.ref,
-      ...columnsOf(r),
-      entity: r.entity,
-      file_path: r.filePath,
-      file_url: r.fileUrl ?? null,
-      content_hash: r.contentHash,
-      file_committed_at: r.fileCommittedAt?.toISOString() ?? null,
-    });
-    const recordset = sql.raw(`x(ref text, uid text, kind text, namespace text, name text, title text, description text, "ownerRef" text, type text, lifecycle text, "systemRef" text, tags text[], entity jsonb, file_path text, file_url text, content_hash text, file_committed_at timestamptz)`);
-    for (const part of chunks(inserts, ENTITY_CHUNK)) {
-      const json = JSON.stringify(part.map((r) => ({ ...rowJson(r), uid: randomUUID() })));
-      await tx.execute(sql`insert into entities (ref, uid, kind, namespace, name, title, description, owner_ref, type, lifecycle, system_ref, tags, entity, source_id, file_path, file_url, content_hash, first_seen_at, last_changed_at, file_committed_at)
-        select ref, uid, kind, namespace, name, title, description, "ownerRef", type, lifecycle, "systemRef", coalesce(tags, '{}'), entity, ${sourceId}, file_path, file_url, content_hash, ${at}::timestamptz, ${at}::timestamptz, file_committed_at
-        from json_to_recordset(${json}::json) as ${recordset}`);
-    }
-    for (const part of chunks(updates, ENTITY_CHUNK)) {
-      const json = JSON.stringify(part.map(rowJson));
-      // Only a content change counts as a change; a new commit time alone is tracked separately.
-      await tx.execute(sql`update entities e set kind = x.kind, namespace = x.namespace, name = x.name, title = x.title, description = x.description,
-          owner_ref = x."ownerRef", type = x.type, lifecycle = x.lifecycle, system_ref = x."systemRef", tags = coalesce(x.tags, '{}'), entity = x.entity,
-          file_path = x.file_path, file_url = x.file_url, content_hash = x.content_hash, file_committed_at = x.file_committed_at,
-          last_changed_at = case when e.content_hash is distinct from x.content_hash then ${at}::timestamptz else e.last_changed_at end
-        from json_to_recordset(${json}::json) as ${recordset}
-        where e.ref = x.ref`);
-    }
-    for (const part of chunks(removed)) {
-      await tx.delete(entities).where(and(eq(entities.sourceId, sourceId), inArray(entities.ref, part)));
+      await copyRows(tx, 'relations', RELATION_COLUMNS, relationRows([...inserts, ...updates]));
     }
 
-    const touched = [...updates.map((r) => r.ref), ...removed];
-    for (const part of chunks(touched)) {
-      await tx.delete(relations).where(inArray(relations.originRef, part));
+    function changed(record: CatalogRecord, before: Stored): boolean {
+      return before.content_hash !== record.contentHash || before.file_path !== record.filePath || (before.committed_ms === null ? null : Number(before.committed_ms)) !== (record.fileCommittedAt?.getTime() ?? null);
     }
-    const rels = [...inserts, ...updates].flatMap((r) => r.relations.map((rel) => ({ origin_ref: r.ref, source_ref: rel.sourceRef, type: rel.type, target_ref: rel.targetRef })));
-    for (const part of chunks(rels, RELATION_CHUNK)) {
-      await tx.execute(sql`insert into relations (origin_ref, source_ref, type, target_ref)
-        select origin_ref, source_ref, type, target_ref from json_to_recordset(${JSON.stringify(part)}::json) as x(origin_ref text, source_ref text, type text, target_ref text)
-        on conflict do nothing`);
+
+    async function flush(records: CatalogRecord[]) {
+      const before = await stored([...new Set(records.map((r) => r.ref))]);
+      const inserts: CatalogRecord[] = [];
+      const updates: CatalogRecord[] = [];
+      for (const record of records) {
+        const earlier = seen.get(record.ref);
+        if (earlier !== undefined) {
+          result.conflicts.push({ filePath: record.filePath, entityRef: record.ref, message: `${record.ref} is already defined in ${earlier}; this definition is ignored` });
+          continue;
+        }
+        const row = before.get(record.ref);
+        if (row && row.source_id !== sourceId) {
+          result.conflicts.push({ filePath: record.filePath, entityRef: record.ref, message: `${record.ref} is already provided by source ${row.source_id}; this definition is ignored` });
+          continue;
+        }
+        seen.set(record.ref, record.filePath);
+        if (!row) inserts.push(record);
+        else if (row.file_path !== record.filePath) moved.push({ record, before: row });
+        else if (preserve(row.file_path)) result.unchanged++;
+        else if (changed(record, row)) updates.push(record);
+        else result.unchanged++;
+      }
+      await write(inserts, updates);
     }
-    return { added: inserts.map((r) => r.ref), updated: updates.map((r) => r.ref), removed, unchanged, conflicts };
+
+    const writer: SnapshotWriter = {
+      async add(records) {
+        pending.push(...records);
+        if (pending.length < ENTITY_CHUNK) return;
+        const batch = pending;
+        pending = [];
+        await writing;
+        writing = flush(batch);
+        // Awaited before the next chunk and at the end; this only keeps a failure from going unhandled meanwhile.
+        writing.catch(() => {});
+      },
+    };
+
+    let value: T;
+    try {
+      value = await work(writer);
+    } finally {
+      await writing.catch(() => {});
+    }
+    await writing;
+    await flush(pending);
+    pending = [];
+
+    // A moved entity is kept as it was when the file it came from failed (its file path differs, so otherwise it changed).
+    const late = moved.filter(({ before }) => !preserve(before.file_path)).map(({ record }) => record);
+    result.unchanged += moved.length - late.length;
+    await write([], late);
+
+    if (hadEntities) {
+      const candidates = inScope
+        ? await query<{ ref: string; file_path: string }>(tx, sql`select ref, file_path from entities where source_id = ${sourceId} and file_path = any(${textArray([...inScope])}::text[])`)
+        : await query<{ ref: string; file_path: string }>(tx, sql`select ref, file_path from entities where source_id = ${sourceId}`);
+      result.removed = candidates.filter((row) => !seen.has(row.ref) && !preserve(row.file_path)).map((row) => row.ref);
+      for (const part of chunks(result.removed, ENTITY_CHUNK)) {
+        await tx.execute(sql`delete from entities where source_id = ${sourceId} and ref = any(${textArray(part)}::text[])`);
+        await tx.execute(sql`delete from relations where origin_ref = any(${textArray(part)}::text[])`);
+      }
+    }
+    return { value, applied: result };
   });
+}
+
+/** Writes a whole snapshot held in memory (tests, seeds, and sources read before writing). */
+export async function applySnapshot(db: Db, input: ApplyInput): Promise<ApplyResult> {
+  const { records, ...rest } = input;
+  const { applied } = await writeSnapshot(db, rest, async (writer) => writer.add(records));
+  return applied;
 }
 
 /** Refs currently stored (any source). */

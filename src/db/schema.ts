@@ -66,11 +66,11 @@ export const relations = pgTable(
     type: text('type').notNull(),
     targetRef: text('target_ref').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.originRef, t.sourceRef, t.type, t.targetRef] }),
-    index('relations_source_idx').on(t.sourceRef, t.type),
-    index('relations_target_idx').on(t.targetRef, t.type),
-  ],
+  // Every query reads relations by source (and type), and the sync replaces them by origin. No
+  // unique key: an entity's relations are de-duplicated before they are written, and they are only
+  // ever written after that entity's old ones were deleted. Each index over half a million relation
+  // rows is a large share of what a big sync costs Postgres.
+  (t) => [index('relations_source_idx').on(t.sourceRef, t.type), index('relations_origin_idx').on(t.originRef)],
 );
 
 /** A configured place entities come from (folder, git remote, GitHub org, template source). */

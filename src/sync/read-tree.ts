@@ -29,9 +29,16 @@ export interface ReadOptions {
   /** Kinds allowed (any case); undefined allows every kind. */
   allowedKinds?: readonly string[];
   previous?: PreviousState;
+  /**
+   * Receives the records of each file once the file has been read to the end, with whether the
+   * file failed (then the store keeps what the file held before). Without it, records are
+   * collected in `ReadResult.records`.
+   */
+  onRecords?: (records: CatalogRecord[], fileFailed: boolean) => Promise<void>;
 }
 
 export interface ReadResult {
+  /** Empty when `onRecords` received them. */
   records: CatalogRecord[];
   problems: Problem[];
   /** Files whose previous entities must be kept (tree-prefixed). */
@@ -81,7 +88,7 @@ function labelOf(raw: unknown): string {
   const kind = typeof r?.kind === 'string' ? r.kind : '?';
   const ns = typeof r?.metadata?.namespace === 'string' ? r.metadata.namespace : 'default';
   const name = typeof r?.metadata?.name === 'string' ? r.metadata.name : '?';
-  return `${kind}:${ns}/${name}`.toLocaleLowerCase('en-US');
+  return `${kind}:${ns}/${name}`.toLowerCase();
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -272,6 +279,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
     }
 
     for (const file of files) {
+      const records: CatalogRecord[] = [];
       for (const doc of file.docs) {
         const outcome = await toRecord(doc.value, file.path, unit.origin);
         if ('error' in outcome) {
@@ -279,12 +287,16 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
           fail(file.path, unit.origin, queue);
           continue;
         }
-        result.records.push(outcome.record);
-        if (outcome.record.entity.kind.toLocaleLowerCase('en-US') === 'location') {
+        records.push(outcome.record);
+        if (outcome.record.entity.kind.toLowerCase() === 'location') {
           const child = locationUnit(outcome.record.entity, file.path, doc.line, unit.origin);
           if (child) queue.push(child);
         }
       }
+      if (opts.onRecords) {
+        if (records.length) await opts.onRecords(records, result.failedFiles.has(full(file.path)));
+      }
+      else result.records.push(...records);
     }
   }
 

@@ -5,7 +5,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { applySnapshot, type CatalogRecord } from '../catalog/store.js';
+import { writeSnapshot, type ApplyResult, type CatalogRecord } from '../catalog/store.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/client.js';
@@ -92,8 +92,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     return { sourceId: driver.id, kind: driver.kind, target: driver.target, trusted, status, added: 0, updated: 0, removed: 0, unchanged: 0, problems: [], notes: [], durationMs: 0 };
   }
 
-  async function previousState(sourceId: string): Promise<PreviousState> {
-    const files = await db.selectDistinct({ filePath: entities.filePath }).from(entities).where(eq(entities.sourceId, sourceId));
+  /** What the source held; with `onlyFiles`, only which of those files held entities (the rest is not asked). */
+  async function previousState(sourceId: string, onlyFiles?: string[]): Promise<PreviousState> {
+    const files = await db
+      .selectDistinct({ filePath: entities.filePath })
+      .from(entities)
+      .where(onlyFiles ? and(eq(entities.sourceId, sourceId), inArray(entities.filePath, onlyFiles.length ? onlyFiles : [''])) : eq(entities.sourceId, sourceId));
     const held = new Set(files.map((f) => f.filePath));
     const locations = await db
       .select({ filePath: entities.filePath, entity: entities.entity })
@@ -190,30 +194,43 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     }
     report.revision = snapshot.revision;
 
-    const records: CatalogRecord[] = [];
     const problems: Problem[] = [];
     const failed = new Set<string>();
     const read = new Set<string>();
     const includes = { ...((row?.state?.[INCLUDES_STATE_KEY] ?? {}) as Record<string, string[]>) };
+    const preserve = (filePath: string) => failed.has(filePath) || (snapshot.preserve?.(filePath) ?? false);
+    let applied: ApplyResult;
     try {
-      const previous = await previousState(driver.id);
-      for (const tree of snapshot.trees) {
-        const result = await readTree(tree, { limits, allowedKinds, previous });
-        records.push(...result.records);
-        problems.push(...result.problems);
-        for (const f of result.failedFiles) failed.add(f);
-        for (const f of result.filesRead) {
-          read.add(f);
-          delete includes[f];
+      // Before the write transaction: on PGlite nothing outside it may query while it is open.
+      const previous = await previousState(driver.id, snapshot.onlyFiles);
+      const scope = { sourceId: driver.id, preserve, now: clock.now(), ...(snapshot.onlyFiles ? { onlyFiles: snapshot.onlyFiles } : {}) };
+      ({ applied } = await writeSnapshot(db, scope, async (writer) => {
+        const onRecords = async (records: CatalogRecord[], fileFailed: boolean) => {
+          if (fileFailed) failed.add(records[0]!.filePath);
+          if (!trusted) {
+            for (const r of records) {
+              if (r.entity.kind.toLowerCase() === 'template') {
+                report.notes.push(`${r.ref} is in the catalog but not runnable: source ${driver.id} is not trusted (list it in TEMPLATE_SOURCES)`);
+              }
+            }
+          }
+          await writer.add(records);
+        };
+        for (const tree of snapshot.trees) {
+          const result = await readTree(tree, { limits, allowedKinds, previous, onRecords });
+          problems.push(...result.problems);
+          for (const f of result.failedFiles) failed.add(f);
+          for (const f of result.filesRead) {
+            read.add(f);
+            delete includes[f];
+          }
+          for (const [f, list] of result.includes) includes[f] = list;
         }
-        for (const [f, list] of result.includes) includes[f] = list;
-      }
+      }));
     } finally {
       await snapshot.close?.();
     }
 
-    const preserve = (filePath: string) => failed.has(filePath) || (snapshot.preserve?.(filePath) ?? false);
-    const applied = await applySnapshot(db, { sourceId: driver.id, records, preserve, now: clock.now() });
     problems.push(...applied.conflicts);
     report.added = applied.added.length;
     report.updated = applied.updated.length;
@@ -222,13 +239,6 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     const [held] = await db.select({ n: sql<number>`count(*)::int` }).from(entities).where(eq(entities.sourceId, driver.id));
     report.unchanged = Math.max(applied.unchanged, Number(held?.n ?? 0) - report.added - report.updated);
     report.problems = problems;
-    if (!trusted) {
-      for (const r of records) {
-        if (r.entity.kind.toLocaleLowerCase('en-US') === 'template') {
-          report.notes.push(`${r.ref} is in the catalog but not runnable: source ${driver.id} is not trusted (list it in TEMPLATE_SOURCES)`);
-        }
-      }
-    }
     metrics.syncChanges.inc({ change: 'added' }, report.added);
     metrics.syncChanges.inc({ change: 'updated' }, report.updated);
     metrics.syncChanges.inc({ change: 'removed' }, report.removed);

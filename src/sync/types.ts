@@ -40,6 +40,12 @@ export interface Snapshot {
   trees: Tree[];
   /** Files (tree-prefixed paths) whose entities must be kept as they are, e.g. repositories known unchanged. */
   preserve?: (filePath: string) => boolean;
+  /**
+   * When set, the only files (tree-prefixed) whose entities can change: the entry points plus
+   * deleted files. `preserve` must hold for every other file. Lets an incremental sync look at the
+   * stored rows of these files instead of at everything the source holds.
+   */
+  onlyFiles?: string[];
   /** Source-specific state to keep for the next sync (e.g. ETags). */
   state?: Record<string, unknown>;
   /** Releases what the trees hold open (e.g. a `git cat-file` process); called once reading is done. */

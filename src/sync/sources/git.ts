@@ -143,6 +143,7 @@ export function gitDriver(specText: string, deps: { dataDir: string }): SourceDr
 
       let entryPoints: string[];
       let preserve: ((filePath: string) => boolean) | undefined;
+      let onlyFiles: string[] | undefined;
       let times: Map<string, Date>;
       if (lastRevision && (await hasCommit(cache, lastRevision))) {
         const { changed, deleted } = await diff(cache, lastRevision, commit);
@@ -154,6 +155,7 @@ export function gitDriver(specText: string, deps: { dataDir: string }): SourceDr
         entryPoints = [...reread].sort();
         const gone = new Set(deleted);
         preserve = (filePath) => !reread.has(filePath) && !gone.has(filePath);
+        onlyFiles = [...reread, ...gone];
         times = await commitTimes(cache, [`${lastRevision}..${commit}`]);
         const unchanged = entryPoints.filter((p) => !times.has(p));
         if (unchanged.length) for (const [p, t] of await commitTimes(cache, [commit], unchanged)) times.set(p, t);
@@ -180,6 +182,7 @@ export function gitDriver(specText: string, deps: { dataDir: string }): SourceDr
         revision: commit,
         trees: [tree],
         ...(preserve ? { preserve } : {}),
+        ...(onlyFiles ? { onlyFiles } : {}),
         state: { ...(state ?? {}), branch },
         close: async () => reader.close(),
       };
