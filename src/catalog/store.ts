@@ -49,6 +49,11 @@ function str(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
+/** Templates keep their key order (see `entities.definition`); other kinds need not pay for it. */
+function definitionOf(record: CatalogRecord): string | null {
+  return record.entity.kind === 'Template' ? JSON.stringify(record.entity) : null;
+}
+
 /** Columns derived from an entity, so queries need not dig into jsonb. */
 export function columnsOf(record: CatalogRecord) {
   const e = record.entity;
@@ -96,7 +101,7 @@ interface Stored {
   committed_ms: number | null;
 }
 
-const ENTITY_COLUMNS = ['ref', 'uid', 'kind', 'namespace', 'name', 'title', 'description', 'owner_ref', 'type', 'lifecycle', 'system_ref', 'tags', 'entity', 'source_id', 'file_path', 'file_url', 'content_hash', 'first_seen_at', 'last_changed_at', 'file_committed_at'];
+const ENTITY_COLUMNS = ['ref', 'uid', 'kind', 'namespace', 'name', 'title', 'description', 'owner_ref', 'type', 'lifecycle', 'system_ref', 'tags', 'entity', 'definition', 'source_id', 'file_path', 'file_url', 'content_hash', 'first_seen_at', 'last_changed_at', 'file_committed_at'];
 const RELATION_COLUMNS = ['origin_ref', 'source_ref', 'type', 'target_ref'];
 
 function relationRows(records: readonly CatalogRecord[]): Iterable<string[]> {
@@ -141,21 +146,21 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
           ENTITY_COLUMNS,
           inserts.map((r) => {
             const c = columnsOf(r);
-            return [r.ref, randomUUID(), c.kind, c.namespace, c.name, c.title, c.description, c.ownerRef, c.type, c.lifecycle, c.systemRef, c.tags, JSON.stringify(r.entity), sourceId, r.filePath, r.fileUrl ?? null, r.contentHash, at, at, r.fileCommittedAt?.toISOString() ?? null];
+            return [r.ref, randomUUID(), c.kind, c.namespace, c.name, c.title, c.description, c.ownerRef, c.type, c.lifecycle, c.systemRef, c.tags, JSON.stringify(r.entity), definitionOf(r), sourceId, r.filePath, r.fileUrl ?? null, r.contentHash, at, at, r.fileCommittedAt?.toISOString() ?? null];
           }),
         );
         result.added.push(...inserts.map((r) => r.ref));
       }
       if (updates.length) {
         const json = JSON.stringify(
-          updates.map((r) => ({ ref: r.ref, ...columnsOf(r), entity: r.entity, file_path: r.filePath, file_url: r.fileUrl ?? null, content_hash: r.contentHash, file_committed_at: r.fileCommittedAt?.toISOString() ?? null })),
+          updates.map((r) => ({ ref: r.ref, ...columnsOf(r), entity: r.entity, definition: r.entity.kind === 'Template' ? r.entity : null, file_path: r.filePath, file_url: r.fileUrl ?? null, content_hash: r.contentHash, file_committed_at: r.fileCommittedAt?.toISOString() ?? null })),
         );
         // Only a content change counts as a change; a new commit time alone is tracked separately.
         await tx.execute(sql`update entities e set kind = x.kind, namespace = x.namespace, name = x.name, title = x.title, description = x.description,
-            owner_ref = x."ownerRef", type = x.type, lifecycle = x.lifecycle, system_ref = x."systemRef", tags = coalesce(x.tags, '{}'), entity = x.entity,
+            owner_ref = x."ownerRef", type = x.type, lifecycle = x.lifecycle, system_ref = x."systemRef", tags = coalesce(x.tags, '{}'), entity = x.entity, definition = x.definition,
             file_path = x.file_path, file_url = x.file_url, content_hash = x.content_hash, file_committed_at = x.file_committed_at,
             last_changed_at = case when e.content_hash is distinct from x.content_hash then ${at}::timestamptz else e.last_changed_at end
-          from json_to_recordset(${json}::json) as x(ref text, kind text, namespace text, name text, title text, description text, "ownerRef" text, type text, lifecycle text, "systemRef" text, tags text[], entity jsonb, file_path text, file_url text, content_hash text, file_committed_at timestamptz)
+          from json_to_recordset(${json}::json) as x(ref text, kind text, namespace text, name text, title text, description text, "ownerRef" text, type text, lifecycle text, "systemRef" text, tags text[], entity jsonb, definition json, file_path text, file_url text, content_hash text, file_committed_at timestamptz)
           where e.ref = x.ref`);
         await tx.execute(sql`delete from relations where origin_ref = any(${textArray(updates.map((r) => r.ref))}::text[])`);
         result.updated.push(...updates.map((r) => r.ref));

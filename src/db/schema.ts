@@ -7,6 +7,7 @@ import {
   boolean,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -36,6 +37,11 @@ export const entities = pgTable(
     tags: text('tags').array().notNull().default([]),
     /** The entity as read (placeholders resolved, defaults applied, location annotations added). */
     entity: jsonb('entity').notNull().$type<Record<string, unknown>>(),
+    /**
+     * The entity with its keys in the order of its file, kept for Templates only: the order of a
+     * template's parameter properties is the order of its form's fields, and jsonb sorts keys.
+     */
+    definition: json('definition').$type<Record<string, unknown>>(),
     sourceId: text('source_id').notNull(),
     /** Path of the file inside its source (for display and for matching sync problems to owners). */
     filePath: text('file_path').notNull(),

@@ -68,7 +68,7 @@ function selectTemplates(db: Db) {
       name: entities.name,
       title: entities.title,
       description: entities.description,
-      entity: entities.entity,
+      entity: sql<Record<string, unknown>>`coalesce(${entities.definition}, ${entities.entity}::json)`,
       sourceId: entities.sourceId,
       filePath: entities.filePath,
       sourceKind: sources.kind,
