@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { syncCli } from '../../src/cli/sync.js';
@@ -54,7 +54,8 @@ describe('callsheet validate', () => {
     const io = capture({});
     expect(await validateCli([dir], io)).toBe(1);
     const out = io.text();
-    const rel = (p: string) => join(dir, p).replace(`${process.cwd()}/`, '');
+    // The CLI shows paths relative to the working directory, wherever the temp folder is.
+    const rel = (p: string) => relative(process.cwd(), join(dir, p));
     expect(out).toContain(`${rel('lol/catalog-info.yaml')}:1: YAML aliases expand too much`);
     expect(out).toMatch(new RegExp(`${rel('invalid/catalog-info.yaml').replace(/[.]/g, '\\.')}:1: component:default/not valid: .*metadata\\.name`));
     expect(out).not.toContain('values.yaml');
