@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: embedded PGlite set-up (migrations, seeding) is slow on a busy 2-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
     // Integration tests each get their own database (schema on Postgres, instance on PGlite);
     // two workers keep this 2-core machine busy without starving the database.
     maxWorkers: 2,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createNudgeCli } from '../../src/cli/nudge.js';
 import { fixedClock } from '../../src/clock.js';
-import { openDatabase } from '../../src/db/client.js';
+import { loadConfig } from '../../src/config/index.js';
+import { openDatabaseFromConfig } from '../../src/db/from-config.js';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/db.js';
 import { seedNudgeCatalog } from '../helpers/nudge-seed.js';
 
@@ -24,11 +25,12 @@ describe('callsheet nudge', () => {
       await seedNudgeCatalog(pg.db, now);
       return { DATABASE_URL: pg.url!, NUDGE_FALLBACK_CHANNEL: 'C0FALLBACK', LOG_LEVEL: 'silent' };
     }
-    const database = await openDatabase({ dataDir });
-    await database.migrate();
+    // Seeded where the CLI will look: the installation's database under DATA_DIR.
+    const cliEnv = { DATA_DIR: dataDir, NUDGE_FALLBACK_CHANNEL: 'C0FALLBACK', LOG_LEVEL: 'silent' };
+    const database = await openDatabaseFromConfig(loadConfig(cliEnv));
     await seedNudgeCatalog(database.db, now);
     await database.close();
-    return { DATA_DIR: dataDir, NUDGE_FALLBACK_CHANNEL: 'C0FALLBACK', LOG_LEVEL: 'silent' };
+    return cliEnv;
   }
 
   // Opens an on-disk PGlite three times; slow on a busy machine.
