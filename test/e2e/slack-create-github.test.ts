@@ -64,6 +64,7 @@ describe('/catalog create in Slack publishing to GitHub', () => {
   let work: string;
   let github: FakeGithub;
   let client: GithubClient;
+  const woken: number[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -74,7 +75,7 @@ describe('/catalog create in Slack publishing to GitHub', () => {
     await addSource(db, './catalog', '/catalog', false, await Promise.all(people.map((d, i) => recordOf(d, `org-${i}.yaml`))));
     await addShippedTemplates(db);
     bed = await startTestbed(db, (fake) => {
-      features = slackFeatures({ db, logger, clock: systemClock, config: { SLACK_BOT_TOKEN: TOKEN, SLACK_API_URL: fake.apiUrl }, worker: { wake: () => {} } });
+      features = slackFeatures({ db, logger, clock: systemClock, config: { SLACK_BOT_TOKEN: TOKEN, SLACK_API_URL: fake.apiUrl }, worker: { wake: () => woken.push(Date.now()) } });
       return { runLine, actions: features.actions, extensions: features.extensions };
     });
     bed.fake.addUser({ id: 'U0ADA', name: 'Ada' });
@@ -134,10 +135,11 @@ describe('/catalog create in Slack publishing to GitHub', () => {
     const done = await interact(bed, viewSubmission(withRepo, { 'f:publishTo': githubChoice, 'f:repoUrl': { value: 'github.com?owner=acme&repo=ledger-api' } }));
     expect(done.json).toEqual({ response_action: 'clear' });
 
-    await eventually(() => expect(bed.fake.messages('DU0ADA')).toHaveLength(1));
+    await eventually(() => expect(woken).toHaveLength(1));
     const [task] = await database.db.select().from(scaffolderTasks);
     expect(task).toMatchObject({ templateRef: 'template:default/typescript-service', status: 'open', values: { name: 'ledger-api', publishTo: 'github', repoUrl: 'github.com?owner=acme&repo=ledger-api', owner: 'group:default/team-b' } });
 
+    expect(bed.fake.messages('DU0ADA')).toHaveLength(1);
     expect(await worker.runOnce()).toBe(true);
     const [finished] = await database.db.select().from(scaffolderTasks);
     expect(finished.status).toBe('completed');
