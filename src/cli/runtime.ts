@@ -3,14 +3,12 @@
  * scaffolder actions and worker, nudge runner. No chat SDK here: `serve` adds the adapters.
  */
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { CommandContext, Requester } from '../commands/types.js';
 import { catalogUser } from '../catalog/users.js';
 import type { Database } from '../db/client.js';
 import { openDatabaseFromConfig } from '../db/from-config.js';
-import { entities } from '../db/schema.js';
 import { authFromConfig, createGithubClient, webUrlOf, type GithubClient } from '../github/client.js';
 import { githubPullRequestOpener } from '../github/pr-opener.js';
 import { githubSourceId, parseGithubSource } from '../github/source-spec.js';
@@ -19,6 +17,7 @@ import type { PullRequestOpener } from '../nudges/ports.js';
 import { builtinActions } from '../scaffolder/actions/index.js';
 import { publishGithubAction } from '../scaffolder/actions/publish-github.js';
 import type { TaskNotifier } from '../scaffolder/notifier.js';
+import { syncRegistrar } from '../scaffolder/registrar.js';
 import { createWorker, type Worker } from '../scaffolder/worker.js';
 import { githubDriver } from '../sync/sources/github.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
@@ -84,14 +83,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock:
     },
   });
 
-  const registrar = {
-    async register(target: string) {
-      const report = await sync.addSource(target);
-      if (report.status === 'failed') throw new Error(`could not sync ${target}: ${report.error ?? 'unknown error'}`);
-      const rows = await db.select({ ref: entities.ref }).from(entities).where(eq(entities.sourceId, report.sourceId));
-      return { entityRefs: rows.map((r) => r.ref).sort() };
-    },
-  };
+  const registrar = syncRegistrar({ db, sync, githubWebUrl: hasGithubAuth(config) ? webUrlOf(config.GITHUB_API_URL) : undefined });
   const actions = builtinActions({
     registrar,
     publishGit: { reposDir: join(config.DATA_DIR, 'repos') },

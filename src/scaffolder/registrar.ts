@@ -1,0 +1,47 @@
+/**
+ * The registrar catalog:register uses in `callsheet serve`: add the target as a source, sync it now,
+ * and report the entities it holds. A repository on the configured GitHub is added as the
+ * `github:<owner>/<repo>` source, read through the API with Callsheet's token or App: a repository
+ * publish:github just made is usually private, and `git clone` has no credentials for it.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { entities } from '../db/schema.js';
+import type { SyncService } from '../sync/service.js';
+import type { CatalogRegistrar } from './actions/catalog-register.js';
+
+const NAME = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * `<web>/<owner>/<repo>[.git][#branch]` on the GitHub at `webUrl` as `github:<owner>/<repo>`; anything
+ * else unchanged. The GitHub source reads the default branch, which is where publish:github pushes.
+ */
+export function sourceSpecOf(target: string, webUrl: string | undefined): string {
+  if (!webUrl) return target;
+  let url: URL;
+  let web: URL;
+  try {
+    url = new URL(target);
+    web = new URL(webUrl);
+  } catch {
+    return target;
+  }
+  if (url.protocol !== web.protocol || url.host.toLowerCase() !== web.host.toLowerCase() || url.username || url.password || url.search) return target;
+  const base = web.pathname.replace(/\/+$/, '');
+  if (base && !url.pathname.startsWith(`${base}/`)) return target;
+  const [owner, repo, ...rest] = url.pathname.slice(base.length).split('/').filter(Boolean);
+  const name = repo?.replace(/\.git$/, '');
+  if (!owner || !name || rest.length > 0 || !NAME.test(owner) || !NAME.test(name)) return target;
+  return `github:${owner}/${name}`;
+}
+
+export function syncRegistrar(deps: { db: Db; sync: Pick<SyncService, 'addSource'>; githubWebUrl?: string }): CatalogRegistrar {
+  return {
+    async register(target) {
+      const report = await deps.sync.addSource(sourceSpecOf(target, deps.githubWebUrl));
+      if (report.status === 'failed') throw new Error(`could not sync ${target}: ${report.error ?? 'unknown error'}`);
+      const rows = await deps.db.select({ ref: entities.ref }).from(entities).where(eq(entities.sourceId, report.sourceId));
+      return { entityRefs: rows.map((r) => r.ref).sort() };
+    },
+  };
+}
