@@ -10,6 +10,7 @@ import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import type { RunLine } from './answer.js';
 import { boltLogger } from './bolt-logger.js';
+import { identityMemory } from './identities.js';
 import { registerListeners, type FeatureAction, type SlackExtension } from './listeners.js';
 import { createResponseUrlPoster } from './response-url.js';
 import { createSlackRouter } from './router.js';
@@ -67,6 +68,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     db: deps.db,
     clock: deps.clock,
     logger,
+    memory: identityMemory(),
     web,
     staleAfterDays: deps.staleAfterDays,
     runLine: deps.runLine,
