@@ -32,6 +32,11 @@ export interface SlackAdapterDeps {
   extensions?: SlackExtension[];
   /** A slash command answers inline when ready within this many ms, else via response_url (default 2000). */
   ackBudgetMs?: number;
+  /**
+   * At most this many slash commands wait for an inline answer at once (default 16). One more is a
+   * burst: it and every waiting command are acknowledged at once and answered through response_url.
+   */
+  inlineWaitLimit?: number;
 }
 
 export interface SlackAdapter {
@@ -74,6 +79,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     runLine: deps.runLine,
     respond: createResponseUrlPoster({ logger, apiUrl: config.SLACK_API_URL }),
     ackBudgetMs: deps.ackBudgetMs ?? 2000,
+    inlineWaitLimit: deps.inlineWaitLimit ?? 16,
     actions: deps.actions ?? {},
     extensions: deps.extensions ?? [],
   });
