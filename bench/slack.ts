@@ -35,6 +35,8 @@ const SECRET = 'bench-signing-secret';
 const TOKEN = 'xoxb-bench-token';
 const POOL_SIZE = 10; // DATABASE_POOL_SIZE's default
 const ACK_BUDGET_MS = 2000; // the adapter's default inline budget
+/** How long the Slack side waits for answers still owed through response_url after a phase. */
+const DRAIN_MS = 180_000;
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,7 +47,7 @@ const plan = {
   entities: arg('entities', 50_000),
   sequential: arg('sequential', 2000),
   paced: { rate: arg('rate', 200), seconds: arg('seconds', 10), concurrency: arg('concurrency', 50) },
-  burst: { rate: arg('ack-rate', 1000), seconds: arg('ack-seconds', 5), concurrency: arg('ack-concurrency', 1000) },
+  burst: { rate: arg('ack-rate', 1000), seconds: arg('ack-seconds', 5), concurrency: arg('ack-concurrency', 256) },
   requesters: 100,
 };
 
@@ -55,6 +57,8 @@ interface ClientPhase {
   requests: number;
   seconds: number;
   failures: number;
+  /** Why requests failed, by reason. */
+  why: Record<string, number>;
   /** Client-side: scheduled send -> HTTP 200 received (includes waiting for a free connection). */
   ack: number[];
   inline: number;
@@ -94,7 +98,11 @@ async function slackSide() {
 
   async function runPhase(name: string, total: number, schedule: { rate?: number; concurrency: number }, component: (i: number) => string) {
     await send({ type: 'phase', name, at: 'start' });
-    const phase: ClientPhase = { name, requests: total, seconds: 0, failures: 0, ack: [], inline: 0, viaResponseUrl: 0, answer: [] };
+    const phase: ClientPhase = { name, requests: total, seconds: 0, failures: 0, why: {}, ack: [], inline: 0, viaResponseUrl: 0, answer: [] };
+    const fail = (reason: string) => {
+      phase.failures++;
+      phase.why[reason] = (phase.why[reason] ?? 0) + 1;
+    };
     const pending: Array<{ hook: string; scheduled: number }> = [];
     let inFlight = 0;
     const one = async (i: number, scheduled: number) => {
@@ -117,18 +125,18 @@ async function slackSide() {
         const acked = performance.now();
         phase.ack.push(acked - scheduled);
         if (response.status !== 200) {
-          phase.failures++;
+          fail(`HTTP ${response.status}`);
         } else if (text) {
           const answer = JSON.parse(text) as { text?: string };
-          if (!answer.text?.startsWith(`${target} is owned by team-`)) phase.failures++;
+          if (!answer.text?.startsWith(`${target} is owned by team-`)) fail(`answer: ${answer.text?.slice(0, 60)}`);
           phase.inline++;
           phase.answer.push(acked - scheduled);
         } else {
           phase.viaResponseUrl++;
           pending.push({ hook, scheduled });
         }
-      } catch {
-        phase.failures++;
+      } catch (error) {
+        fail(`client: ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`);
       } finally {
         inFlight--;
       }
@@ -157,11 +165,11 @@ async function slackSide() {
     }
     phase.seconds = (performance.now() - started) / 1000;
     // Answers that went through response_url: wait (bounded) for every one of them.
-    const deadline = performance.now() + 30_000;
+    const deadline = performance.now() + DRAIN_MS;
     while (pending.some((p) => !delivered.has(p.hook)) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     for (const p of pending) {
       const at = delivered.get(p.hook);
-      if (at === undefined) phase.failures++;
+      if (at === undefined) fail(`no response_url post within ${DRAIN_MS / 1000} s`);
       else phase.answer.push(at - p.scheduled);
     }
     phases.push(phase);
@@ -303,6 +311,11 @@ async function main() {
     child.send({ type: 'go', url: `http://127.0.0.1:${http.port}`, components, warm, users } satisfies ToSlack);
 
     const statements = new Map<string, { start: number; end: number }>();
+    const cpu = new Map<string, { start: number; end: number }>();
+    const cpuMs = () => {
+      const used = process.cpuUsage();
+      return (used.user + used.system) / 1000;
+    };
     let done: ClientPhase[] | undefined;
     while (!done) {
       const message = await next();
@@ -312,9 +325,17 @@ async function main() {
         const entry = statements.get(message.name) ?? { start: 0, end: 0 };
         entry[message.at] = serving.counter.statements;
         statements.set(message.name, entry);
+        const used = cpu.get(message.name) ?? { start: 0, end: 0 };
+        used[message.at] = cpuMs();
+        cpu.set(message.name, used);
       }
     }
     await http.close({ timeoutMs: 1000 });
+    // Answers still owed (if the Slack side stopped waiting) finish before the pool closes.
+    for (let last = -1, waited = 0; last !== serving.counter.statements && waited < 60_000; waited += 2000) {
+      last = serving.counter.statements;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
 
     const loadAtEnd = loadavg();
     const labels: Record<string, string> = {
@@ -328,8 +349,8 @@ async function main() {
     lines.push(`catalog generated in ${generateSeconds.toFixed(1)} s (${generated.files} files), first sync ${syncSeconds.toFixed(1)} s; node ${process.version}, ${cpus().length} cores`);
     lines.push(`load average at start ${loadAtStart.map((n) => n.toFixed(2)).join(' ')}, at end ${loadAtEnd.map((n) => n.toFixed(2)).join(' ')}`);
     lines.push('');
-    lines.push(row(['load', 'requests', 'req/s', 'server p50', 'server p99', 'ack p99 (client)', 'answer p99 (client)', 'via response_url', 'DB statements/req', 'failed']));
-    lines.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+    lines.push(row(['load', 'requests', 'req/s', 'server p50', 'server p99', 'ack p99 (client)', 'answer p99 (client)', 'via response_url', 'DB statements/req', 'server CPU/req', 'failed']));
+    lines.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
     const figures = new Map<string, { p99: number; ackP99: number }>();
     for (const phase of done) {
       const server = (serverTimes.get(phase.name) ?? []).sort((a, b) => a - b);
@@ -337,6 +358,8 @@ async function main() {
       const answer = [...phase.answer].sort((a, b) => a - b);
       const count = statements.get(phase.name);
       const perRequest = count ? (count.end - count.start) / phase.requests : 0;
+      const used = cpu.get(phase.name);
+      const cpuPerRequest = used ? (used.end - used.start) / phase.requests : 0;
       figures.set(phase.name, { p99: percentile(server, 99), ackP99: percentile(ack, 99) });
       lines.push(
         row([
@@ -349,10 +372,12 @@ async function main() {
           ms(percentile(answer, 99)),
           String(phase.viaResponseUrl),
           perRequest.toFixed(1),
+          ms(cpuPerRequest),
           String(phase.failures),
         ]),
       );
     }
+    for (const phase of done) for (const [reason, n] of Object.entries(phase.why)) lines.push(`failed in ${phase.name}: ${n} × ${reason}`);
     const paced = figures.get('paced');
     const burst = figures.get('burst');
     lines.push('');
