@@ -14,6 +14,7 @@ import type { Db } from '../../src/db/client.js';
 import { chatEmailLookups, chatIdentities, entities } from '../../src/db/schema.js';
 import type { Logger } from '../../src/logger.js';
 import { isSlackUserId } from './mrkdwn.js';
+import { RecentAnswers } from './recent.js';
 
 export const SLACK_USER_ANNOTATION = 'slack.com/user-id';
 
@@ -22,13 +23,27 @@ export const IDENTITY_TTL = {
   hitMs: 24 * 3_600_000,
   /** Nobody found: asked again sooner, as people join Slack or the catalog. */
   missMs: 3_600_000,
+  /** The per-process memory in front of the Postgres cache. */
+  recentMs: 60_000,
 };
+
+/** Recent requesters and email look-ups of one process (see RecentAnswers). */
+export interface IdentityMemory {
+  requesters: RecentAnswers<Requester>;
+  emails: RecentAnswers<string | null>;
+}
+
+export function identityMemory(maxEntries = 10_000): IdentityMemory {
+  return { requesters: new RecentAnswers(IDENTITY_TTL.recentMs, maxEntries), emails: new RecentAnswers(IDENTITY_TTL.recentMs, maxEntries) };
+}
 
 export interface IdentityDeps {
   db: Db;
   web: WebClient;
   clock: Clock;
   logger: Logger;
+  /** Saves the Postgres round trips for people asked about a moment ago. */
+  memory?: IdentityMemory;
 }
 
 type UserSpan = Extract<Span, { type: 'user' }>;
@@ -59,16 +74,24 @@ function slackErrorCode(error: unknown): string | undefined {
 export async function lookupEmails(deps: IdentityDeps, emails: string[]): Promise<Map<string, string>> {
   const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter((e) => e.includes('@')))];
   const found = new Map<string, string>();
-  if (!wanted.length) return found;
   const now = deps.clock.now();
+  const known = new Set<string>();
+  for (const email of wanted) {
+    const recent = deps.memory?.emails.get(email, now.getTime());
+    if (!recent) continue;
+    known.add(email);
+    if (recent.value) found.set(email, recent.value);
+  }
+  const unknown = wanted.filter((email) => !known.has(email));
+  if (!unknown.length) return found;
   const cached = await deps.db
     .select()
     .from(chatEmailLookups)
-    .where(and(eq(chatEmailLookups.platform, 'slack'), inArray(chatEmailLookups.email, wanted)));
-  const known = new Set<string>();
+    .where(and(eq(chatEmailLookups.platform, 'slack'), inArray(chatEmailLookups.email, unknown)));
   for (const row of cached) {
     if (!fresh(row.fetchedAt, !!row.externalId, now)) continue;
     known.add(row.email);
+    deps.memory?.emails.set(row.email, row.externalId, now.getTime());
     if (row.externalId) found.set(row.email, row.externalId);
   }
   const limit = pLimit(4);
@@ -103,6 +126,7 @@ async function rememberEmail(deps: IdentityDeps, email: string, externalId: stri
     .insert(chatEmailLookups)
     .values({ platform: 'slack', email, externalId, fetchedAt })
     .onConflictDoUpdate({ target: [chatEmailLookups.platform, chatEmailLookups.email], set: { externalId, fetchedAt } });
+  deps.memory?.emails.set(email, externalId, fetchedAt.getTime());
 }
 
 /** Catalog User ref -> Slack user id for every user span in the reply that can be resolved. */
@@ -110,11 +134,14 @@ export async function resolveMentions(deps: IdentityDeps, reply: Reply): Promise
   const mentions = new Map<string, string>();
   const spans = userSpans(reply).filter((s) => !isSlackUserId(s.slackId));
   if (!spans.length) return mentions;
-  const refs = [...new Set(spans.map((s) => s.ref.toLowerCase()))];
-  const rows = await deps.db
-    .select({ ref: entities.ref, slackId: annotationSql, email: emailSql })
-    .from(entities)
-    .where(inArray(entities.ref, refs));
+  // Spans built from a catalog row already carry its email; only bare refs need the row read.
+  const refs = [...new Set(spans.filter((s) => !s.email).map((s) => s.ref.toLowerCase()))];
+  const rows = refs.length
+    ? await deps.db
+        .select({ ref: entities.ref, slackId: annotationSql, email: emailSql })
+        .from(entities)
+        .where(inArray(entities.ref, refs))
+    : [];
   const byRef = new Map(rows.map((r) => [r.ref, r]));
   const emailOf = new Map<string, string>();
   for (const span of spans) {
@@ -147,11 +174,16 @@ async function userRefBy(db: Db, where: ReturnType<typeof sql>): Promise<string 
 export async function resolveRequester(deps: IdentityDeps, who: { userId: string; teamId?: string; name?: string }): Promise<Requester> {
   const workspaceId = who.teamId ?? '';
   const now = deps.clock.now();
+  const memoryKey = `${workspaceId}/${who.userId}`;
+  const recent = deps.memory?.requesters.get(memoryKey, now.getTime());
+  if (recent) return recent.value;
   const key = and(eq(chatIdentities.platform, 'slack'), eq(chatIdentities.workspaceId, workspaceId), eq(chatIdentities.externalId, who.userId));
   const [cached] = await deps.db.select().from(chatIdentities).where(key);
   const base: Requester = { platform: 'slack', externalId: who.userId, displayName: who.name };
   if (cached && fresh(cached.fetchedAt, !!cached.userRef, now)) {
-    return { ...base, displayName: cached.displayName ?? who.name, email: cached.email ?? undefined, userRef: cached.userRef ?? undefined };
+    const requester = { ...base, displayName: cached.displayName ?? who.name, email: cached.email ?? undefined, userRef: cached.userRef ?? undefined };
+    deps.memory?.requesters.set(memoryKey, requester, now.getTime());
+    return requester;
   }
   let userRef = await userRefBy(deps.db, sql`${annotationSql} = ${who.userId}`);
   let email: string | undefined;
@@ -171,5 +203,7 @@ export async function resolveRequester(deps: IdentityDeps, who: { userId: string
     .values({ platform: 'slack', workspaceId, externalId: who.userId, ...values })
     .onConflictDoUpdate({ target: [chatIdentities.platform, chatIdentities.workspaceId, chatIdentities.externalId], set: values });
   if (email) await rememberEmail(deps, email, who.userId);
-  return { ...base, displayName, email, userRef };
+  const requester = { ...base, displayName, email, userRef };
+  deps.memory?.requesters.set(memoryKey, requester, now.getTime());
+  return requester;
 }

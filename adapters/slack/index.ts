@@ -10,6 +10,7 @@ import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import type { RunLine } from './answer.js';
 import { boltLogger } from './bolt-logger.js';
+import { identityMemory } from './identities.js';
 import { registerListeners, type FeatureAction, type SlackExtension } from './listeners.js';
 import { createResponseUrlPoster } from './response-url.js';
 import { createSlackRouter } from './router.js';
@@ -31,6 +32,11 @@ export interface SlackAdapterDeps {
   extensions?: SlackExtension[];
   /** A slash command answers inline when ready within this many ms, else via response_url (default 2000). */
   ackBudgetMs?: number;
+  /**
+   * At most this many slash commands wait for an inline answer at once (default 16). One more is a
+   * burst: it and every waiting command are acknowledged at once and answered through response_url.
+   */
+  inlineWaitLimit?: number;
 }
 
 export interface SlackAdapter {
@@ -67,11 +73,13 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     db: deps.db,
     clock: deps.clock,
     logger,
+    memory: identityMemory(),
     web,
     staleAfterDays: deps.staleAfterDays,
     runLine: deps.runLine,
     respond: createResponseUrlPoster({ logger, apiUrl: config.SLACK_API_URL }),
     ackBudgetMs: deps.ackBudgetMs ?? 2000,
+    inlineWaitLimit: deps.inlineWaitLimit ?? 16,
     actions: deps.actions ?? {},
     extensions: deps.extensions ?? [],
   });

@@ -44,6 +44,8 @@ export interface ListenerDeps extends AnswerDeps {
   respond: ResponseUrlPoster;
   /** How long a slash command may take to answer inline before it is answered through response_url. */
   ackBudgetMs: number;
+  /** How many slash commands may wait for an inline answer at once; the rest are acknowledged at once. */
+  inlineWaitLimit: number;
   actions: Record<string, FeatureAction>;
   extensions: SlackExtension[];
 }
@@ -107,6 +109,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await next();
   });
 
+  const waitingInline = new Set<() => void>();
   app.command(/.*/, async ({ command, ack }) => {
     const line = lineFor(command.command, command.text ?? '');
     if (deps.extensions.some((e) => e.claimsLine?.(line))) return;
@@ -114,7 +117,22 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const work = answerLine(deps, line, who)
       .then((answer) => messageOf(answer, line))
       .catch((error) => renderReply(apology(deps, error, { command: command.command, user: who.userId })));
-    const inline = await within(work, deps.ackBudgetMs);
+    // In a burst the answers queue for the database: waiting for them would hold every
+    // acknowledgement behind that queue. Beyond the limit this command gets its 200 at once, and
+    // so do the ones already waiting; all of them are answered through response_url.
+    let inline: SlackMessage | undefined;
+    if (waitingInline.size < deps.inlineWaitLimit) {
+      let release!: () => void;
+      const released = new Promise<undefined>((resolve) => (release = () => resolve(undefined)));
+      waitingInline.add(release);
+      try {
+        inline = await within(Promise.race([work, released]), deps.ackBudgetMs);
+      } finally {
+        waitingInline.delete(release);
+      }
+    } else {
+      for (const release of waitingInline) release();
+    }
     if (inline) {
       await ack({ response_type: 'ephemeral', ...inline } as never);
       return;

@@ -1,0 +1,67 @@
+/**
+ * In a burst, answers queue for the database. Only a bounded number of slash commands wait for an
+ * inline answer; one more and every one of them gets Slack's 200 at once and its answer through
+ * response_url.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runLine } from '../../src/commands/run.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { seedCatalog } from '../helpers/seed.js';
+import { startTestbed, type Testbed } from '../helpers/slack-testbed.js';
+
+describe('Slack acknowledgements in a burst', () => {
+  let database: TestDatabase;
+  let bed: Testbed;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const started: string[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await seedCatalog(database.db);
+    bed = await startTestbed(database.db, {
+      // The first command's answer is held back, as if stuck behind a busy database.
+      runLine: async (line, ctx) => {
+        started.push(line);
+        if (started.length === 1) await gate;
+        return runLine(line, ctx);
+      },
+      ackBudgetMs: 60_000,
+      inlineWaitLimit: 1,
+    });
+  });
+  afterAll(async () => {
+    release?.();
+    await bed?.close();
+    await database?.close();
+  });
+
+  const deliveredTo = (hook: string) => bed.fake.accepted('response_url').filter((c) => c.hook === hook);
+
+  it('acknowledges a burst at once, the waiting command included, and answers all of them through response_url', async () => {
+    const first = bed.slash('/owner', 'payments-api', { hook: 'waiting-1' });
+    await vi.waitFor(() => expect(started).toEqual(['owner payments-api']));
+
+    const second = await bed.slash('/owner', 'ledger-service', { hook: 'burst-2' });
+    expect(second.status).toBe(200);
+    expect(second.text).toBe('');
+    const waited = await first;
+    expect(waited.status).toBe(200);
+    expect(waited.text).toBe('');
+
+    await vi.waitFor(() => expect(deliveredTo('burst-2')).toHaveLength(1));
+    expect(deliveredTo('burst-2')[0].args).toMatchObject({ response_type: 'ephemeral' });
+    expect(deliveredTo('burst-2')[0].args.text).toMatch(/^ledger-service is owned by Ledger/);
+    expect(deliveredTo('waiting-1')).toHaveLength(0);
+    release();
+    await vi.waitFor(() => expect(deliveredTo('waiting-1')).toHaveLength(1));
+    expect(deliveredTo('waiting-1')[0].args.text).toMatch(/^payments-api is owned by Payments/);
+  });
+
+  it('answers inline again once the burst is over', async () => {
+    const res = await bed.slash('/owner', 'payments-api', { hook: 'after-3' });
+    expect(res.json).toMatchObject({ response_type: 'ephemeral' });
+    expect(res.json.text).toMatch(/^payments-api is owned by Payments/);
+    expect(bed.fake.attempts('response_url').filter((c) => c.hook === 'after-3')).toHaveLength(0);
+  });
+});
