@@ -2,7 +2,7 @@
 import { renderReplyText } from '../../adapters/shell/render-text.js';
 import { systemClock } from '../clock.js';
 import { runLine } from '../commands/run.js';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { loadConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import type { SubCommand } from './io.js';
 import { openRuntime } from './runtime.js';
@@ -13,16 +13,8 @@ export const askCli: SubCommand = async (args, io) => {
     io.err('Usage: callsheet ask "<command>", e.g. callsheet ask "owner payments-api"');
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig(io.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  // An invalid configuration throws ConfigError: main prints every problem and exits 1.
+  const config = loadConfig(io.env);
   // Only warnings and errors: the answer is what goes to stdout.
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   const runtime = await openRuntime(config, { logger, clock: systemClock });

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { systemClock } from '../clock.js';
-import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { loadConfig, type Config } from '../config/index.js';
 import { slackSettings } from '../config/slack.js';
 import { runLine } from '../commands/run.js';
 import type { Reply } from '../commands/reply.js';
@@ -190,16 +190,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
 }
 
 export const serveCli: SubCommand = async (_args, io: CliIo) => {
-  let config: Config;
-  try {
-    config = loadConfig(io.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  // An invalid configuration throws ConfigError: main prints every problem and exits 1.
+  const config = loadConfig(io.env);
   const service = await startService(config, { signals: true });
   await service.stopped;
   return 0;
