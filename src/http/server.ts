@@ -3,6 +3,7 @@
  * areas mount (Slack, Bot Framework, GitHub webhooks, metrics). Only the catalog routes parse JSON
  * bodies; mounted routers get the raw request, as signature checks need the exact bytes.
  */
+import { metrics } from '../metrics.js';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -36,6 +37,9 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // The matched route pattern keeps the label set bounded; anything unmatched shares one label.
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      metrics.httpRequests.observe({ route, status: String(res.statusCode) }, ms / 1000);
       // The path only: query strings may carry search text and tokens.
       logger.debug({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'http request');
     });

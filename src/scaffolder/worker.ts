@@ -2,6 +2,7 @@
  * The worker loop every replica runs: mark tasks whose runner died as failed (and tell their
  * requesters), claim the next open task, run it with a heartbeat, record each step, finish it.
  */
+import { metrics } from '../metrics.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { entities } from '../db/schema.js';
@@ -49,6 +50,7 @@ export function createWorker(options: WorkerOptions): Worker {
   let wakeUp: (() => void) | undefined;
 
   async function notify(kind: 'progress' | 'finished', task: TaskRecord) {
+    if (kind === 'finished') metrics.tasks.inc({ outcome: task.status });
     try {
       await notifier[kind](task);
     } catch (error) {

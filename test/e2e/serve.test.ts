@@ -64,6 +64,7 @@ describe('callsheet serve', () => {
     expect(entity.relations).toContainEqual({ type: 'ownedBy', targetRef: 'group:default/payments' });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/callsheet_entities\{kind="component"\} \d+/);
+    expect(metrics).toMatch(/callsheet_http_request_duration_seconds_count\{route="\/api\/catalog\/entities\/by-name\/:kind\/:namespace\/:name",status="200"\} 1/);
   });
 
   it('answers the command grammar in the shell, including picks by number', async () => {

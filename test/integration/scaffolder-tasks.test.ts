@@ -273,3 +273,13 @@ describe('workers', () => {
     expect(finished[0]).toMatchObject({ status: 'failed', error: "Step \"publish:nowhere\" failed: Template action with ID 'publish:nowhere' is not registered." });
   });
 });
+
+describe('task metrics', () => {
+  it('counts finished tasks by outcome for /metrics', async () => {
+    const { registry } = await import('../../src/metrics.js');
+    const text = await registry.getSingleMetricAsString('callsheet_scaffolder_tasks_total');
+    // Earlier tests in this file ran tasks to completion and to failure.
+    expect(text).toMatch(/callsheet_scaffolder_tasks_total\{outcome="completed"\} [1-9]/);
+    expect(text).toMatch(/callsheet_scaffolder_tasks_total\{outcome="failed"\} [1-9]/);
+  });
+});
