@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -8,43 +6,18 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { slackFeatures, type SlackFeatures } from '../../adapters/slack/features.js';
 import { FIELD_ACTION, FORM_PAGE } from '../../adapters/slack/render-form.js';
 import { TEMPLATE_ACTION, TEMPLATE_PICK } from '../../adapters/slack/scaffolder-modal.js';
-import { relationsOf } from '../../src/catalog/relations.js';
-import { refOf } from '../../src/catalog/refs.js';
-import { applySnapshot } from '../../src/catalog/store.js';
-import { validateEntity } from '../../src/catalog/validate.js';
 import { systemClock } from '../../src/clock.js';
 import { runLine } from '../../src/commands/run.js';
-import type { Db } from '../../src/db/client.js';
-import { scaffolderTasks, sources } from '../../src/db/schema.js';
+import { scaffolderTasks } from '../../src/db/schema.js';
 import { silentLogger } from '../../src/logger.js';
-import { builtinActions, type CatalogRegistrar } from '../../src/scaffolder/actions/index.js';
+import { builtinActions } from '../../src/scaffolder/actions/index.js';
 import { createWorker, type Worker } from '../../src/scaffolder/worker.js';
 import { viewProblem } from '../fakes/slack-api.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { addShippedTemplates, addSource, recordOf } from '../helpers/scaffolder.js';
 import { blockText, interact, optionsLoad, viewSubmission } from '../helpers/slack-interactions.js';
 import { buttonClick, startTestbed, TOKEN, type Testbed } from '../helpers/slack-testbed.js';
-
-/** The registrar the scaffolder tests use: clone the new repository and write its entity to the catalog. */
-function gitRegistrar(db: Db, work: string): CatalogRegistrar {
-  return {
-    async register(target) {
-      const [url, branch = 'main'] = target.split('#');
-      const checkout = await mkdtemp(join(work, 'clone-'));
-      execFileSync('git', ['clone', '-q', '--branch', branch, url, checkout]);
-      const valid = await validateEntity(yaml.load(await readFile(join(checkout, 'catalog-info.yaml'), 'utf8')));
-      if (!valid.ok) throw new Error(valid.message);
-      const ref = refOf(valid.entity);
-      await db.insert(sources).values({ id: target, kind: 'git', target }).onConflictDoNothing();
-      await applySnapshot(db, {
-        sourceId: target,
-        records: [{ ref, entity: valid.entity, relations: relationsOf(valid.entity), filePath: 'catalog-info.yaml', contentHash: createHash('sha256').update(JSON.stringify(valid.entity)).digest('hex') }],
-        now: new Date(),
-      });
-      return { entityRefs: [ref] };
-    },
-  };
-}
+import { realRegistrar } from '../helpers/registrar.js';
 
 const people = [
   { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team-a' }, spec: { type: 'team', children: [] } },
@@ -84,7 +57,7 @@ describe('/catalog create in Slack', () => {
       logger,
       workerId: 'slack-create',
       notifier: features.taskNotifier,
-      actions: builtinActions({ registrar: gitRegistrar(db, work), publishGit: { reposDir: join(work, 'data', 'repos') } }),
+      actions: builtinActions({ registrar: realRegistrar(db, work), publishGit: { reposDir: join(work, 'data', 'repos') } }),
       workDir: work,
     });
   });

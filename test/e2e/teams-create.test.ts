@@ -5,28 +5,22 @@
  * publishes into a bare Git repository and updates the progress card with the result links.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import yaml from 'js-yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { teamsFeatures, type TeamsFeatures } from '../../adapters/teams/features.js';
-import { relationsOf } from '../../src/catalog/relations.js';
-import { refOf } from '../../src/catalog/refs.js';
-import { applySnapshot } from '../../src/catalog/store.js';
-import { validateEntity } from '../../src/catalog/validate.js';
 import { systemClock } from '../../src/clock.js';
-import { scaffolderTasks, sources } from '../../src/db/schema.js';
+import { scaffolderTasks } from '../../src/db/schema.js';
 import { silentLogger } from '../../src/logger.js';
 import { builtinActions } from '../../src/scaffolder/actions/index.js';
-import type { CatalogRegistrar } from '../../src/scaffolder/actions/catalog-register.js';
 import { createWorker } from '../../src/scaffolder/worker.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../fakes/bot-connector.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { addShippedTemplates } from '../helpers/scaffolder.js';
 import { seedCatalog } from '../helpers/seed.js';
 import { ALICE, cardText, cardsIn, channelMessage, expectValidCard, invoke, personalMessage, startBot, TENANT, type RunningBot } from '../helpers/teams.js';
+import { realRegistrar } from '../helpers/registrar.js';
 
 type Card = Record<string, unknown> & { body: Array<Record<string, unknown>>; actions?: Array<Record<string, unknown>> };
 type TaskBody = { task: { type: 'continue' | 'message'; value: string | { title: string; card: { contentType: string; content: Card } } } };
@@ -136,24 +130,6 @@ describe('questions on the demo catalog', () => {
   });
 });
 
-/** A real registrar: clone the new repository, validate its catalog-info.yaml, write it to the catalog. */
-function gitRegistrar(): CatalogRegistrar {
-  return {
-    async register(target) {
-      const [url, branch = 'main'] = target.split('#');
-      const checkout = await mkdtemp(join(work, 'clone-'));
-      execFileSync('git', ['clone', '-q', '--branch', branch, url, checkout]);
-      const valid = await validateEntity(yaml.load(await readFile(join(checkout, 'catalog-info.yaml'), 'utf8')));
-      if (!valid.ok) throw new Error(valid.message);
-      const ref = refOf(valid.entity);
-      await database.db.insert(sources).values({ id: target, kind: 'git', target }).onConflictDoNothing();
-      const contentHash = createHash('sha256').update(JSON.stringify(valid.entity)).digest('hex');
-      await applySnapshot(database.db, { sourceId: target, records: [{ ref, entity: valid.entity, relations: relationsOf(valid.entity), filePath: 'catalog-info.yaml', contentHash }], now: new Date() });
-      return { entityRefs: [ref] };
-    },
-  };
-}
-
 describe('create', () => {
   let openButton: Record<string, unknown>;
 
@@ -240,7 +216,7 @@ describe('create', () => {
     expect(task.replyTo).toMatchObject({ platform: 'teams', activityId: progressId, reference: { conversation: { id: '19:general@thread.tacv2' }, serviceUrl: connector.serviceUrl } });
 
     const reposDir = join(work, 'repos');
-    const worker = createWorker({ db: database.db, clock: systemClock, logger: silentLogger(), workerId: 'w1', notifier: features.taskNotifier, actions: builtinActions({ registrar: gitRegistrar(), publishGit: { reposDir } }), workDir: work });
+    const worker = createWorker({ db: database.db, clock: systemClock, logger: silentLogger(), workerId: 'w1', notifier: features.taskNotifier, actions: builtinActions({ registrar: realRegistrar(database.db, work), publishGit: { reposDir } }), workDir: work });
     const updatesBefore = connector.sent.length;
     expect(await worker.runOnce()).toBe(true);
 

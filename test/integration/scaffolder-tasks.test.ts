@@ -1,26 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import yaml from 'js-yaml';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openDatabase, type Db } from '../../src/db/client.js';
-import { entities, scaffolderTasks, sources } from '../../src/db/schema.js';
+import { entities, scaffolderTasks } from '../../src/db/schema.js';
 import { systemClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/logger.js';
-import { relationsOf } from '../../src/catalog/relations.js';
-import { refOf } from '../../src/catalog/refs.js';
-import { applySnapshot } from '../../src/catalog/store.js';
 import { validateEntity } from '../../src/catalog/validate.js';
 import { runLine } from '../../src/commands/run.js';
 import type { CommandContext, Requester } from '../../src/commands/types.js';
 import { builtinActions } from '../../src/scaffolder/actions/index.js';
 import { createAction, createActionRegistry } from '../../src/scaffolder/actions/types.js';
 import { debugLogAction } from '../../src/scaffolder/actions/debug-log.js';
-import type { CatalogRegistrar } from '../../src/scaffolder/actions/catalog-register.js';
 import { entityOptions } from '../../src/scaffolder/entity-options.js';
 import type { EntityField } from '../../src/scaffolder/form-types.js';
 import { initialValues } from '../../src/scaffolder/form-values.js';
@@ -31,6 +26,7 @@ import { runnableTemplates } from '../../src/scaffolder/templates.js';
 import { createWorker } from '../../src/scaffolder/worker.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { addPeople, addShippedTemplates, addSource, recordOf, templateEntity } from '../helpers/scaffolder.js';
+import { realRegistrar } from '../helpers/registrar.js';
 
 const ada: Requester = { platform: 'shell', userRef: 'user:default/ada' };
 const bob: Requester = { platform: 'shell', userRef: 'user:default/bob' };
@@ -44,31 +40,6 @@ function recorder() {
   const finished: TaskRecord[] = [];
   const notifier: TaskNotifier = { progress: async (t) => void progress.push(t), finished: async (t) => void finished.push(t) };
   return { progress, finished, notifier };
-}
-
-/** A real registrar: clone the repository, validate its catalog-info.yaml, write it to the catalog. */
-function gitRegistrar(): CatalogRegistrar & { targets: string[] } {
-  const targets: string[] = [];
-  return {
-    targets,
-    async register(target) {
-      targets.push(target);
-      const [url, branch = 'main'] = target.split('#');
-      const checkout = await mkdtemp(join(work, 'clone-'));
-      execFileSync('git', ['clone', '-q', '--branch', branch, url, checkout]);
-      const raw = yaml.load(await readFile(join(checkout, 'catalog-info.yaml'), 'utf8'));
-      const valid = await validateEntity(raw);
-      if (!valid.ok) throw new Error(valid.message);
-      const ref = refOf(valid.entity);
-      await db.insert(sources).values({ id: target, kind: 'git', target }).onConflictDoNothing();
-      await applySnapshot(db, {
-        sourceId: target,
-        records: [{ ref, entity: valid.entity, relations: relationsOf(valid.entity), filePath: 'catalog-info.yaml', contentHash: createHash('sha256').update(JSON.stringify(valid.entity)).digest('hex') }],
-        now: new Date(),
-      });
-      return { entityRefs: [ref] };
-    },
-  };
 }
 
 beforeAll(async () => {
@@ -149,7 +120,7 @@ describe('who may run which template', () => {
 describe('a full run of a shipped template into a real bare Git repository', () => {
   it('creates the repository, registers it, and the new component has the chosen owner', async () => {
     const reposDir = join(work, 'repos');
-    const registrar = gitRegistrar();
+    const registrar = realRegistrar(database.db, work);
     const { progress, finished, notifier } = recorder();
     const opened = await openForm(db, 'typescript-service', ada);
     if (!opened.ok) throw new Error(opened.message);
