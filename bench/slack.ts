@@ -21,7 +21,7 @@ import postgres from 'postgres';
 import { createSlackAdapter } from '../adapters/slack/index.js';
 import { systemClock } from '../src/clock.js';
 import { runLine } from '../src/commands/run.js';
-import { openDatabase, type Db } from '../src/db/client.js';
+import { openDatabase, postgresClientOptions, type Db } from '../src/db/client.js';
 import * as schema from '../src/db/schema.js';
 import { createHttpApp, startHttpServer } from '../src/http/server.js';
 import { silentLogger } from '../src/logger.js';
@@ -213,9 +213,7 @@ async function createDatabase(admin: string): Promise<{ url: string; drop(): Pro
 function countingDb(url: string) {
   const counter = { statements: 0 };
   const client = postgres(url, {
-    max: POOL_SIZE,
-    onnotice: () => {},
-    connection: { application_name: 'callsheet' },
+    ...postgresClientOptions(POOL_SIZE),
     debug: () => {
       counter.statements++;
     },

@@ -40,12 +40,32 @@ function freshness(row: EntityRow, ctx: CommandContext): RichText[] {
   return [['Defined in ', ...file], changed, stale];
 }
 
-async function ownerSection(ctx: CommandContext, ownerRef: string | null): Promise<{ section: Section; summary: string; owner?: EntityRow }> {
+/** What the owner section shows, read in two statements: the owner's relations, then every row needed. */
+interface Surroundings {
+  rows: Map<string, EntityRow>;
+  parentRef?: string;
+  memberRefs: string[];
+  domainRef?: string;
+}
+
+/**
+ * The entity's system, domain, owner, the owner's parent and members: one relations query for all
+ * of them and one entity query, instead of a round trip per hop (this is the hottest chat command).
+ */
+async function surroundings(ctx: CommandContext, row: EntityRow): Promise<Surroundings> {
+  const from = [row.ref, row.systemRef, row.ownerRef].filter((r): r is string => Boolean(r));
+  const rels = await relationsFrom(ctx.db, from, ['partOf', 'childOf', 'hasMember']);
+  const domainRef = targets(rels, row.kind === 'system' ? row.ref : row.systemRef ?? '', 'partOf', 'domain:')[0];
+  const parentRef = row.ownerRef ? targets(rels, row.ownerRef, 'childOf')[0] : undefined;
+  const memberRefs = row.ownerRef ? targets(rels, row.ownerRef, 'hasMember') : [];
+  const wanted = [row.systemRef, domainRef, row.ownerRef, parentRef, ...memberRefs.slice(0, LIST_LIMIT * 2)].filter((r): r is string => Boolean(r));
+  const rows = await getEntities(ctx.db, wanted);
+  return { rows, memberRefs, ...(parentRef ? { parentRef } : {}), ...(domainRef ? { domainRef } : {}) };
+}
+
+function ownerSection(ownerRef: string | null, around: Surroundings): { section: Section; summary: string; owner?: EntityRow } {
   if (!ownerRef) return { section: { title: 'Owner', text: ['No owner is set.'] }, summary: 'has no owner' };
-  const rels = await relationsFrom(ctx.db, [ownerRef], ['childOf', 'hasMember']);
-  const parentRef = targets(rels, ownerRef, 'childOf')[0];
-  const memberRefs = targets(rels, ownerRef, 'hasMember');
-  const rows = await getEntities(ctx.db, [ownerRef, ...(parentRef ? [parentRef] : []), ...memberRefs.slice(0, LIST_LIMIT * 2)]);
+  const { rows, parentRef, memberRefs } = around;
   const owner = rows.get(ownerRef);
   if (!owner) {
     return {
@@ -74,10 +94,9 @@ async function ownerSection(ctx: CommandContext, ownerRef: string | null): Promi
 }
 
 async function entityReply(row: EntityRow, ctx: CommandContext): Promise<Reply> {
-  const rels = await relationsFrom(ctx.db, [row.ref, ...(row.systemRef ? [row.systemRef] : [])], ['partOf']);
-  const domainRef = targets(rels, row.kind === 'system' ? row.ref : row.systemRef ?? '', 'partOf', 'domain:')[0];
-  const context = await getEntities(ctx.db, [row.systemRef, domainRef].filter((r): r is string => Boolean(r)));
-  const { section: owner, summary, owner: ownerRow } = await ownerSection(ctx, row.ownerRef);
+  const around = await surroundings(ctx, row);
+  const { rows: context, domainRef } = around;
+  const { section: owner, summary, owner: ownerRow } = ownerSection(row.ownerRef, around);
 
   const facts: Field[] = [{ label: 'Kind', value: [kindLabel(row.kind)] }];
   if (row.type) facts.push({ label: 'Type', value: [row.type] });
