@@ -36,6 +36,12 @@ export const metrics = {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3],
     registers: [registry],
   }),
+  answersQueued: new Gauge({
+    name: 'callsheet_answers_queued',
+    help: 'Chat commands acknowledged and waiting for a free answer slot (a growing value means more requests than answers per second)',
+    labelNames: ['platform'] as const,
+    registers: [registry],
+  }),
   chatApiCalls: new Counter({
     name: 'callsheet_chat_api_calls_total',
     help: 'Outgoing chat and GitHub API calls',

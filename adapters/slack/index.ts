@@ -37,6 +37,11 @@ export interface SlackAdapterDeps {
    * burst: it and every waiting command are acknowledged at once and answered through response_url.
    */
   inlineWaitLimit?: number;
+  /**
+   * How many slash commands are answered at once (default 8, below the database pool's 10 so clicks
+   * and events still get a connection). Beyond it commands queue and are acknowledged at once.
+   */
+  answerConcurrency?: number;
 }
 
 export interface SlackAdapter {
@@ -80,6 +85,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     respond: createResponseUrlPoster({ logger, apiUrl: config.SLACK_API_URL }),
     ackBudgetMs: deps.ackBudgetMs ?? 2000,
     inlineWaitLimit: deps.inlineWaitLimit ?? 16,
+    answerConcurrency: deps.answerConcurrency ?? 8,
     actions: deps.actions ?? {},
     extensions: deps.extensions ?? [],
   });

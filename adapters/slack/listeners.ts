@@ -4,10 +4,12 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import pLimit from 'p-limit';
 import { loadHome } from '../../src/catalog/home.js';
 import type { Reply } from '../../src/commands/reply.js';
 import type { CommandContext } from '../../src/commands/types.js';
 import { inboundDeliveries } from '../../src/db/schema.js';
+import { metrics } from '../../src/metrics.js';
 import { answerLine, apology, type Answer, type AnswerDeps, type SlackUser } from './answer.js';
 import { recordAudit } from './audit.js';
 import { answerModal, homeReply, homeView } from './home-view.js';
@@ -46,6 +48,8 @@ export interface ListenerDeps extends AnswerDeps {
   ackBudgetMs: number;
   /** How many slash commands may wait for an inline answer at once; the rest are acknowledged at once. */
   inlineWaitLimit: number;
+  /** How many slash commands are answered at once; more wait their turn (and are acknowledged at once). */
+  answerConcurrency: number;
   actions: Record<string, FeatureAction>;
   extensions: SlackExtension[];
 }
@@ -110,18 +114,26 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   });
 
   const waitingInline = new Set<() => void>();
+  // Answers run a bounded number at a time. Unbounded, a burst starts every answer at once and their
+  // database round trips and rendering crowd the event loop, so new requests wait for their 200
+  // behind work that is not theirs; bounded, the rest wait in this queue and acknowledgements stay cheap.
+  const answering = pLimit(deps.answerConcurrency);
   app.command(/.*/, async ({ command, ack }) => {
     const line = lineFor(command.command, command.text ?? '');
     if (deps.extensions.some((e) => e.claimsLine?.(line))) return;
     const who = { userId: command.user_id, teamId: command.team_id, name: command.user_name };
-    const work = answerLine(deps, line, who)
+    // A queue, or a full set of inline waiters, means a burst: this one is acknowledged at once, and
+    // so are the ones already waiting; all of them are answered through response_url.
+    const burst = answering.pendingCount > 0 || answering.activeCount >= deps.answerConcurrency || waitingInline.size >= deps.inlineWaitLimit;
+    metrics.answersQueued.inc({ platform: 'slack' });
+    const work = answering(() => {
+      metrics.answersQueued.dec({ platform: 'slack' });
+      return answerLine(deps, line, who);
+    })
       .then((answer) => messageOf(answer, line))
       .catch((error) => renderReply(apology(deps, error, { command: command.command, user: who.userId })));
-    // In a burst the answers queue for the database: waiting for them would hold every
-    // acknowledgement behind that queue. Beyond the limit this command gets its 200 at once, and
-    // so do the ones already waiting; all of them are answered through response_url.
     let inline: SlackMessage | undefined;
-    if (waitingInline.size < deps.inlineWaitLimit) {
+    if (!burst) {
       let release!: () => void;
       const released = new Promise<undefined>((resolve) => (release = () => resolve(undefined)));
       waitingInline.add(release);

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runLine } from '../../src/commands/run.js';
+import { metrics } from '../../src/metrics.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { seedCatalog } from '../helpers/seed.js';
 import { startTestbed, type Testbed } from '../helpers/slack-testbed.js';
@@ -63,5 +64,64 @@ describe('Slack acknowledgements in a burst', () => {
     expect(res.json).toMatchObject({ response_type: 'ephemeral' });
     expect(res.json.text).toMatch(/^payments-api is owned by Payments/);
     expect(bed.fake.attempts('response_url').filter((c) => c.hook === 'after-3')).toHaveLength(0);
+  });
+});
+
+/**
+ * Answers run a bounded number at a time, so a burst cannot start every answer at once and make new
+ * requests wait for their 200 behind that work.
+ */
+describe('Slack answers, a bounded number at a time', () => {
+  let database: TestDatabase;
+  let bed: Testbed;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const started: string[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await seedCatalog(database.db);
+    bed = await startTestbed(database.db, {
+      runLine: async (line, ctx) => {
+        started.push(line);
+        if (started.length === 1) await gate;
+        return runLine(line, ctx);
+      },
+      ackBudgetMs: 60_000,
+      inlineWaitLimit: 16,
+      answerConcurrency: 1,
+    });
+  });
+  afterAll(async () => {
+    release?.();
+    await bed?.close();
+    await database?.close();
+  });
+
+  const deliveredTo = (hook: string) => bed.fake.accepted('response_url').filter((c) => c.hook === hook);
+  const queued = async () => (await metrics.answersQueued.get()).values.find((v) => v.labels.platform === 'slack')?.value ?? 0;
+
+  it('acknowledges a command at once while the answer slots are taken, and queues its answer', async () => {
+    const first = bed.slash('/owner', 'payments-api', { hook: 'busy-1' });
+    await vi.waitFor(() => expect(started).toEqual(['owner payments-api']));
+
+    const second = await bed.slash('/owner', 'ledger-service', { hook: 'queued-2' });
+    expect(second.status).toBe(200);
+    expect(second.text).toBe('');
+    expect((await first).text).toBe('');
+    // Waiting for the one slot, not running beside the first (and visible on /metrics).
+    expect(await queued()).toBe(1);
+
+    release();
+    await vi.waitFor(() => expect(deliveredTo('queued-2')).toHaveLength(1));
+    expect(deliveredTo('queued-2')[0].args.text).toMatch(/^ledger-service is owned by Ledger/);
+    await vi.waitFor(() => expect(deliveredTo('busy-1')).toHaveLength(1));
+    expect(started).toEqual(['owner payments-api', 'owner ledger-service']);
+    expect(await queued()).toBe(0);
+  });
+
+  it('answers inline again once the queue is empty', async () => {
+    const res = await bed.slash('/owner', 'payments-api', { hook: 'after-3' });
+    expect(res.json.text).toMatch(/^payments-api is owned by Payments/);
   });
 });
