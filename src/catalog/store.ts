@@ -125,8 +125,15 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
   const inScope = input.onlyFiles ? new Set(input.onlyFiles) : undefined;
   const preserve = (filePath: string) => (inScope !== undefined && !inScope.has(filePath)) || (input.preserve?.(filePath) ?? false);
   return db.transaction(async (tx) => {
-    const [held] = await query<{ n: number }>(tx, sql`select count(*)::int as n from (select 1 from entities where source_id = ${sourceId} limit 1) x`);
-    const hadEntities = Number(held?.n ?? 0) > 0;
+    const [held] = await query<{ mine: boolean; others: boolean }>(
+      tx,
+      sql`select exists(select 1 from entities where source_id = ${sourceId}) as mine, exists(select 1 from entities where source_id <> ${sourceId}) as others`,
+    );
+    const hadEntities = Boolean(held?.mine);
+    // Into an empty catalog, every stored row is one this run wrote (and `seen` knows it), so the
+    // per-chunk look-up of stored rows can be skipped: at 50,000 entities those look-ups cost
+    // Postgres about a second of CPU and the first sync two seconds of wall time.
+    const emptyAtStart = !hadEntities && !held?.others;
 
     const result: ApplyResult = { added: [], updated: [], removed: [], unchanged: 0, conflicts: [] };
     /** Ref -> file that defined it first in this run. */
@@ -137,6 +144,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     let writing: Promise<void> = Promise.resolve();
 
     async function stored(refs: string[]): Promise<Map<string, Stored>> {
+      if (emptyAtStart) return new Map();
       const rows = await query<Stored>(tx, sql`select ref, source_id, content_hash, file_path, (extract(epoch from file_committed_at) * 1000)::float8 as committed_ms from entities where ref = any(${textArray(refs)}::text[])`);
       return new Map(rows.map((r) => [r.ref, r]));
     }
@@ -203,6 +211,10 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     const writer: SnapshotWriter = {
       async add(records) {
         pending.push(...records);
+        // Reading runs in microtasks while its input is buffered, and the chunk being written needs
+        // the event loop to see Postgres's replies: without a turn here each of a chunk's round trips
+        // waited for a whole burst of reading (a third of a 50,000-entity first sync).
+        await new Promise<void>((resolve) => setImmediate(resolve));
         if (pending.length < ENTITY_CHUNK) return;
         const batch = pending;
         pending = [];
