@@ -181,6 +181,12 @@ export const chatChannels = pgTable(
   (t) => [primaryKey({ columns: [t.platform, t.conversationId] }), index('chat_channels_group_idx').on(t.groupRef)],
 );
 
+/** One password field's value, by its path in the form's values. */
+export interface TaskSecret {
+  path: string[];
+  value: unknown;
+}
+
 export const scaffolderTasks = pgTable(
   'scaffolder_tasks',
   {
@@ -188,6 +194,12 @@ export const scaffolderTasks = pgTable(
     templateRef: text('template_ref').notNull(),
     requester: jsonb('requester').notNull().$type<Record<string, unknown>>(),
     values: jsonb('values').notNull().$type<Record<string, unknown>>(),
+    /**
+     * Values of the template's password fields, kept apart from `values` and cleared when the task
+     * ends (as Backstage does with task secrets): they live in the table only while a replica may
+     * still need them to run the task.
+     */
+    secrets: jsonb('secrets').$type<TaskSecret[]>(),
     status: text('status').notNull(),
     claimedBy: text('claimed_by'),
     heartbeatAt: tz('heartbeat_at'),

@@ -7,9 +7,9 @@ import type { Db } from '../db/client.js';
 import type { Requester } from '../commands/types.js';
 import { buildForm } from './form.js';
 import type { FieldError, Form } from './form-types.js';
-import { getPath, withoutInactive, type Values } from './form-values.js';
+import { getPath, setPath, withoutInactive, type Values } from './form-values.js';
 import { stepsOf } from './runner.js';
-import { createTask, type TaskRecord } from './tasks.js';
+import { createTask, type TaskRecord, type TaskSecret } from './tasks.js';
 import { accessTo, findTemplate, groupsOf, loadTemplate, type TemplateRecord } from './templates.js';
 import { validateValues } from './validate-values.js';
 
@@ -17,13 +17,33 @@ export function formOf(template: TemplateRecord): Form {
   return buildForm({ ref: template.ref, title: template.title, description: template.description, parameters: template.entity.spec?.parameters });
 }
 
-/** Values of password fields: secret although typed by the user, so redacted from logs. */
-export function passwordValues(template: TemplateRecord, values: Values): string[] {
-  return formOf(template)
-    .pages.flatMap((p) => p.fields)
-    .filter((f) => f.type === 'password')
-    .map((f) => getPath(values, f.path))
-    .filter((v): v is string => typeof v === 'string');
+/**
+ * The values of a form's password fields, taken out of its values: they are stored apart and
+ * forgotten when the task ends, and redacted from everything the task logs or outputs.
+ */
+export function splitSecrets(form: Form, values: Values): { values: Values; secrets: TaskSecret[] } {
+  let rest = values;
+  const secrets: TaskSecret[] = [];
+  for (const field of form.pages.flatMap((p) => p.fields)) {
+    if (field.type !== 'password') continue;
+    const value = getPath(values, field.path);
+    if (value === undefined) continue;
+    secrets.push({ path: field.path, value });
+    rest = setPath(rest, field.path, undefined);
+  }
+  return { values: rest, secrets };
+}
+
+/** The values a task runs with: its stored values and its secrets put back. */
+export function withSecrets(values: Values, secrets: readonly TaskSecret[] | null): Values {
+  let out = values;
+  for (const secret of secrets ?? []) out = setPath(out, secret.path, secret.value);
+  return out;
+}
+
+/** Strings to redact from a task's logs and outputs. */
+export function secretStrings(secrets: readonly TaskSecret[] | null): string[] {
+  return (secrets ?? []).flatMap((s) => (typeof s.value === 'string' ? [s.value] : s.value === undefined || s.value === null ? [] : [JSON.stringify(s.value)]));
 }
 
 export type OpenedForm = { ok: true; template: TemplateRecord; form: Form } | { ok: false; message: string; suggestions?: TemplateRecord[] };
@@ -51,9 +71,17 @@ export async function submitTask(
   const values = withoutInactive(form, submission.values);
   const errors = validateValues(form, values);
   if (errors.length > 0) return { ok: false, errors };
+  const split = splitSecrets(form, values);
   const task = await createTask(
     db,
-    { templateRef: template.ref, requester: submission.requester, values, replyTo: submission.replyTo, steps: stepsOf(template).map(({ id, name, action }) => ({ id, name, action })) },
+    {
+      templateRef: template.ref,
+      requester: submission.requester,
+      values: split.values,
+      secrets: split.secrets,
+      replyTo: submission.replyTo,
+      steps: stepsOf(template).map(({ id, name, action }) => ({ id, name, action })),
+    },
     clock.now(),
   );
   return { ok: true, task };

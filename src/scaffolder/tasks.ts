@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { query, type Db } from '../db/client.js';
-import { scaffolderTasks } from '../db/schema.js';
+import { scaffolderTasks, type TaskSecret } from '../db/schema.js';
 import type { Requester } from '../commands/types.js';
 
 export type TaskStatus = 'open' | 'processing' | 'completed' | 'failed';
@@ -29,11 +29,16 @@ export interface TaskOutputs {
   [key: string]: unknown;
 }
 
+export type { TaskSecret };
+
 export interface TaskRecord {
   id: string;
   templateRef: string;
   requester: Requester;
+  /** The form's values without its password fields (those are in `secrets`). */
   values: Record<string, unknown>;
+  /** Password fields' values while the task may still run; null once it has ended. */
+  secrets: TaskSecret[] | null;
   status: TaskStatus;
   claimedBy: string | null;
   heartbeatAt: Date | null;
@@ -55,6 +60,7 @@ function toRecord(row: Row): TaskRecord {
     status: row.status as TaskStatus,
     steps: (row.steps ?? []) as StepRecord[],
     outputs: (row.outputs ?? null) as TaskOutputs | null,
+    secrets: row.secrets ?? null,
   };
 }
 
@@ -62,6 +68,8 @@ export interface NewTask {
   templateRef: string;
   requester: Requester;
   values: Record<string, unknown>;
+  /** Password fields' values, stored apart from `values` and cleared when the task ends. */
+  secrets?: TaskSecret[];
   /** Where progress goes (platform, channel, message id); adapters decide its shape. */
   replyTo?: Record<string, unknown>;
   /** The template's steps, so the progress list can show what is still to come. */
@@ -76,6 +84,7 @@ export async function createTask(db: Db, task: NewTask, now: Date): Promise<Task
       templateRef: task.templateRef,
       requester: task.requester as unknown as Record<string, unknown>,
       values: task.values,
+      secrets: task.secrets?.length ? task.secrets : null,
       status: 'open',
       steps: (task.steps ?? []).map((s) => ({ ...s, status: 'open', log: [] })),
       replyTo: task.replyTo ?? null,
@@ -130,7 +139,7 @@ export async function finishTask(
 ): Promise<TaskRecord | undefined> {
   const [row] = await db
     .update(scaffolderTasks)
-    .set({ status: result.status, steps: result.steps, outputs: result.outputs ?? null, error: result.error ?? null, finishedAt: now, heartbeatAt: now })
+    .set({ status: result.status, steps: result.steps, outputs: result.outputs ?? null, error: result.error ?? null, finishedAt: now, heartbeatAt: now, secrets: null })
     .where(mine(id, workerId))
     .returning();
   return row ? toRecord(row) : undefined;
@@ -145,7 +154,7 @@ export const INTERRUPTED = 'Interrupted: the Callsheet instance running this tas
 export async function failStaleTasks(db: Db, staleBefore: Date, now: Date): Promise<TaskRecord[]> {
   const rows = await db
     .update(scaffolderTasks)
-    .set({ status: 'failed', error: INTERRUPTED, finishedAt: now })
+    .set({ status: 'failed', error: INTERRUPTED, finishedAt: now, secrets: null })
     .where(and(eq(scaffolderTasks.status, 'processing'), lt(scaffolderTasks.heartbeatAt, staleBefore)))
     .returning();
   return rows.map(toRecord);

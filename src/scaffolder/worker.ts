@@ -12,7 +12,7 @@ import type { TaskNotifier } from './notifier.js';
 import { runTask, type RunnerDeps } from './runner.js';
 import { claimTask, failStaleTasks, finishTask, heartbeat, saveSteps, type TaskRecord } from './tasks.js';
 import { accessTo, groupsOf, loadTemplate, localTemplateDir, type TemplateLocator } from './templates.js';
-import { passwordValues } from './service.js';
+import { secretStrings, withSecrets } from './service.js';
 
 export interface WorkerOptions extends RunnerDeps {
   db: Db;
@@ -96,9 +96,9 @@ export function createWorker(options: WorkerOptions): Worker {
           taskId: task.id,
           template,
           templateDir,
-          values: task.values,
+          values: withSecrets(task.values, task.secrets),
           user: { ...(user ? { entity: user.entity } : {}), ...(userRef ? { ref: userRef } : {}) },
-          secretValues: passwordValues(template, task.values),
+          secretValues: secretStrings(task.secrets),
           report: async (steps) => {
             const saved = await saveSteps(db, task.id, workerId, steps, clock.now());
             if (saved) await notify('progress', saved);

@@ -193,6 +193,10 @@ describe('workers', () => {
       if (!submitted.ok) throw new Error(JSON.stringify(submitted.errors));
       ids.push(submitted.task.id);
     }
+    // Before a worker runs it, the password is kept apart from the values a task shows.
+    const open = (await getTask(db, ids[0]))!;
+    expect(open.values).toEqual({});
+    expect(open.secrets).toEqual([{ path: ['password'], value: 'hunter2-secret' }]);
     const second = database.url ? await openDatabase({ url: database.url, poolSize: 2 }) : undefined;
     try {
       const make = (id: string, onDb: Db) =>
@@ -213,13 +217,16 @@ describe('workers', () => {
       expect(task.status).toBe('completed');
       const stored = JSON.stringify(await db.select().from(scaffolderTasks).where(eq(scaffolderTasks.id, id)));
       expect(stored).not.toContain('ghp_tokenvalue');
+      // The action got the password (its log line was redacted), and the row forgot it at the end.
+      expect(stored).not.toContain('hunter2-secret');
+      expect(task.secrets).toBeNull();
       expect(task.steps[0].log).toEqual(['secret is *** and token is ***']);
       expect(task.steps[1].log).toEqual(['pw=***']);
     }
   });
 
   it('marks tasks of a dead worker failed at start-up and tells the requester once', async () => {
-    const task = await createTask(db, { templateRef: 'template:default/counter', requester: ada, values: {}, replyTo: { platform: 'shell' } }, new Date());
+    const task = await createTask(db, { templateRef: 'template:default/counter', requester: ada, values: {}, secrets: [{ path: ['password'], value: 'pw-of-a-dead-run' }], replyTo: { platform: 'shell' } }, new Date());
     const long = new Date(Date.now() - 10 * 60_000);
     await db.update(scaffolderTasks).set({ status: 'processing', claimedBy: 'dead', heartbeatAt: long, startedAt: long }).where(eq(scaffolderTasks.id, task.id));
     const fresh = await createTask(db, { templateRef: 'template:default/counter', requester: ada, values: {} }, new Date());
@@ -231,6 +238,8 @@ describe('workers', () => {
     expect(await worker.recover()).toBe(0);
     expect(finished.map((t) => [t.id, t.status, t.error, t.replyTo])).toEqual([[task.id, 'failed', INTERRUPTED, { platform: 'shell' }]]);
     expect((await getTask(db, fresh.id))!.status).toBe('processing');
+    // An interrupted task will not run again, so its secrets are forgotten too.
+    expect((await getTask(db, task.id))!.secrets).toBeNull();
   });
 
   it('fails a task whose action is not registered, with Backstage’s message', async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "scaffolder_tasks" ADD COLUMN "secrets" jsonb;
