@@ -261,6 +261,17 @@ export async function applySnapshot(db: Db, input: ApplyInput): Promise<ApplyRes
   return applied;
 }
 
+/** Deletes everything a source provided (entities and their relations); returns the refs removed. */
+export async function removeSourceEntities(db: Db, sourceId: string): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    const removed = await query<{ ref: string }>(tx, sql`delete from entities where source_id = ${sourceId} returning ref`);
+    for (const part of chunks(removed.map((r) => r.ref), ENTITY_CHUNK)) {
+      await tx.execute(sql`delete from relations where origin_ref = any(${textArray(part)}::text[])`);
+    }
+    return removed.map((r) => r.ref);
+  });
+}
+
 /** Refs currently stored (any source). */
 export async function countEntities(db: Db): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(entities);

@@ -5,7 +5,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { writeSnapshot, type ApplyResult, type CatalogRecord } from '../catalog/store.js';
+import { removeSourceEntities, writeSnapshot, type ApplyResult, type CatalogRecord } from '../catalog/store.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/client.js';
@@ -40,8 +40,20 @@ export interface SourceReport {
   durationMs: number;
 }
 
+/** A source no longer configured whose entities were removed. */
+export interface RemovedSource {
+  sourceId: string;
+  removed: number;
+}
+
 export interface SyncService {
   syncAll(): Promise<SourceReport[]>;
+  /**
+   * Removes the entities of sources that are neither configured nor registered at run time and that
+   * no replica has synced for two SYNC_INTERVALs (during a rolling deploy, replicas still on the old
+   * configuration keep syncing them, so they are not removed and re-added back and forth).
+   */
+  pruneRemovedSources(): Promise<RemovedSource[]>;
   syncSource(id: string, scope?: { trees?: string[] }): Promise<SourceReport>;
   addSource(spec: string, opts?: { trusted?: boolean }): Promise<SourceReport>;
   hasSynced(): Promise<boolean>;
@@ -285,7 +297,32 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     const reports: SourceReport[] = [];
     // In order, so that when two sources define the same entity the first configured one wins.
     for (const source of all) reports.push(await track(claimAndRun(source)));
+    await track(pruneRemovedSources()).catch((e: unknown) => logger.error({ err: String(e) }, 'could not remove the entities of unconfigured sources'));
     return reports;
+  }
+
+  async function pruneRemovedSources(): Promise<RemovedSource[]> {
+    const rows = await db.select({ id: sources.id, state: sources.state, lastSyncedAt: sources.lastSyncedAt }).from(sources);
+    const graceMs = 2 * config.SYNC_INTERVAL;
+    const now = clock.now().getTime();
+    const out: RemovedSource[] = [];
+    for (const row of rows) {
+      if (configured.has(row.id) || row.state?.registered === true) continue;
+      if (row.lastSyncedAt && now - row.lastSyncedAt.getTime() < graceMs) continue;
+      // Under the source's own lease, so a replica still syncing it is never undercut mid-write.
+      const outcome = await withLease(db, `sync:${row.id}`, config.INSTANCE_ID, LEASE_TTL_MS, async () => {
+        const removed = await removeSourceEntities(db, row.id);
+        await db.delete(syncProblems).where(eq(syncProblems.sourceId, row.id));
+        await db.delete(sources).where(eq(sources.id, row.id));
+        return removed.length;
+      });
+      if (!outcome.ran) continue;
+      out.push({ sourceId: row.id, removed: outcome.value });
+      metrics.syncChanges.inc({ change: 'removed' }, outcome.value);
+      logger.info({ source: row.id, removed: outcome.value }, 'source is no longer configured; its entities were removed');
+    }
+    if (out.length) await recordMetrics().catch((e: unknown) => logger.warn({ err: String(e) }, 'could not update catalog metrics'));
+    return out;
   }
 
   async function findSource(id: string): Promise<Configured> {
@@ -298,6 +335,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   return {
     syncAll,
+    pruneRemovedSources,
     async syncSource(id, scope) {
       return track(claimAndRun(await findSource(id), scope));
     },
