@@ -3,15 +3,17 @@
  * scaffolder actions and worker, nudge runner. No chat SDK here: `serve` adds the adapters.
  */
 import { join } from 'node:path';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { CommandContext, Requester } from '../commands/types.js';
 import { catalogUser } from '../catalog/users.js';
 import type { Database } from '../db/client.js';
+import { sources } from '../db/schema.js';
 import { openDatabaseFromConfig } from '../db/from-config.js';
 import { authFromConfig, createGithubClient, webUrlOf, type GithubClient } from '../github/client.js';
 import { githubPullRequestOpener } from '../github/pr-opener.js';
-import { githubSourceId, parseGithubSource } from '../github/source-spec.js';
+import { githubSourceId, globMatcher, parseGithubSource } from '../github/source-spec.js';
 import type { Logger } from '../logger.js';
 import type { PullRequestOpener } from '../nudges/ports.js';
 import { builtinActions } from '../scaffolder/actions/index.js';
@@ -128,8 +130,26 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock:
   };
 }
 
-/** Sources a GitHub organisation's webhook concerns. */
-export function sourcesForOrg(runtime: Pick<Runtime, 'githubSources'>, org: string): string[] {
-  return runtime.githubSources.get(org.toLowerCase()) ?? [];
+/**
+ * Sources a GitHub webhook about `org/repo` concerns: configured `github:` sources of that
+ * organisation whose repository glob matches, and sources registered at run time (catalog:register
+ * adds a just-published repository as `github:<org>/<repo>`), which are only in Postgres.
+ */
+export async function githubSourcesFor(runtime: Pick<Runtime, 'githubSources' | 'database'>, org: string, repo: string): Promise<string[]> {
+  const ids = new Set<string>();
+  const matches = (target: string) => {
+    try {
+      const spec = parseGithubSource(target);
+      return spec.org.toLowerCase() === org.toLowerCase() && globMatcher(spec.glob)(repo);
+    } catch {
+      return false;
+    }
+  };
+  for (const id of runtime.githubSources.get(org.toLowerCase()) ?? []) if (matches(id)) ids.add(id);
+  const registered = await runtime.database.db
+    .select({ id: sources.id, target: sources.target })
+    .from(sources)
+    .where(and(eq(sources.kind, 'github'), sql`${sources.state} ->> 'registered' = 'true'`));
+  for (const row of registered) if (matches(row.target)) ids.add(row.id);
+  return [...ids];
 }
-

@@ -30,7 +30,7 @@ import { slackFeatures } from '../../adapters/slack/features.js';
 import { catalogSearch, createTeamsAdapter, type TeamsAdapter } from '../../adapters/teams/index.js';
 import { teamsFeatures } from '../../adapters/teams/features.js';
 import type { CliIo, SubCommand } from './io.js';
-import { openRuntime, sourcesForOrg, type Runtime } from './runtime.js';
+import { githubSourcesFor, openRuntime, type Runtime } from './runtime.js';
 
 export interface ServeOptions {
   /** Open the shell prompt (default: when stdin is a terminal and no chat platform is configured). */
@@ -101,10 +101,10 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     logger,
     track,
     onRepositoryChanged: async (org, repo) => {
-      for (const id of sourcesForOrg(runtime, org)) await runtime.sync.syncSource(id, { trees: [`${org}/${repo}`] });
+      for (const id of await githubSourcesFor(runtime, org, repo)) await runtime.sync.syncSource(id, { trees: [`${org}/${repo}`] });
     },
     onRepositoryRemoved: async (org, repo) => {
-      for (const id of sourcesForOrg(runtime, org)) await runtime.sync.syncSource(id, { trees: [`${org}/${repo}`] });
+      for (const id of await githubSourcesFor(runtime, org, repo)) await runtime.sync.syncSource(id, { trees: [`${org}/${repo}`] });
     },
   });
 
