@@ -13,9 +13,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import express from 'express';
 import postgres from 'postgres';
@@ -270,6 +271,21 @@ async function main() {
     await probe.end();
 
     child = spawn(process.execPath, [...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), fileURLToPath(import.meta.url), '--slack-side', ...process.argv.slice(2)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // The Slack side stands for Slack's own machines. Sharing two cores with a server that is
+    // saturated by a burst, it was starved of CPU and its requests went out late, which it then
+    // counted as acknowledgement latency. It gets the scheduler's preference (or, without the right
+    // to raise a priority, this process yields instead); the server's own timings are unaffected.
+    let priority = 'Slack side at nice -10';
+    try {
+      setPriority(child.pid!, -10);
+    } catch {
+      try {
+        setPriority(10);
+        priority = 'server at nice 10';
+      } catch {
+        priority = 'priorities unchanged';
+      }
+    }
     const messages: ToServer[] = [];
     let wake: (() => void) | undefined;
     child.on('message', (m) => {
@@ -324,6 +340,9 @@ async function main() {
 
     const statements = new Map<string, { start: number; end: number }>();
     const cpu = new Map<string, { start: number; end: number }>();
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
+    const loopLag = new Map<string, { p99: number; max: number }>();
     const cpuMs = () => {
       const used = process.cpuUsage();
       return (used.user + used.system) / 1000;
@@ -340,6 +359,9 @@ async function main() {
         const used = cpu.get(message.name) ?? { start: 0, end: 0 };
         used[message.at] = cpuMs();
         cpu.set(message.name, used);
+        // How long the server's event loop was kept from noticing new requests (its own timings start only then).
+        if (message.at === 'start') loopDelay.reset();
+        else loopLag.set(message.name, { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 });
       }
     }
     await http.close({ timeoutMs: 1000 });
@@ -358,11 +380,11 @@ async function main() {
     };
     const lines: string[] = [];
     lines.push(`Slack /owner over HTTP: ${generated.entities.toLocaleString('en-US')} entities on PostgreSQL ${version}, pool ${POOL_SIZE}, inline budget ${ACK_BUDGET_MS} ms`);
-    lines.push(`catalog generated in ${generateSeconds.toFixed(1)} s (${generated.files} files), first sync ${syncSeconds.toFixed(1)} s; node ${process.version}, ${cpus().length} cores`);
+    lines.push(`catalog generated in ${generateSeconds.toFixed(1)} s (${generated.files} files), first sync ${syncSeconds.toFixed(1)} s; node ${process.version}, ${cpus().length} cores; ${priority}`);
     lines.push(`load average at start ${loadAtStart.map((n) => n.toFixed(2)).join(' ')}, at end ${loadAtEnd.map((n) => n.toFixed(2)).join(' ')}`);
     lines.push('');
-    lines.push(row(['load', 'requests', 'req/s', 'server p50', 'server p99', 'ack p99 (client)', 'answer p99 (client)', 'via response_url', 'DB statements/req', 'server CPU/req', 'failed']));
-    lines.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+    lines.push(row(['load', 'requests', 'req/s', 'server p50', 'server p99', 'ack p99 (client)', 'answer p99 (client)', 'via response_url', 'DB statements/req', 'server CPU/req', 'event-loop delay p99 / max', 'failed']));
+    lines.push(row(['---', ...Array.from({ length: 11 }, () => '---:')]));
     const figures = new Map<string, { p99: number; ackP99: number }>();
     for (const phase of done) {
       const server = (serverTimes.get(phase.name) ?? []).sort((a, b) => a - b);
@@ -385,6 +407,7 @@ async function main() {
           String(phase.viaResponseUrl),
           perRequest.toFixed(1),
           ms(cpuPerRequest),
+          loopLag.has(phase.name) ? `${ms(loopLag.get(phase.name)!.p99)} / ${ms(loopLag.get(phase.name)!.max)}` : '',
           String(phase.failures),
         ]),
       );

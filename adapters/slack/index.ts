@@ -42,6 +42,8 @@ export interface SlackAdapterDeps {
    * and events still get a connection). Beyond it commands queue and are acknowledged at once.
    */
   answerConcurrency?: number;
+  /** After a burst, slash commands are acknowledged at once rather than answered inline for this long (default 2000 ms). */
+  burstHoldMs?: number;
 }
 
 export interface SlackAdapter {
@@ -86,6 +88,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     ackBudgetMs: deps.ackBudgetMs ?? 2000,
     inlineWaitLimit: deps.inlineWaitLimit ?? 16,
     answerConcurrency: deps.answerConcurrency ?? 8,
+    burstHoldMs: deps.burstHoldMs ?? 2000,
     actions: deps.actions ?? {},
     extensions: deps.extensions ?? [],
   });

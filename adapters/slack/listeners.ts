@@ -50,6 +50,8 @@ export interface ListenerDeps extends AnswerDeps {
   inlineWaitLimit: number;
   /** How many slash commands are answered at once; more wait their turn (and are acknowledged at once). */
   answerConcurrency: number;
+  /** After a burst, commands are acknowledged at once (not answered inline) for this long. */
+  burstHoldMs: number;
   actions: Record<string, FeatureAction>;
   extensions: SlackExtension[];
 }
@@ -118,13 +120,19 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   // database round trips and rendering crowd the event loop, so new requests wait for their 200
   // behind work that is not theirs; bounded, the rest wait in this queue and acknowledgements stay cheap.
   const answering = pLimit(deps.answerConcurrency);
+  // A burst is not over the moment the queue is empty: the server is still catching up, and a
+  // command waiting inline then holds Slack's request for up to the whole budget. Acknowledging at
+  // once for a while after the last sign of a burst keeps acknowledgements immediate all through it.
+  let burstSeenAt = Number.NEGATIVE_INFINITY;
   app.command(/.*/, async ({ command, ack }) => {
     const line = lineFor(command.command, command.text ?? '');
     if (deps.extensions.some((e) => e.claimsLine?.(line))) return;
     const who = { userId: command.user_id, teamId: command.team_id, name: command.user_name };
     // A queue, or a full set of inline waiters, means a burst: this one is acknowledged at once, and
     // so are the ones already waiting; all of them are answered through response_url.
-    const burst = answering.pendingCount > 0 || answering.activeCount >= deps.answerConcurrency || waitingInline.size >= deps.inlineWaitLimit;
+    const now = deps.clock.now().getTime();
+    if (answering.pendingCount > 0 || answering.activeCount >= deps.answerConcurrency || waitingInline.size >= deps.inlineWaitLimit) burstSeenAt = now;
+    const burst = now - burstSeenAt < deps.burstHoldMs;
     metrics.answersQueued.inc({ platform: 'slack' });
     const work = answering(() => {
       metrics.answersQueued.dec({ platform: 'slack' });

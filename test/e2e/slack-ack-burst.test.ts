@@ -16,11 +16,15 @@ describe('Slack acknowledgements in a burst', () => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const started: string[] = [];
+  // Real time (requests are signed with it) that the tests can move forward.
+  let ahead = 0;
+  const clock = { now: () => new Date(Date.now() + ahead) };
 
   beforeAll(async () => {
     database = await createTestDatabase();
     await seedCatalog(database.db);
     bed = await startTestbed(database.db, {
+      clock,
       // The first command's answer is held back, as if stuck behind a busy database.
       runLine: async (line, ctx) => {
         started.push(line);
@@ -29,6 +33,7 @@ describe('Slack acknowledgements in a burst', () => {
       },
       ackBudgetMs: 60_000,
       inlineWaitLimit: 1,
+      burstHoldMs: 60_000,
     });
   });
   afterAll(async () => {
@@ -59,7 +64,16 @@ describe('Slack acknowledgements in a burst', () => {
     expect(deliveredTo('waiting-1')[0].args.text).toMatch(/^payments-api is owned by Payments/);
   });
 
+  it('keeps acknowledging at once for a moment after the burst, while the server catches up', async () => {
+    ahead += 30_000;
+    const res = await bed.slash('/owner', 'payments-api', { hook: 'held-3' });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('');
+    await vi.waitFor(() => expect(deliveredTo('held-3')).toHaveLength(1));
+  });
+
   it('answers inline again once the burst is over', async () => {
+    ahead += 61_000;
     const res = await bed.slash('/owner', 'payments-api', { hook: 'after-3' });
     expect(res.json).toMatchObject({ response_type: 'ephemeral' });
     expect(res.json.text).toMatch(/^payments-api is owned by Payments/);
@@ -77,11 +91,15 @@ describe('Slack answers, a bounded number at a time', () => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const started: string[] = [];
+  // Real time (requests are signed with it) that the tests can move forward.
+  let ahead = 0;
+  const clock = { now: () => new Date(Date.now() + ahead) };
 
   beforeAll(async () => {
     database = await createTestDatabase();
     await seedCatalog(database.db);
     bed = await startTestbed(database.db, {
+      clock,
       runLine: async (line, ctx) => {
         started.push(line);
         if (started.length === 1) await gate;
@@ -90,6 +108,7 @@ describe('Slack answers, a bounded number at a time', () => {
       ackBudgetMs: 60_000,
       inlineWaitLimit: 16,
       answerConcurrency: 1,
+      burstHoldMs: 60_000,
     });
   });
   afterAll(async () => {
@@ -120,7 +139,8 @@ describe('Slack answers, a bounded number at a time', () => {
     expect(await queued()).toBe(0);
   });
 
-  it('answers inline again once the queue is empty', async () => {
+  it('answers inline again once the queue is empty and the burst is over', async () => {
+    ahead += 61_000;
     const res = await bed.slash('/owner', 'payments-api', { hook: 'after-3' });
     expect(res.json.text).toMatch(/^payments-api is owned by Payments/);
   });
