@@ -91,11 +91,19 @@ export interface RunningServer {
   close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
+export const KEEP_ALIVE_MS = 65_000;
+
 export async function startHttpServer(app: express.Express, options: { port: number; host?: string }): Promise<RunningServer> {
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port, options.host ?? '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(s)));
     s.once('error', reject);
   });
+  // Idle keep-alive connections are kept longer than the load balancers in front usually keep
+  // theirs (AWS ALB: 60 s), so a balancer never sends a request on a connection we are closing (a
+  // 502), and a burst reuses connections: libuv accepts one new connection per event-loop turn, so a
+  // busy loop meets a hundred new ones slowly.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -36,6 +36,30 @@ describe('HTTP server lifecycle', () => {
     expect(running.server.listening).toBe(false);
   });
 
+  it('keeps idle connections open longer than a load balancer does, and reuses them', async () => {
+    const app = createHttpApp({ db: database.db, logger: silentLogger(), isReady: () => true, mounts: [] });
+    const running = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
+    try {
+      expect(running.server.keepAliveTimeout).toBeGreaterThan(60_000);
+      expect(running.server.headersTimeout).toBeGreaterThan(running.server.keepAliveTimeout);
+      const { Agent, get } = await import('node:http');
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const ports: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        await new Promise<void>((resolve, reject) =>
+          get(`http://127.0.0.1:${running.port}/healthz`, { agent }, (res) => {
+            ports.push(res.socket.localPort!);
+            res.resume().on('end', resolve);
+          }).on('error', reject),
+        );
+      }
+      expect(ports[1]).toBe(ports[0]);
+      agent.destroy();
+    } finally {
+      await running.close();
+    }
+  });
+
   it('a failing handler answers a JSON 500 with the request id and no stack trace', async () => {
     const boom = express.Router();
     boom.get('/', () => {
