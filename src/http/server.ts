@@ -115,7 +115,13 @@ export async function startHttpServer(app: express.Express, options: { port: num
     port: (server.address() as AddressInfo).port,
     close(closeOptions = {}) {
       closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // A connection whose request finishes during shutdown turns idle, and would otherwise be
+        // held open for the whole keep-alive time.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
         // In-flight requests get a grace period; after it, remaining connections are cut.
         const timer = setTimeout(() => {

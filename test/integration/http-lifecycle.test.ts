@@ -28,7 +28,8 @@ describe('HTTP server lifecycle', () => {
 
     const inFlight = fetch(`${base}/slow`).then(async (r) => ({ status: r.status, body: await r.json() }));
     await inside;
-    const closed = running.close();
+    // A grace period longer than the test may run: closing must not wait for it (nor for keep-alive).
+    const closed = running.close({ timeoutMs: 120_000 });
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
     release();
     expect(await inFlight).toEqual({ status: 200, body: { done: true } });
