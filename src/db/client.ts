@@ -27,6 +27,8 @@ export interface OpenOptions {
   dataDir?: string;
   /** Connection pool size for Postgres. */
   poolSize?: number;
+  /** Postgres application_name: `callsheet/<INSTANCE_ID>` shows which replica holds which backend. */
+  applicationName?: string;
   migrationsFolder?: string;
 }
 
@@ -42,11 +44,11 @@ function findMigrations(): string {
 const MIGRATION_LOCK_KEY = 424242_001;
 
 /** postgres.js options for Callsheet's pool. */
-export function postgresClientOptions(poolSize: number) {
+export function postgresClientOptions(poolSize: number, applicationName = 'callsheet') {
   return {
     max: poolSize,
     onnotice: () => {},
-    connection: { application_name: 'callsheet' },
+    connection: { application_name: applicationName },
     // Without TCP_NODELAY a request split over two segments waits ~40 ms for a delayed ACK (see
     // socket.ts). `socket` is in postgres.js's documentation but not in its type declarations.
     socket: connectNoDelay,
@@ -59,7 +61,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    const client = postgres(options.url, postgresClientOptions(options.poolSize ?? 10));
+    const client = postgres(options.url, postgresClientOptions(options.poolSize ?? 10, options.applicationName));
     const db = drizzle(client, { schema }) as unknown as Db;
     return {
       db,
