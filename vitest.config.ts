@@ -10,5 +10,8 @@ export default defineConfig({
     // two workers keep this 2-core machine busy without starving the database.
     maxWorkers: 2,
     pool: 'forks',
+    // An unhandled rejection or error fails the run even when every test passed (vitest's
+    // default, pinned: test/unit/vitest-unhandled.test.ts checks it).
+    dangerouslyIgnoreUnhandledErrors: false,
   },
 });

@@ -30,6 +30,7 @@ import { slackFeatures } from '../../adapters/slack/features.js';
 import { catalogSearch, createTeamsAdapter, type TeamsAdapter } from '../../adapters/teams/index.js';
 import { teamsFeatures } from '../../adapters/teams/features.js';
 import type { CliIo, SubCommand } from './io.js';
+import { installProcessHandlers } from './process-handlers.js';
 import { githubSourcesFor, openRuntime, type Runtime } from './runtime.js';
 
 export interface ServeOptions {
@@ -64,6 +65,9 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   const logFile = join(config.DATA_DIR, 'callsheet.log');
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, wantShell ? logFile : undefined);
   const clock = systemClock;
+  // From the start, so a rejection during start-up is logged too; stop() exists only later.
+  let stopForFatal: (() => Promise<void>) | undefined;
+  if (options.signals) installProcessHandlers({ logger, onFatal: () => (stopForFatal ? void stopForFatal() : process.exit(1)) });
   const runtime = await openRuntime(config, { logger, clock });
   const { db } = runtime.database;
   const background = new Set<Promise<unknown>>();
@@ -176,6 +180,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       resolveStopped();
     })());
 
+  stopForFatal = stop;
   if (options.signals) {
     const onSignal = (signal: string) => {
       logger.info({ signal }, 'signal received');
