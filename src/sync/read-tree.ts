@@ -5,15 +5,16 @@
  * Location entities are followed. Whatever cannot be read becomes a Problem, and the file lands in
  * `failedFiles` so the store keeps what that file held before.
  */
-import { posix } from 'node:path';
 import type { Entity } from '@backstage/catalog-model';
 import { refOf } from '../catalog/refs.js';
 import { relationsOf } from '../catalog/relations.js';
 import type { CatalogRecord } from '../catalog/store.js';
 import { validateEntity } from '../catalog/validate.js';
+import { annotate, locationString } from './annotate.js';
+import { BACKSTAGE_API_VERSION_LINE, CATALOG_NAME, isObject, labelOf, looksLikeEntity, message } from './documents.js';
 import { contentHash } from './hash.js';
 import { PlaceholderError, resolveInTree, resolvePlaceholders } from './placeholders.js';
-import type { FileLocation, Problem, Tree } from './types.js';
+import type { Problem, Tree } from './types.js';
 import { YamlError, checkSize, parseYamlDocuments, type YamlDocument, type YamlLimits } from './yaml.js';
 
 /** What the catalog held from this source before, so a failing file keeps its subtree alive. */
@@ -68,40 +69,7 @@ type FileOutcome =
   | { kind: 'skip' }
   | { kind: 'error'; message: string; line?: number };
 
-const ANNOTATION_LOCATION = 'backstage.io/managed-by-location';
-const ANNOTATION_ORIGIN_LOCATION = 'backstage.io/managed-by-origin-location';
-const ANNOTATION_VIEW_URL = 'backstage.io/view-url';
-const ANNOTATION_EDIT_URL = 'backstage.io/edit-url';
-const ANNOTATION_SOURCE_LOCATION = 'backstage.io/source-location';
-
 const PREFETCH = 32;
-const CATALOG_NAME = /(^|\/)catalog-info\.ya?ml$/i;
-const BACKSTAGE_API_VERSION = /^([\w-]+\.)*backstage\.io\//;
-const BACKSTAGE_API_VERSION_LINE = /^apiVersion:\s*["']?([\w-]+\.)*backstage\.io\//m;
-
-export function locationString(location: FileLocation): string {
-  return `${location.type}:${location.target}`;
-}
-
-function labelOf(raw: unknown): string {
-  const r = raw as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
-  const kind = typeof r?.kind === 'string' ? r.kind : '?';
-  const ns = typeof r?.metadata?.namespace === 'string' ? r.metadata.namespace : 'default';
-  const name = typeof r?.metadata?.name === 'string' ? r.metadata.name : '?';
-  return `${kind}:${ns}/${name}`.toLowerCase();
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function looksLikeEntity(value: unknown): boolean {
-  return isObject(value) && typeof value.apiVersion === 'string' && BACKSTAGE_API_VERSION.test(value.apiVersion) && typeof value.kind === 'string';
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResult> {
   const full = (p: string) => (tree.name ? `${tree.name}/${p}` : p);
@@ -198,7 +166,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
       throw e;
     }
     if (included.length) result.includes.set(full(path), [...(result.includes.get(full(path)) ?? []), ...included]);
-    annotate(resolved, path, origin);
+    annotate(resolved, tree.locationOf(path), origin);
     const validation = await validateEntity(resolved);
     if (!validation.ok) return { error: validation.message };
     const entity = validation.entity;
@@ -220,24 +188,6 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
         ...(tree.committedAt(path) ? { fileCommittedAt: tree.committedAt(path) } : {}),
         contentHash: contentHash(entity),
       },
-    };
-  }
-
-  function annotate(entity: Record<string, unknown>, path: string, origin: string) {
-    const metadata = entity.metadata;
-    if (!isObject(metadata)) return;
-    if (metadata.annotations !== undefined && !isObject(metadata.annotations)) return;
-    const location = tree.locationOf(path);
-    const scm: Record<string, string> = {};
-    if (location.viewUrl) scm[ANNOTATION_VIEW_URL] = location.viewUrl;
-    if (location.editUrl) scm[ANNOTATION_EDIT_URL] = location.editUrl;
-    if (location.sourceLocation) scm[ANNOTATION_SOURCE_LOCATION] = location.sourceLocation;
-    // As in Backstage: the entity's own SCM annotations win, the managed-by ones are always ours.
-    metadata.annotations = {
-      ...scm,
-      ...((metadata.annotations as Record<string, unknown> | undefined) ?? {}),
-      [ANNOTATION_LOCATION]: locationString(location),
-      [ANNOTATION_ORIGIN_LOCATION]: origin,
     };
   }
 

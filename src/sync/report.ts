@@ -1,0 +1,38 @@
+/** What one sync of one source reports, and what pruning an unconfigured source reports. */
+import type { Problem, SourceDriver } from './types.js';
+
+export interface SourceReport {
+  sourceId: string;
+  kind: SourceDriver['kind'];
+  target: string;
+  trusted: boolean;
+  /** `skipped`: another replica is syncing this source right now. */
+  status: 'synced' | 'unchanged' | 'skipped' | 'failed';
+  revision?: string;
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  problems: Problem[];
+  /** Things worth saying that are not problems (e.g. Templates from an untrusted source). */
+  notes: string[];
+  error?: string;
+  durationMs: number;
+}
+
+/** A source no longer configured whose entities were removed. */
+export interface RemovedSource {
+  sourceId: string;
+  removed: number;
+}
+
+/** A source as the service knows it: its driver and whether its Templates may run. */
+export interface ConfiguredSource {
+  driver: SourceDriver;
+  trusted: boolean;
+}
+
+export function emptyReport(source: ConfiguredSource, status: SourceReport['status']): SourceReport {
+  const { driver, trusted } = source;
+  return { sourceId: driver.id, kind: driver.kind, target: driver.target, trusted, status, added: 0, updated: 0, removed: 0, unchanged: 0, problems: [], notes: [], durationMs: 0 };
+}
