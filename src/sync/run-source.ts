@@ -53,6 +53,21 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
     return report;
   };
 
+  /** Nothing this run wrote was kept (the transaction rolled back): say so, and keep what stood before. */
+  const failedPartWay = async (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    logger.warn({ source: driver.id, err: message }, 'sync failed part-way; nothing was changed');
+    Object.assign(report, { added: 0, updated: 0, removed: 0, unchanged: 0, notes: [] });
+    report.problems = [{ filePath: '', message: `sync of ${driver.id} failed part-way, so nothing was changed or deleted: ${message}` }];
+    try {
+      await replaceProblems(db, driver.id, runId, report.problems, (f) => f !== '');
+      return await finish('failed', message);
+    } catch (recording) {
+      logger.warn({ source: driver.id, err: String(recording) }, 'could not record the failed sync');
+      return { ...report, status: 'failed' as const, error: message };
+    }
+  };
+
   let snapshot;
   try {
     snapshot = await driver.snapshot(row?.lastRevision ?? null, row?.state ?? null, scope);
@@ -60,7 +75,8 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
     const message = e instanceof Error ? e.message : String(e);
     logger.warn({ source: driver.id, err: message }, 'source could not be read; its entities are kept');
     report.problems = [{ filePath: '', message: `could not read source ${driver.id}: ${message}` }];
-    await replaceProblems(db, driver.id, runId, report.problems, () => false);
+    // The problems of its files still stand: nothing about them is known now.
+    await replaceProblems(db, driver.id, runId, report.problems, (f) => f !== '');
     return finish('failed', message);
   }
   if (!snapshot) {
@@ -101,7 +117,11 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
         }
         for (const [f, list] of result.includes) includes[f] = list;
       }
+      // Inside the transaction: a listing found incomplete rolls back everything this run wrote.
+      await snapshot.verify?.();
     }));
+  } catch (e) {
+    return failedPartWay(e);
   } finally {
     await snapshot.close?.();
   }
