@@ -127,6 +127,8 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
   }
 
   problems.push(...applied.conflicts);
+  // A file whose definition lost to another file's is read again when that file changes (it may drop the ref).
+  for (const [loser, holder] of applied.shadowed) if (read.has(loser)) includes[loser] = [...new Set([...(includes[loser] ?? []), holder])];
   report.added = applied.added.length;
   report.updated = applied.updated.length;
   report.removed = applied.removed.length;
