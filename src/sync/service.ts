@@ -19,7 +19,8 @@ import { recordMetrics } from './sync-state.js';
 export type SyncConfig = Pick<
   Config,
   'CATALOG_SOURCES' | 'TEMPLATE_SOURCES' | 'CATALOG_ALLOWED_KINDS' | 'DATA_DIR' | 'MAX_FILE_BYTES' | 'MAX_DOCUMENTS_PER_FILE' | 'SYNC_INTERVAL' | 'INSTANCE_ID'
->;
+> &
+  Partial<Pick<Config, 'CATALOG_ORPHAN_STRATEGY'>>;
 
 export type { RemovedSource, SourceReport } from './report.js';
 
@@ -75,7 +76,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   async function claimAndRun(source: Configured, scope?: { trees?: string[] }): Promise<SourceReport> {
     try {
-      const outcome = await withLease(db, `sync:${source.driver.id}`, config.INSTANCE_ID, LEASE_TTL_MS, () => runSource({ db, logger, clock, limits, ...(allowedKinds ? { allowedKinds } : {}) }, source, scope));
+      const outcome = await withLease(db, `sync:${source.driver.id}`, config.INSTANCE_ID, LEASE_TTL_MS, () => runSource({ db, logger, clock, limits, orphans: config.CATALOG_ORPHAN_STRATEGY ?? 'keep', ...(allowedKinds ? { allowedKinds } : {}) }, source, scope));
       return outcome.ran ? outcome.value : emptyReport(source, 'skipped');
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
