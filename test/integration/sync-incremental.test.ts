@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { entities } from '../../src/db/schema.js';
 import { silentLogger } from '../../src/logger.js';
+import { evaluate } from '../../src/nudges/evaluate.js';
+import { loadSnapshot } from '../../src/nudges/load-snapshot.js';
 import { createSyncService } from '../../src/sync/service.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { GitRepo, component, syncConfig, tempDir, writeFiles } from '../helpers/sync-fixtures.js';
@@ -87,5 +89,11 @@ describe('incremental sync of Location targets, and orphans', () => {
     await writeFiles(dir, { 'catalog-info.yaml': location([], 'folder-root') });
     await sync(dir);
     expect(await orphanMark('component:default/f-cat')).toBe('true');
+
+    // The orphan is a nudge finding for its owner.
+    const now = new Date('2026-02-02T00:00:00Z');
+    const { teams } = evaluate(await loadSnapshot(database.db, now), { now, staleAfterDays: 180 });
+    const findings = teams.get('group:default/team-b')!.findings.filter((f) => f.rule === 'orphan');
+    expect(findings).toEqual([expect.objectContaining({ subject: 'component:default/f-cat', message: expect.stringMatching(/no Location names child\.cat any more/) })]);
   });
 });
