@@ -11,7 +11,7 @@ import { entities, sources, syncRuns } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { readTree } from './read-tree.js';
 import { emptyReport, type ConfiguredSource, type SourceReport } from './report.js';
-import { previousState, recordMetrics, replaceProblems } from './sync-state.js';
+import { previousState, recordMetrics, replaceProblems, standingProblems } from './sync-state.js';
 import { INCLUDES_STATE_KEY, type Problem } from './types.js';
 import type { YamlLimits } from './yaml.js';
 
@@ -81,6 +81,9 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
   }
   if (!snapshot) {
     report.revision = row?.lastRevision ?? undefined;
+    // Nothing was re-read, but what was wrong at this revision still is: report it, so
+    // `sync --strict` and the run's problem count reflect the catalog as it stands.
+    report.problems = await standingProblems(db, driver.id);
     return finish('unchanged');
   }
   report.revision = snapshot.revision;
