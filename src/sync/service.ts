@@ -9,6 +9,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { withLease } from '../db/leases.js';
+import { claimAndRun as claim, leaseTiming, runHolder, type ClaimOptions } from './claim.js';
 import { sources, syncProblems } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { emptyReport, type ConfiguredSource, type RemovedSource, type SourceReport } from './report.js';
@@ -19,12 +20,14 @@ import { recordMetrics } from './sync-state.js';
 export type SyncConfig = Pick<
   Config,
   'CATALOG_SOURCES' | 'TEMPLATE_SOURCES' | 'CATALOG_ALLOWED_KINDS' | 'DATA_DIR' | 'MAX_FILE_BYTES' | 'MAX_DOCUMENTS_PER_FILE' | 'SYNC_INTERVAL' | 'INSTANCE_ID'
->;
+> &
+  Partial<Pick<Config, 'SYNC_LEASE_TTL' | 'SYNC_LEASE_HEARTBEAT'>>;
 
 export type { RemovedSource, SourceReport } from './report.js';
 
 export interface SyncService {
-  syncAll(): Promise<SourceReport[]>;
+  /** With `skipRecent` (scheduled syncs), sources any replica synced within SYNC_INTERVAL are skipped. */
+  syncAll(options?: ClaimOptions): Promise<SourceReport[]>;
   /**
    * Removes the entities of sources that are neither configured nor registered at run time and that
    * no replica has synced for two SYNC_INTERVALs (during a rolling deploy, replicas still on the old
@@ -51,8 +54,6 @@ export interface SyncServiceDeps {
 
 type Configured = ConfiguredSource;
 
-const LEASE_TTL_MS = 60_000;
-
 export function createSyncService(deps: SyncServiceDeps): SyncService {
   const { db, config, logger, clock } = deps;
   const configured = new Map<string, Configured>();
@@ -73,10 +74,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  async function claimAndRun(source: Configured, scope?: { trees?: string[] }): Promise<SourceReport> {
+  async function claimAndRun(source: Configured, scope?: { trees?: string[] }, options?: ClaimOptions): Promise<SourceReport> {
     try {
-      const outcome = await withLease(db, `sync:${source.driver.id}`, config.INSTANCE_ID, LEASE_TTL_MS, () => runSource({ db, logger, clock, limits, ...(allowedKinds ? { allowedKinds } : {}) }, source, scope));
-      return outcome.ran ? outcome.value : emptyReport(source, 'skipped');
+      const run = () => runSource({ db, logger, clock, limits, ...(allowedKinds ? { allowedKinds } : {}) }, source, scope);
+      return await claim({ db, logger, clock, config }, source, run, options);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       logger.error({ source: source.driver.id, err: message }, 'sync failed');
@@ -95,11 +96,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     return rows.filter((r) => !configured.has(r.id)).map((r) => ({ driver: makeDriver(r.target), trusted: r.trusted }));
   }
 
-  async function syncAll(): Promise<SourceReport[]> {
+  async function syncAll(options?: ClaimOptions): Promise<SourceReport[]> {
     const all = [...configured.values(), ...(await registered())];
     const reports: SourceReport[] = [];
     // In order, so that when two sources define the same entity the first configured one wins.
-    for (const source of all) reports.push(await track(claimAndRun(source)));
+    for (const source of all) reports.push(await track(claimAndRun(source, undefined, options)));
     await track(pruneRemovedSources()).catch((e: unknown) => logger.error({ err: String(e) }, 'could not remove the entities of unconfigured sources'));
     return reports;
   }
@@ -113,7 +114,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (configured.has(row.id) || row.state?.registered === true) continue;
       if (row.lastSyncedAt && now - row.lastSyncedAt.getTime() < graceMs) continue;
       // Under the source's own lease, so a replica still syncing it is never undercut mid-write.
-      const outcome = await withLease(db, `sync:${row.id}`, config.INSTANCE_ID, LEASE_TTL_MS, async () => {
+      const name = `sync:${row.id}`;
+      const outcome = await withLease(db, name, runHolder(config.INSTANCE_ID), leaseTiming(config, logger, name), async () => {
         const removed = await removeSourceEntities(db, row.id);
         await db.delete(syncProblems).where(eq(syncProblems.sourceId, row.id));
         await db.delete(sources).where(eq(sources.id, row.id));
@@ -159,7 +161,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (timer || stopped) return;
       const tick = () => {
         timer = setTimeout(() => {
-          syncAll()
+          syncAll({ skipRecent: true })
             .catch((e: unknown) => logger.error({ err: String(e) }, 'scheduled sync failed'))
             .finally(() => {
               if (!stopped) tick();
