@@ -37,6 +37,8 @@ export interface SyncService {
   syncSource(id: string, scope?: { trees?: string[] }): Promise<SourceReport>;
   addSource(spec: string, opts?: { trusted?: boolean }): Promise<SourceReport>;
   hasSynced(): Promise<boolean>;
+  /** Ids of the sources of CATALOG_SOURCES and TEMPLATE_SOURCES (for readiness). */
+  configuredSources(): string[];
   /** Syncs every SYNC_INTERVAL (the first one after an interval: call syncAll() at start). */
   start(): void;
   /** Stops the schedule and waits for a running sync, which releases its leases. */
@@ -157,6 +159,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const [row] = await db.select({ id: sources.id }).from(sources).where(isNotNull(sources.lastSyncedAt)).limit(1);
       return row !== undefined;
     },
+    configuredSources: () => [...configured.keys()],
     start() {
       if (timer || stopped) return;
       const tick = () => {
