@@ -5,10 +5,10 @@
  * syncs, no sync when any replica already synced the source within SYNC_INTERVAL.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import { query, type Db } from '../db/client.js';
 import { withLease, type LeaseTiming } from '../db/leases.js';
 import { sources, syncRuns } from '../db/schema.js';
 import { retryTransient } from '../db/transient.js';
@@ -69,6 +69,12 @@ export async function syncedWithin(db: Db, sourceId: string, now: Date, interval
   return age >= 0 && age < intervalMs - 1000;
 }
 
+/** Milliseconds until the lease runs out by the database's clock (0 when free or expired). */
+export async function leaseExpiresIn(db: Db, name: string): Promise<number> {
+  const rows = await query<{ ms: number | string | null }>(db, sql`select extract(epoch from (expires_at - now())) * 1000 as ms from leases where name = ${name}`);
+  return Math.max(0, Number(rows[0]?.ms ?? 0));
+}
+
 export interface ClaimOptions {
   /** Scheduled syncs skip a source some replica synced within SYNC_INTERVAL; webhooks and adds do not. */
   skipRecent?: boolean;
@@ -91,13 +97,13 @@ export async function claimAndRun(
   const attempt = async (): Promise<SourceReport> => {
     const outcome = await withLease(db, name, holder, leaseTiming(config, logger, name), async () => {
       if (options.skipRecent && (await syncedWithin(db, source.driver.id, clock.now(), config.SYNC_INTERVAL))) {
-        return { ...emptyReport(source, 'skipped'), notes: ['synced by a replica within SYNC_INTERVAL'] };
+        return { ...emptyReport(source, 'skipped'), skippedBecause: 'recent' as const, notes: ['synced by a replica within SYNC_INTERVAL'] };
       }
       const closed = await closeStaleRuns(db, source.driver.id, clock.now());
       if (closed) logger.warn({ source: source.driver.id, runs: closed }, 'closed sync runs left running by an interrupted sync');
       return run();
     });
-    return outcome.ran ? outcome.value : emptyReport(source, 'skipped');
+    return outcome.ran ? outcome.value : { ...emptyReport(source, 'skipped'), skippedBecause: 'held' as const };
   };
   return retryTransient(attempt, {
     attempts: 6,

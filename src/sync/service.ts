@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { withLease } from '../db/leases.js';
-import { claimAndRun as claim, leaseTiming, runHolder, type ClaimOptions } from './claim.js';
+import { claimAndRun as claim, DEFAULT_LEASE_TTL_MS, leaseExpiresIn, leaseTiming, runHolder, type ClaimOptions } from './claim.js';
 import { sources, syncProblems } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { emptyReport, type ConfiguredSource, type RemovedSource, type SourceReport } from './report.js';
@@ -98,11 +98,51 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     return rows.filter((r) => !configured.has(r.id)).map((r) => ({ driver: makeDriver(r.target), trusted: r.trusted }));
   }
 
+  // A source whose lease another run holds is tried again the moment that lease runs out: if its
+  // holder died, this replica takes the sync over within SYNC_LEASE_TTL instead of a SYNC_INTERVAL.
+  const watching = new Set<string>();
+  const wakers = new Set<() => void>();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        wakers.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      wakers.add(done);
+    });
+  function takeOverWhenFree(source: Configured) {
+    const id = source.driver.id;
+    if (stopped || watching.has(id)) return;
+    watching.add(id);
+    const ttl = config.SYNC_LEASE_TTL ?? DEFAULT_LEASE_TTL_MS;
+    void track(
+      (async () => {
+        try {
+          while (!stopped) {
+            const wait = await leaseExpiresIn(db, `sync:${id}`).catch(() => ttl);
+            await pause(Math.min(ttl, wait) + 250);
+            if (stopped) return;
+            // Skips the source if its holder finished it meanwhile (synced recently): no repeat.
+            if ((await claimAndRun(source, undefined, { skipRecent: true })).skippedBecause !== 'held') return;
+          }
+        } finally {
+          watching.delete(id);
+        }
+      })(),
+    );
+  }
+
   async function syncAll(options?: ClaimOptions): Promise<SourceReport[]> {
     const all = [...configured.values(), ...(await registered())];
     const reports: SourceReport[] = [];
     // In order, so that when two sources define the same entity the first configured one wins.
-    for (const source of all) reports.push(await track(claimAndRun(source, undefined, options)));
+    for (const source of all) {
+      const report = await track(claimAndRun(source, undefined, options));
+      if (options?.skipRecent && report.skippedBecause === 'held') takeOverWhenFree(source);
+      reports.push(report);
+    }
     await track(pruneRemovedSources()).catch((e: unknown) => logger.error({ err: String(e) }, 'could not remove the entities of unconfigured sources'));
     return reports;
   }
@@ -176,6 +216,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     },
     async stop() {
       stopped = true;
+      for (const wake of [...wakers]) wake();
       if (timer) clearTimeout(timer);
       timer = undefined;
       await inFlight;

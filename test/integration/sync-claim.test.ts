@@ -80,6 +80,29 @@ describe('sync claims', () => {
     expect(runs).toHaveLength(3);
   });
 
+  it('takes over a source whose lease a dead run holds as soon as the lease runs out', async () => {
+    const dir = await tempDir();
+    await writeFiles(dir, { 'catalog-info.yaml': component('takeover-svc', 'payments') });
+    expect(await acquireLease(database.db, `sync:${dir}`, 'dead-replica#run', 1500)).toBe(true);
+    const sync = createSyncService({
+      db: database.db,
+      config: syncConfig({ DATA_DIR: '/nonexistent', CATALOG_SOURCES: [dir], SYNC_INTERVAL: 3_600_000, INSTANCE_ID: 'replica-b', SYNC_LEASE_TTL: 1500, SYNC_LEASE_HEARTBEAT: 500 }),
+      logger: silentLogger(),
+      clock,
+    });
+    const [first] = await sync.syncAll({ skipRecent: true });
+    expect(first).toMatchObject({ status: 'skipped', skippedBecause: 'held' });
+    // Not at the next SYNC_INTERVAL (an hour): once the dead run's lease expired.
+    for (let i = 0; i < 100; i++) {
+      const [row] = await database.db.select().from(sources).where(eq(sources.id, dir));
+      if (row?.lastStatus === 'synced') break;
+      await sleep(100);
+    }
+    const [row] = await database.db.select().from(sources).where(eq(sources.id, dir));
+    expect(row?.lastStatus).toBe('synced');
+    await sync.stop();
+  });
+
   it('closes the running rows an interrupted sync left behind', async () => {
     const dir = await tempDir();
     await writeFiles(dir, { 'catalog-info.yaml': component('stale-run-svc', 'payments') });
