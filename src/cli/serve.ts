@@ -146,6 +146,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       if (r.status === 'failed') logger.error({ source: r.sourceId, error: r.error }, 'source could not be synced');
       else logger.info({ source: r.sourceId, status: r.status, problems: r.problems.length }, `synced ${counts}`);
     }
+    // A SIGTERM during the first sync: the sync finished, but nothing more is started.
+    if (stopRequested) return;
     ready = true;
     runtime.sync.start();
     await taskWorker.start();
