@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
+import { parseSourceItem } from '../config/sources.js';
 import type { CommandContext, Requester } from '../commands/types.js';
 import { catalogUser } from '../catalog/users.js';
 import type { Database } from '../db/client.js';
@@ -71,9 +72,9 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
   const githubHost = new URL(webUrlOf(config.GITHUB_API_URL)).host;
 
   const githubSources = new Map<string, string[]>();
-  for (const spec of config.CATALOG_SOURCES) {
-    if (!/^github:/i.test(spec.trim())) continue;
-    const parsed = parseGithubSource(spec.trim());
+  for (const item of config.CATALOG_SOURCES.map(parseSourceItem)) {
+    if (item.type !== 'github') continue;
+    const parsed = parseGithubSource(item.spec);
     const org = parsed.org.toLowerCase();
     githubSources.set(org, [...(githubSources.get(org) ?? []), githubSourceId(parsed)]);
   }

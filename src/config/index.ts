@@ -10,10 +10,12 @@ import { teamsConfigProblems, teamsEnv } from './teams.js';
 import { scaffolderEnv } from './scaffolder.js';
 import { nudgeConfigProblems, nudgesEnv } from './nudges.js';
 import { slackConfigProblems, slackEnv } from './slack.js';
+import { orgSourcesProblems } from './sources.js';
 import { syncConfigProblems, syncEnv } from './sync.js';
+import { trustEnv } from './trust.js';
 
 // One line per area; each area's variables live in its own file.
-const envSchema = coreEnv.merge(githubEnv).merge(teamsEnv).merge(scaffolderEnv).merge(nudgesEnv).merge(slackEnv).merge(syncEnv);
+const envSchema = coreEnv.merge(githubEnv).merge(teamsEnv).merge(scaffolderEnv).merge(nudgesEnv).merge(slackEnv).merge(syncEnv).merge(trustEnv);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 
@@ -24,7 +26,7 @@ export class ConfigError extends Error {
 }
 
 /** Rules that span several variables; each returns problems in the same `NAME: what` form. */
-const crossChecks: Array<(config: z.output<typeof envSchema>) => string[]> = [teamsConfigProblems, slackConfigProblems, syncConfigProblems, nudgeConfigProblems];
+const crossChecks: Array<(config: z.output<typeof envSchema>) => string[]> = [teamsConfigProblems, slackConfigProblems, syncConfigProblems, nudgeConfigProblems, orgSourcesProblems];
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = envSchema.safeParse(env);

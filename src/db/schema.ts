@@ -86,6 +86,8 @@ export const sources = pgTable('sources', {
   target: text('target').notNull(),
   /** Trusted sources may provide runnable templates. */
   trusted: boolean('trusted').notNull().default(false),
+  /** An ORG_SOURCES source: its Users, Groups and memberships are identity and permission data. */
+  org: boolean('org').notNull().default(false),
   /** Git commit (or content digest) last synced; an unchanged one is not re-read. */
   lastRevision: text('last_revision'),
   lastSyncedAt: tz('last_synced_at'),
