@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { CommandContext, Requester } from '../commands/types.js';
 import { catalogUser } from '../catalog/users.js';
+import { configureSecretAnnotations } from '../catalog/secret-annotations.js';
 import type { Database } from '../db/client.js';
 import { sources } from '../db/schema.js';
 import { openDatabaseFromConfig } from '../db/from-config.js';
@@ -47,6 +48,7 @@ function hasGithubAuth(config: Config): boolean {
 
 export async function openRuntime(config: Config, deps: { logger: Logger; clock: Clock }): Promise<Runtime> {
   const { logger, clock } = deps;
+  configureSecretAnnotations(config.SECRET_ANNOTATIONS);
   const database = await openDatabaseFromConfig(config);
   const db = database.db;
 

@@ -11,9 +11,10 @@ import { scaffolderEnv } from './scaffolder.js';
 import { nudgesEnv } from './nudges.js';
 import { slackConfigProblems, slackEnv } from './slack.js';
 import { syncEnv } from './sync.js';
+import { securityConfigProblems, securityEnv } from './security.js';
 
 // One line per area; each area's variables live in its own file.
-const envSchema = coreEnv.merge(githubEnv).merge(teamsEnv).merge(scaffolderEnv).merge(nudgesEnv).merge(slackEnv).merge(syncEnv);
+const envSchema = coreEnv.merge(githubEnv).merge(teamsEnv).merge(scaffolderEnv).merge(nudgesEnv).merge(slackEnv).merge(syncEnv).merge(securityEnv);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 
@@ -24,7 +25,7 @@ export class ConfigError extends Error {
 }
 
 /** Rules that span several variables; each returns problems in the same `NAME: what` form. */
-const crossChecks: Array<(config: z.output<typeof envSchema>) => string[]> = [teamsConfigProblems, slackConfigProblems];
+const crossChecks: Array<(config: z.output<typeof envSchema>) => string[]> = [teamsConfigProblems, slackConfigProblems, securityConfigProblems];
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = envSchema.safeParse(env);
