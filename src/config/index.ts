@@ -42,8 +42,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** Variables whose values must never be printed or logged. */
 export const SECRET_KEYS = /(TOKEN|SECRET|PASSWORD|PRIVATE_KEY|DATABASE_URL)/;
 
+/**
+ * `scheme://user:password@host/...` anywhere in a value (a Git source with a token in it, a
+ * database URL under another name) keeps its scheme and host and loses its credentials.
+ */
+export function maskUrlCredentials(value: string): string {
+  return value.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]*@/gi, '$1********@');
+}
+
+function maskValue(value: unknown): unknown {
+  if (typeof value === 'string') return maskUrlCredentials(value);
+  if (Array.isArray(value)) return value.map(maskValue);
+  return value;
+}
+
 export function maskedConfig(config: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(config).map(([k, v]) => [k, SECRET_KEYS.test(k) && v !== undefined && v !== '' ? '********' : v]),
+    Object.entries(config).map(([k, v]) => [k, SECRET_KEYS.test(k) && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0) ? '********' : maskValue(v)]),
   );
 }
