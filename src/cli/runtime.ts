@@ -9,6 +9,7 @@ import type { Config } from '../config/index.js';
 import { parseSourceItem } from '../config/sources.js';
 import type { CommandContext, Requester } from '../commands/types.js';
 import { catalogUser } from '../catalog/users.js';
+import { configureSecretAnnotations } from '../catalog/secret-annotations.js';
 import type { Database } from '../db/client.js';
 import { sources } from '../db/schema.js';
 import { createDatabaseClock } from '../db/db-clock.js';
@@ -53,6 +54,7 @@ function hasGithubAuth(config: Config): boolean {
  */
 export async function openRuntime(config: Config, deps: { logger: Logger; clock?: Clock }): Promise<Runtime> {
   const { logger } = deps;
+  configureSecretAnnotations(config.SECRET_ANNOTATIONS);
   const database = await openDatabaseFromConfig(config);
   const db = database.db;
   const databaseClock = deps.clock ? undefined : await createDatabaseClock(db, 30_000);
