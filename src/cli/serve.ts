@@ -7,6 +7,7 @@
  * This is the one place in src/ that reaches into adapters/: it is the top layer, beside them.
  */
 import { join } from 'node:path';
+import { startAuditRetention } from '../audit/retention.js';
 import { systemClock } from '../clock.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { slackSettings } from '../config/slack.js';
@@ -135,6 +136,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   const nudgeRunner = runnerFromConfig({ db, config, clock, logger, senders, directories: directories.length ? directories : undefined });
   const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger }) : undefined;
 
+  const auditRetention = startAuditRetention({ db, clock, logger, retentionDays: config.AUDIT_RETENTION_DAYS, holder: config.INSTANCE_ID });
+
   const firstSync = (async () => {
     const reports = await runtime.sync.syncAll();
     for (const r of reports) {
@@ -172,7 +175,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       logger.info('shutting down: no new requests; finishing work in flight');
       ready = false;
       await http.close();
-      await Promise.allSettled([nudges?.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
+      await Promise.allSettled([nudges?.stop(), auditRetention.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
       nudgeRunner.stop();
       await Promise.allSettled([...background]);
       await runtime.close();
