@@ -7,6 +7,7 @@
  * This is the one place in src/ that reaches into adapters/: it is the top layer, beside them.
  */
 import { join } from 'node:path';
+import { startAuditRetention } from '../audit/retention.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { slackSettings } from '../config/slack.js';
 import { runLine } from '../commands/run.js';
@@ -156,6 +157,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   const nudgeRunner = runnerFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined });
   const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger, resumeEveryMs: config.NUDGE_RESUME_POLL }) : undefined;
 
+  const auditRetention = startAuditRetention({ db, clock, logger, retentionDays: config.AUDIT_RETENTION_DAYS, holder: config.INSTANCE_ID });
+
   const firstSync = (async () => {
     const reports = await firstSyncWithRetry(runtime.sync, logger, () => stopRequested);
     if (!reports) return;
@@ -197,7 +200,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       ready = false;
       stopRequested = true;
       await Promise.all([http.close(), metricsServer?.close()]);
-      await Promise.allSettled([nudges?.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
+      await Promise.allSettled([nudges?.stop(), auditRetention.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
       // The delivery in flight is finished and recorded, and the run released, before the pool closes.
       await nudgeRunner.stop();
       await Promise.allSettled([...background]);

@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { auditEnv } from './audit.js';
 import { coreEnv } from './core.js';
 import { githubEnv } from './github.js';
 import { teamsConfigProblems, teamsEnv } from './teams.js';
@@ -16,7 +17,16 @@ import { trustEnv } from './trust.js';
 import { securityConfigProblems, securityEnv } from './security.js';
 
 // One line per area; each area's variables live in its own file.
-const envSchema = coreEnv.merge(githubEnv).merge(teamsEnv).merge(scaffolderEnv).merge(nudgesEnv).merge(slackEnv).merge(syncEnv).merge(trustEnv).merge(securityEnv);
+const envSchema = coreEnv
+  .merge(githubEnv)
+  .merge(teamsEnv)
+  .merge(scaffolderEnv)
+  .merge(nudgesEnv)
+  .merge(slackEnv)
+  .merge(syncEnv)
+  .merge(trustEnv)
+  .merge(securityEnv)
+  .merge(auditEnv);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 
