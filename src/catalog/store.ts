@@ -258,7 +258,8 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     // (not kept as it was, e.g. because it failed) and did not define it again.
     const late: CatalogRecord[] = [];
     for (const { record, before } of moved) {
-      const holder = seen.get(record.ref) ?? (preserve(before.file_path) ? before.file_path : undefined);
+      // An orphan holds its ref for nobody: a file that defines it takes it over.
+      const holder = seen.get(record.ref) ?? (preserve(before.file_path) && !before.content_hash.startsWith('orphan:') ? before.file_path : undefined);
       if (holder !== undefined) duplicate(record, holder);
       else {
         seen.set(record.ref, record.filePath);

@@ -158,7 +158,7 @@ export function gitDriver(specText: string, deps: { dataDir: string }): SourceDr
         const scope = linkedClosure(edgesOf(state), [...touched].filter((p) => (YAML_FILE.test(p) && !SKIPPED.test(p)) || isTarget(state, p)));
         const reread = new Set([...scope].filter((p) => files.has(p) && YAML_FILE.test(p) && !SKIPPED.test(p)));
         for (const [file, included] of Object.entries(includes)) {
-          if (files.has(file) && included.some((p) => touched.has(p))) reread.add(file);
+          if (files.has(file) && included.some((p) => touched.has(p) || scope.has(p))) reread.add(file);
         }
         entryPoints = [...reread].sort();
         const inScope = new Set([...scope, ...reread, ...deleted]);
