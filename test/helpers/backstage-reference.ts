@@ -48,7 +48,8 @@ function repoPath(url: string): string | undefined {
 function localReader(files: Map<string, string | null>) {
   const lookup = (url: string): Buffer => {
     const path = repoPath(url);
-    const content = path === undefined ? undefined : files.get(path);
+    // GitHub serves what the repository tracks, which never includes .git/ itself.
+    const content = path === undefined || path.split('/').includes('.git') ? undefined : files.get(path);
     // GitHub answers 404 for another repository, a path it does not hold, and a directory's blob URL.
     if (content === undefined || content === null) throw new NotFoundError(`could not read ${url}, 404 Not Found`);
     return Buffer.from(content, 'utf8');
