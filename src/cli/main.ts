@@ -2,7 +2,7 @@
  * `callsheet <sub-command>`: each sub-command lives in its own file and is loaded only when used,
  * so `callsheet validate` in a catalog repository's CI does not start a server or open a database.
  */
-import { processIo, type SubCommand } from './io.js';
+import { guardStdout, processIo, type SubCommand } from './io.js';
 
 const subCommands: Record<string, { summary: string; load: () => Promise<SubCommand> }> = {
   serve: { summary: 'sync, then serve HTTP (and the shell when no chat is configured)', load: async () => (await import('./serve.js')).serveCli },
@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
   return (await entry.load())(args, processIo);
 }
 
+guardStdout();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
