@@ -31,6 +31,7 @@ import { catalogSearch, createTeamsAdapter, type TeamsAdapter } from '../../adap
 import { teamsFeatures } from '../../adapters/teams/features.js';
 import type { CliIo, SubCommand } from './io.js';
 import { firstSyncWithRetry } from './first-sync.js';
+import { startLocalCommands } from './local-commands.js';
 import { installProcessHandlers } from './process-handlers.js';
 import { githubSourcesFor, openRuntime, type Runtime } from './runtime.js';
 
@@ -128,6 +129,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     ],
   });
   const http = await startHttpServer(app, { port: config.PORT, host: config.HOST });
+  // This process owns the embedded database's files: CLI commands on this DATA_DIR are sent here.
+  const localCommands = runtime.database.kind === 'pglite' ? await startLocalCommands(runtime, config, logger) : undefined;
   logger.info({ port: http.port, database: runtime.database.kind, slack: Boolean(slack), teams: teams?.mode ?? 'off' }, 'callsheet is listening');
   if (slack) await slack.start();
 
@@ -179,6 +182,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       ready = false;
       stopRequested = true;
       await http.close();
+      await localCommands?.close();
       await Promise.allSettled([nudges?.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
       // The delivery in flight is finished and recorded, and the run released, before the pool closes.
       await nudgeRunner.stop();
