@@ -19,6 +19,8 @@ const bin = fileURLToPath(new URL('../../bin/callsheet.js', import.meta.url));
 let dataDir: string;
 let catalog: string;
 let env: Record<string, string>;
+const apiToken = 'single-owner-test-token-0123456789';
+const api = (base: string, path: string) => fetch(`${base}/api/catalog${path}`, { headers: { authorization: `Bearer ${apiToken}` } });
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -42,7 +44,7 @@ beforeAll(async () => {
   catalog = await tempDir('callsheet-owner-catalog-');
   await writeFiles(catalog, { 'a/catalog-info.yaml': component('owner-first') });
   // DATABASE_URL empty: always the embedded database, which is what this is about.
-  env = { DATA_DIR: dataDir, CATALOG_SOURCES: catalog, TEMPLATE_SOURCES: '', PORT: '0', HOST: '127.0.0.1', NUDGE_ENABLED: 'false', LOG_LEVEL: 'info', DATABASE_URL: '' };
+  env = { DATA_DIR: dataDir, CATALOG_SOURCES: catalog, TEMPLATE_SOURCES: '', PORT: '0', HOST: '127.0.0.1', NUDGE_ENABLED: 'false', LOG_LEVEL: 'info', DATABASE_URL: '', API_TOKENS: `e2e:${apiToken}` };
 });
 
 describe('with callsheet serve running on DATA_DIR', () => {
@@ -80,7 +82,7 @@ describe('with callsheet serve running on DATA_DIR', () => {
     expect(sync.stderr).toBe('');
     expect(sync.stdout).toMatch(/synced.*1 added, 0 updated, 0 removed, 1 unchanged/);
     expect(sync.code).toBe(0);
-    expect((await fetch(`${base}/api/catalog/entities/by-name/component/default/owner-second`)).status).toBe(200);
+    expect((await api(base, '/entities/by-name/component/default/owner-second')).status).toBe(200);
   }, 240_000);
 
   it('runs two CLIs at once through the server, and ask/nudge/validate alike', async () => {
@@ -97,7 +99,7 @@ describe('with callsheet serve running on DATA_DIR', () => {
     expect(nudge.stdout).toContain('nothing was sent');
     const validate = await cli(['validate', join(catalog, 'a/catalog-info.yaml')]);
     expect(validate.stdout).toContain('OK: 1 entities');
-    const list = (await (await fetch(`${base}/api/catalog/entities?filter=kind=component`)).json()) as Array<{ metadata: { name: string } }>;
+    const list = (await (await api(base, '/entities?filter=kind=component')).json()) as Array<{ metadata: { name: string } }>;
     const names = list.map((e) => e.metadata.name).filter((n) => n.startsWith('owner-')).sort();
     expect(names).toEqual(['owner-first', 'owner-second', 'owner-third']);
   }, 240_000);
