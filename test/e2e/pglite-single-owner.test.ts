@@ -104,6 +104,16 @@ describe('with callsheet serve running on DATA_DIR', () => {
     expect(names).toEqual(['owner-first', 'owner-second', 'owner-third']);
   }, 240_000);
 
+  it('refuses a second serve on the same DATA_DIR, leaving the first one\'s lock and address alone', async () => {
+    const before = await readFile(join(dataDir, 'serve.json'), 'utf8');
+    const second = await cli(['serve']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`in use by another process: "serve" (pid ${server.pid}`);
+    expect(await readFile(join(dataDir, 'serve.json'), 'utf8')).toBe(before);
+    expect(JSON.parse(await readFile(join(dataDir, 'pglite.lock'), 'utf8'))).toMatchObject({ pid: server.pid });
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  }, 240_000);
+
   it('keeps the CLI\'s writes after the server stops, and frees DATA_DIR', async () => {
     const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
     server.kill('SIGTERM');
