@@ -135,8 +135,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   const senders: DigestSender[] = chatParts.map((p) => p.digestSender);
   const directories: MemberDirectory[] = chatParts.map((p) => p.memberDirectory);
   if (senders.length === 0) senders.push(createLogSender((text) => logger.info({ digest: text }, 'nudge digest (no chat platform configured)')));
-  const nudgeRunner = runnerFromConfig({ db, config, clock, logger, senders, directories: directories.length ? directories : undefined });
-  const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger }) : undefined;
+  const nudgeRunner = runnerFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined });
+  const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger, resumeEveryMs: config.NUDGE_RESUME_POLL }) : undefined;
 
   const firstSync = (async () => {
     const reports = await firstSyncWithRetry(runtime.sync, logger, () => stopRequested);
@@ -180,7 +180,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       stopRequested = true;
       await http.close();
       await Promise.allSettled([nudges?.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
-      nudgeRunner.stop();
+      // The delivery in flight is finished and recorded, and the run released, before the pool closes.
+      await nudgeRunner.stop();
       await Promise.allSettled([...background]);
       await runtime.close();
       logger.info('stopped');

@@ -8,7 +8,7 @@ import { coreEnv } from './core.js';
 import { githubEnv } from './github.js';
 import { teamsConfigProblems, teamsEnv } from './teams.js';
 import { scaffolderEnv } from './scaffolder.js';
-import { nudgesEnv } from './nudges.js';
+import { nudgeConfigProblems, nudgesEnv } from './nudges.js';
 import { slackConfigProblems, slackEnv } from './slack.js';
 import { syncConfigProblems, syncEnv } from './sync.js';
 
@@ -24,7 +24,7 @@ export class ConfigError extends Error {
 }
 
 /** Rules that span several variables; each returns problems in the same `NAME: what` form. */
-const crossChecks: Array<(config: z.output<typeof envSchema>) => string[]> = [teamsConfigProblems, slackConfigProblems, syncConfigProblems];
+const crossChecks: Array<(config: z.output<typeof envSchema>) => string[]> = [teamsConfigProblems, slackConfigProblems, syncConfigProblems, nudgeConfigProblems];
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = envSchema.safeParse(env);

@@ -242,6 +242,8 @@ export const nudgeDeliveries = pgTable(
     claimedAt: tz('claimed_at'),
     sentAt: tz('sent_at'),
     error: text('error'),
+    /** A deferred delivery (429, transient error) is not claimed again before this time. */
+    nextAttemptAt: tz('next_attempt_at'),
   },
   (t) => [primaryKey({ columns: [t.runId, t.teamRef] })],
 );

@@ -2,16 +2,17 @@
  * One sync of one source, run under its lease: take a snapshot, read its trees into the write
  * transaction, then record the run, the problems and the source's state.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { writeSnapshot, type ApplyResult, type CatalogRecord } from '../catalog/store.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { entities, sources, syncRuns } from '../db/schema.js';
+import { isTransientDbError } from '../db/transient.js';
 import { metrics } from '../metrics.js';
 import { readTree } from './read-tree.js';
 import { emptyReport, type ConfiguredSource, type SourceReport } from './report.js';
-import { previousState, recordMetrics, replaceProblems } from './sync-state.js';
+import { previousState, recordMetrics, replaceProblems, standingProblems } from './sync-state.js';
 import { INCLUDES_STATE_KEY, type Problem } from './types.js';
 import type { YamlLimits } from './yaml.js';
 
@@ -53,6 +54,23 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
     return report;
   };
 
+  /** Nothing this run wrote was kept (the transaction rolled back): say so, and keep what stood before. */
+  const failedPartWay = async (e: unknown) => {
+    // A dropped connection is retried whole by the caller under the same lease (the transaction rolled back).
+    if (isTransientDbError(e)) throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    logger.warn({ source: driver.id, err: message }, 'sync failed part-way; nothing was changed');
+    Object.assign(report, { added: 0, updated: 0, removed: 0, unchanged: 0, notes: [] });
+    report.problems = [{ filePath: '', message: `sync of ${driver.id} failed part-way, so nothing was changed or deleted: ${message}` }];
+    try {
+      await replaceProblems(db, driver.id, runId, report.problems, (f) => f !== '');
+      return await finish('failed', message);
+    } catch (recording) {
+      logger.warn({ source: driver.id, err: String(recording) }, 'could not record the failed sync');
+      return { ...report, status: 'failed' as const, error: message };
+    }
+  };
+
   // A run that throws is recorded as failed, so its row is not left `running` (a retry starts a
   // new row; should even this write fail, the next run under the lease closes it as interrupted).
   const body = async (): Promise<SourceReport> => {
@@ -63,11 +81,15 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
       const message = e instanceof Error ? e.message : String(e);
       logger.warn({ source: driver.id, err: message }, 'source could not be read; its entities are kept');
       report.problems = [{ filePath: '', message: `could not read source ${driver.id}: ${message}` }];
-      await replaceProblems(db, driver.id, runId, report.problems, () => false);
+      // The problems of its files still stand: nothing about them is known now.
+      await replaceProblems(db, driver.id, runId, report.problems, (f) => f !== '');
       return finish('failed', message);
     }
     if (!snapshot) {
       report.revision = row?.lastRevision ?? undefined;
+      // Nothing was re-read, but what was wrong at this revision still is: report it, so
+      // `sync --strict` and the run's problem count reflect the catalog as it stands.
+      report.problems = await standingProblems(db, driver.id);
       return finish('unchanged');
     }
     report.revision = snapshot.revision;
@@ -104,12 +126,18 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
           }
           for (const [f, list] of result.includes) includes[f] = list;
         }
+        // Inside the transaction: a listing found incomplete rolls back everything this run wrote.
+        await snapshot.verify?.();
       }));
+    } catch (e) {
+      return failedPartWay(e);
     } finally {
       await snapshot.close?.();
     }
 
     problems.push(...applied.conflicts);
+    // A file whose definition lost to another file's is read again when that file changes (it may drop the ref).
+    for (const [loser, holder] of applied.shadowed) if (read.has(loser)) includes[loser] = [...new Set([...(includes[loser] ?? []), holder])];
     report.added = applied.added.length;
     report.updated = applied.updated.length;
     report.removed = applied.removed.length;
