@@ -2,7 +2,7 @@
  * One sync of one source, run under its lease: take a snapshot, read its trees into the write
  * transaction, then record the run, the problems and the source's state.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { writeSnapshot, type ApplyResult, type CatalogRecord } from '../catalog/store.js';
 import type { Clock } from '../clock.js';
