@@ -20,6 +20,7 @@ const redact = [
   'config.GITHUB_WEBHOOK_SECRET',
   'config.MICROSOFT_APP_PASSWORD',
   'config.DATABASE_URL',
+  'config.API_TOKENS',
 ];
 
 /**

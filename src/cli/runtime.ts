@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
+import { parseSourceItem } from '../config/sources.js';
 import type { CommandContext, Requester } from '../commands/types.js';
 import { catalogUser } from '../catalog/users.js';
+import { configureSecretAnnotations } from '../catalog/secret-annotations.js';
 import type { Database } from '../db/client.js';
 import { sources } from '../db/schema.js';
 import { createDatabaseClock } from '../db/db-clock.js';
@@ -52,6 +54,7 @@ function hasGithubAuth(config: Config): boolean {
  */
 export async function openRuntime(config: Config, deps: { logger: Logger; clock?: Clock }): Promise<Runtime> {
   const { logger } = deps;
+  configureSecretAnnotations(config.SECRET_ANNOTATIONS);
   const database = await openDatabaseFromConfig(config);
   const db = database.db;
   const databaseClock = deps.clock ? undefined : await createDatabaseClock(db, 30_000);
@@ -71,9 +74,9 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
   const githubHost = new URL(webUrlOf(config.GITHUB_API_URL)).host;
 
   const githubSources = new Map<string, string[]>();
-  for (const spec of config.CATALOG_SOURCES) {
-    if (!/^github:/i.test(spec.trim())) continue;
-    const parsed = parseGithubSource(spec.trim());
+  for (const item of config.CATALOG_SOURCES.map(parseSourceItem)) {
+    if (item.type !== 'github') continue;
+    const parsed = parseGithubSource(item.spec);
     const org = parsed.org.toLowerCase();
     githubSources.set(org, [...(githubSources.get(org) ?? []), githubSourceId(parsed)]);
   }

@@ -7,12 +7,15 @@
  * This is the one place in src/ that reaches into adapters/: it is the top layer, beside them.
  */
 import { join } from 'node:path';
+import { startAuditRetention } from '../audit/retention.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { slackSettings } from '../config/slack.js';
 import { runLine } from '../commands/run.js';
 import type { Reply } from '../commands/reply.js';
-import { createHttpApp, startHttpServer } from '../http/server.js';
+import { createHttpApp, startHttpServer, type RunningServer } from '../http/server.js';
 import { createReadiness } from '../http/readiness.js';
+import { requireApiToken } from '../http/api-auth.js';
+import express from 'express';
 import { metricsRouter } from '../http/metrics-route.js';
 import { createGithubWebhookRouter } from '../http/github-webhook.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -46,6 +49,8 @@ export interface ServeOptions {
 
 export interface RunningService {
   port: number;
+  /** The /metrics listener's port, when METRICS_PORT is set. */
+  metricsPort?: number;
   runtime: Runtime;
   slack?: SlackAdapter;
   teams?: TeamsAdapter;
@@ -116,19 +121,33 @@ export async function startService(config: Config, options: ServeOptions = {}): 
 
   let ready = false;
   let stopRequested = false;
+  const apiAuth = { tokens: config.API_TOKENS, open: config.API_AUTH === 'off' };
+  if (apiAuth.open) logger.warn('API_AUTH=off: /api/catalog is open to anyone who can reach the port');
+  else if (!apiAuth.tokens.length) logger.info('no API_TOKENS: /api/catalog refuses every request');
+  const metricsOnOwnPort = config.METRICS_PORT !== undefined;
+  const serverLimits = { requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT, headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT, maxConnections: config.HTTP_MAX_CONNECTIONS };
   const app = createHttpApp({
     db,
     logger,
     isReady: createReadiness({ db, started: () => ready, configuredSources: () => runtime.sync.configuredSources() }),
+    apiAuth,
     mounts: [
-      { path: '/', router: metricsRouter() },
+      // On the main port only behind an API token; on METRICS_PORT, bound to METRICS_HOST, without one.
+      ...(metricsOnOwnPort ? [] : [{ path: '/', router: metricsRouter(requireApiToken({ ...apiAuth, logger })) }]),
       { path: '/', router: webhook },
       ...(slack ? [{ path: '/', router: slack.router }] : []),
       ...(teams ? [{ path: '/', router: teams.router }] : []),
     ],
   });
-  const http = await startHttpServer(app, { port: config.PORT, host: config.HOST });
-  logger.info({ port: http.port, database: runtime.database.kind, slack: Boolean(slack), teams: teams?.mode ?? 'off' }, 'callsheet is listening');
+  const http = await startHttpServer(app, { port: config.PORT, host: config.HOST, ...serverLimits });
+  let metricsServer: RunningServer | undefined;
+  if (metricsOnOwnPort) {
+    const metricsApp = express();
+    metricsApp.disable('x-powered-by');
+    metricsApp.use(metricsRouter());
+    metricsServer = await startHttpServer(metricsApp, { port: config.METRICS_PORT!, host: config.METRICS_HOST, ...serverLimits, maxConnections: 32 });
+  }
+  logger.info({ port: http.port, metricsPort: metricsServer?.port, database: runtime.database.kind, slack: Boolean(slack), teams: teams?.mode ?? 'off' }, 'callsheet is listening');
   if (slack) await slack.start();
 
   const chatParts = [slackParts, teamsParts].filter((p) => p !== undefined);
@@ -137,6 +156,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   if (senders.length === 0) senders.push(createLogSender((text) => logger.info({ digest: text }, 'nudge digest (no chat platform configured)')));
   const nudgeRunner = runnerFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined });
   const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger, resumeEveryMs: config.NUDGE_RESUME_POLL }) : undefined;
+
+  const auditRetention = startAuditRetention({ db, clock, logger, retentionDays: config.AUDIT_RETENTION_DAYS, holder: config.INSTANCE_ID });
 
   const firstSync = (async () => {
     const reports = await firstSyncWithRetry(runtime.sync, logger, () => stopRequested);
@@ -178,8 +199,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       logger.info('shutting down: no new requests; finishing work in flight');
       ready = false;
       stopRequested = true;
-      await http.close();
-      await Promise.allSettled([nudges?.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
+      await Promise.all([http.close(), metricsServer?.close()]);
+      await Promise.allSettled([nudges?.stop(), auditRetention.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
       // The delivery in flight is finished and recorded, and the run released, before the pool closes.
       await nudgeRunner.stop();
       await Promise.allSettled([...background]);
@@ -199,7 +220,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   }
   if (shell) void shell.closed.then(() => stop());
 
-  return { port: http.port, runtime, slack, teams, firstSync, stop, stopped };
+  return { port: http.port, metricsPort: metricsServer?.port, runtime, slack, teams, firstSync, stop, stopped };
 }
 
 export const serveCli: SubCommand = async (_args, io: CliIo) => {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { duration, list } from './fields.js';
+import { sourceList } from './sources.js';
 
 export const syncEnv = z.object({
   /** Sources of scaffolder templates: like CATALOG_SOURCES, but trusted, so their Templates may run. */
-  TEMPLATE_SOURCES: list('./templates'),
+  TEMPLATE_SOURCES: sourceList('./templates'),
   /** Kinds a source may provide (comma list, any case); empty allows every kind. */
   CATALOG_ALLOWED_KINDS: list(''),
   /** How long a source's sync lease lasts without a heartbeat: a dead replica's lease is free after it. */

@@ -1,4 +1,5 @@
 /** What one sync of one source reports, and what pruning an unconfigured source reports. */
+import type { KindRule } from '../trust/source-rules.js';
 import type { Problem, SourceDriver } from './types.js';
 
 export interface SourceReport {
@@ -32,6 +33,10 @@ export interface RemovedSource {
 export interface ConfiguredSource {
   driver: SourceDriver;
   trusted: boolean;
+  /** An ORG_SOURCES source: its Users, Groups and memberships are identity data. */
+  org?: boolean;
+  /** Which kinds it may declare (its item's `?kinds=`, or the default for its type). */
+  rule?: KindRule;
 }
 
 export function emptyReport(source: ConfiguredSource, status: SourceReport['status']): SourceReport {

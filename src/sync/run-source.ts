@@ -29,11 +29,12 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
   const { db, logger, clock, limits, allowedKinds } = deps;
   const started = performance.now();
   const { driver, trusted } = source;
+  const org = source.org ?? false;
   const report = emptyReport(source, 'synced');
   await db
     .insert(sources)
-    .values({ id: driver.id, kind: driver.kind, target: driver.target, trusted })
-    .onConflictDoUpdate({ target: sources.id, set: { kind: driver.kind, target: driver.target, trusted } });
+    .values({ id: driver.id, kind: driver.kind, target: driver.target, trusted, org })
+    .onConflictDoUpdate({ target: sources.id, set: { kind: driver.kind, target: driver.target, trusted, org } });
   const [row] = await db.select().from(sources).where(eq(sources.id, driver.id));
   const [runRow] = await db.insert(syncRuns).values({ sourceId: driver.id, status: 'running', startedAt: clock.now() }).returning({ id: syncRuns.id });
   const runId = runRow!.id;
@@ -117,7 +118,7 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
           await writer.add(records);
         };
         for (const tree of snapshot.trees) {
-          const result = await readTree(tree, { limits, allowedKinds, previous, onRecords });
+          const result = await readTree(tree, { limits, allowedKinds, ...(source.rule ? { kindRule: source.rule } : {}), previous, onRecords });
           problems.push(...result.problems);
           for (const f of result.failedFiles) failed.add(f);
           for (const f of result.filesRead) {

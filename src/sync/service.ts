@@ -14,6 +14,7 @@ import { sources, syncProblems } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { emptyReport, type ConfiguredSource, type RemovedSource, type SourceReport } from './report.js';
 import { runSource } from './run-source.js';
+import { orgSourceKeys, parseSourceItem, sourceKey } from '../config/sources.js';
 import { driverFor, type DriverDeps } from './sources/index.js';
 import { recordMetrics } from './sync-state.js';
 
@@ -21,7 +22,7 @@ export type SyncConfig = Pick<
   Config,
   'CATALOG_SOURCES' | 'TEMPLATE_SOURCES' | 'CATALOG_ALLOWED_KINDS' | 'DATA_DIR' | 'MAX_FILE_BYTES' | 'MAX_DOCUMENTS_PER_FILE' | 'SYNC_INTERVAL' | 'INSTANCE_ID'
 > &
-  Partial<Pick<Config, 'SYNC_LEASE_TTL' | 'SYNC_LEASE_HEARTBEAT'>>;
+  Partial<Pick<Config, 'SYNC_LEASE_TTL' | 'SYNC_LEASE_HEARTBEAT' | 'ORG_SOURCES'>>;
 
 export type { RemovedSource, SourceReport } from './report.js';
 
@@ -60,11 +61,23 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const { db, config, logger, clock } = deps;
   const configured = new Map<string, Configured>();
   const makeDriver = (spec: string) => driverFor(spec, { dataDir: config.DATA_DIR, ...deps.drivers });
+  /** A source from its item: the driver reads the item without `?kinds=`, the rule comes from it. */
+  const fromItem = (raw: string, trusted: boolean, org: boolean): Configured => {
+    const item = parseSourceItem(raw);
+    return { driver: makeDriver(item.spec), trusted, org, rule: item.rule };
+  };
+  const orgKeys = orgSourceKeys(config);
   const register = (spec: string, trusted: boolean): Configured => {
-    const driver = makeDriver(spec);
-    const known = configured.get(driver.id);
-    const entry = { driver, trusted: trusted || (known?.trusted ?? false) };
-    configured.set(driver.id, entry);
+    const entry = fromItem(spec, trusted, orgKeys.has(sourceKey(parseSourceItem(spec).spec)));
+    const known = configured.get(entry.driver.id);
+    if (known) {
+      // Listed twice (catalog and templates): either listing's permissions hold.
+      const [a, b] = [known.rule!, entry.rule!];
+      entry.trusted ||= known.trusted;
+      entry.org ||= known.org;
+      entry.rule = { allows: (k) => a.allows(k) || b.allows(k), describe: `${a.describe}; ${b.describe}` };
+    }
+    configured.set(entry.driver.id, entry);
     return entry;
   };
   for (const spec of config.CATALOG_SOURCES) register(spec, false);
@@ -95,7 +108,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   async function registered(): Promise<Configured[]> {
     const rows = await db.select().from(sources).where(sql`${sources.state} ->> 'registered' = 'true'`);
-    return rows.filter((r) => !configured.has(r.id)).map((r) => ({ driver: makeDriver(r.target), trusted: r.trusted }));
+    return rows.filter((r) => !configured.has(r.id)).map((r) => fromItem(r.target, r.trusted, false));
   }
 
   // A source whose lease another run holds is tried again the moment that lease runs out: if its
@@ -177,7 +190,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     if (known) return known;
     const [row] = await db.select().from(sources).where(eq(sources.id, id));
     if (!row) throw new Error(`unknown source "${id}"`);
-    return { driver: makeDriver(row.target), trusted: row.trusted };
+    return fromItem(row.target, row.trusted, false);
   }
 
   return {
@@ -187,13 +200,15 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       return track(claimAndRun(await findSource(id), scope));
     },
     async addSource(spec, opts = {}) {
-      const driver = makeDriver(spec);
       const trusted = opts.trusted ?? false;
+      // Registered at run time: catalog data, never a source of people (ORG_SOURCES is configuration).
+      const source = fromItem(spec, trusted, false);
+      const driver = source.driver;
       await db
         .insert(sources)
         .values({ id: driver.id, kind: driver.kind, target: spec.trim(), trusted, state: { registered: true } })
         .onConflictDoUpdate({ target: sources.id, set: { trusted, state: sql`coalesce(${sources.state}, '{}'::jsonb) || '{"registered": true}'::jsonb` } });
-      return track(claimAndRun({ driver, trusted }));
+      return track(claimAndRun(source));
     },
     async hasSynced() {
       const [row] = await db.select({ id: sources.id }).from(sources).where(isNotNull(sources.lastSyncedAt)).limit(1);
