@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { withLease } from '../db/leases.js';
-import { claimAndRun as claim, DEFAULT_LEASE_TTL_MS, leaseExpiresIn, leaseTiming, runHolder, type ClaimOptions } from './claim.js';
+import { claimAndRun as claim, closeOrphanRuns, DEFAULT_LEASE_TTL_MS, leaseExpiresIn, leaseTiming, runHolder, type ClaimOptions } from './claim.js';
 import { sources, syncProblems } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { emptyReport, type ConfiguredSource, type RemovedSource, type SourceReport } from './report.js';
@@ -148,6 +148,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   }
 
   async function syncAll(options?: ClaimOptions): Promise<SourceReport[]> {
+    const orphans = await closeOrphanRuns(db).catch(() => 0);
+    if (orphans) logger.warn({ runs: orphans }, 'closed sync runs whose replica stopped before it finished');
     const all = [...configured.values(), ...(await registered())];
     const reports: SourceReport[] = [];
     // In order, so that when two sources define the same entity the first configured one wins.
