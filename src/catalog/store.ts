@@ -2,8 +2,7 @@
  * Writes a source's entities as a diff in one transaction: insert what is new, update what changed
  * (by content hash), delete what the source no longer has, rebuild the relations of what was touched.
  * Entities of files that failed this time (or that the source says are unchanged) are kept as they were.
- * A ref another source already holds is a conflict (first one wins), as is a ref twice in one source
- * (the file that claimed it first keeps it). Orphans are kept, annotated (see removals.ts).
+ * A ref another source holds is a conflict, as is a ref twice in one source (the first claimant keeps it).
  */
 import { randomUUID } from 'node:crypto';
 import type { Entity } from '@backstage/catalog-model';
