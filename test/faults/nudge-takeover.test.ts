@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack-api.js';
-import { createFaultDatabase, faultSkipReason, killAll, reportFigure, spawnService, waitFor, writeCatalog, type FaultDatabase, type ServiceProcess } from './harness/index.js';
+import { createFaultDatabase, ensureBuilt, faultSkipReason, killAll, reportFigure, spawnService, waitFor, writeCatalog, type FaultDatabase, type ServiceProcess } from './harness/index.js';
 import { digestKeys, expectEachDigestOnce, nudgeEnv, runCli, scheduleIn } from './nudge-support.js';
 
 const skip = faultSkipReason();
@@ -20,9 +20,11 @@ describe.skipIf(skip)('nudge runs survive the holder dying', () => {
   let slack: FakeSlack;
   let catalogDir: string;
   const services: ServiceProcess[] = [];
-  beforeAll(() => {
+  // Built before any schedule is computed: a build takes longer than a slot is ahead.
+  beforeAll(async () => {
     catalogDir = writeCatalog({ components: TEAMS * 2, teams: TEAMS }).dir;
-  });
+    await ensureBuilt();
+  }, 600_000);
   // A fresh Slack per test: its channel history is what each test counts.
   beforeEach(async () => {
     slack = await startFakeSlack();
