@@ -12,6 +12,7 @@ import { withLease } from '../db/leases.js';
 import { sources, syncProblems } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { emptyReport, type ConfiguredSource, type RemovedSource, type SourceReport } from './report.js';
+import { recordIdentityConflicts } from './identity-problems.js';
 import { runSource } from './run-source.js';
 import { orgSourceKeys, parseSourceItem, sourceKey } from '../config/sources.js';
 import { driverFor, type DriverDeps } from './sources/index.js';
@@ -21,7 +22,7 @@ export type SyncConfig = Pick<
   Config,
   'CATALOG_SOURCES' | 'TEMPLATE_SOURCES' | 'CATALOG_ALLOWED_KINDS' | 'DATA_DIR' | 'MAX_FILE_BYTES' | 'MAX_DOCUMENTS_PER_FILE' | 'SYNC_INTERVAL' | 'INSTANCE_ID'
 > &
-  Partial<Pick<Config, 'ORG_SOURCES'>>;
+  Partial<Pick<Config, 'ORG_SOURCES' | 'CALLSHEET_ADMINS'>>;
 
 export type { RemovedSource, SourceReport } from './report.js';
 
@@ -90,12 +91,26 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   async function claimAndRun(source: Configured, scope?: { trees?: string[] }): Promise<SourceReport> {
     try {
       const outcome = await withLease(db, `sync:${source.driver.id}`, config.INSTANCE_ID, LEASE_TTL_MS, () => runSource({ db, logger, clock, limits, ...(allowedKinds ? { allowedKinds } : {}) }, source, scope));
-      return outcome.ran ? outcome.value : emptyReport(source, 'skipped');
+      if (!outcome.ran) return emptyReport(source, 'skipped');
+      if (outcome.value.status === 'synced') await reportIdentityConflicts(outcome.value);
+      return outcome.value;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       logger.error({ source: source.driver.id, err: message }, 'sync failed');
       metrics.syncDuration.observe({ source_kind: source.driver.kind, outcome: 'failed' }, 0);
       return { ...emptyReport(source, 'failed'), error: message };
+    }
+  }
+
+  /** Conflicts can span sources, so they are recomputed after every run; the run's own Users' are in its report. */
+  async function reportIdentityConflicts(report: SourceReport): Promise<void> {
+    try {
+      const problems = await recordIdentityConflicts(db, config.CALLSHEET_ADMINS ?? []);
+      const own = problems.filter((p) => p.sourceId === report.sourceId);
+      for (const p of own) logger.warn({ source: p.sourceId, file: p.filePath, entity: p.entityRef }, p.message);
+      report.problems.push(...own.map(({ sourceId: _, ...p }) => p));
+    } catch (e) {
+      logger.warn({ err: String(e) }, 'could not check identity conflicts');
     }
   }
 
