@@ -3,6 +3,7 @@
  * Backstage ecosystem uses (Slack, Teams, PagerDuty, Opsgenie, TechDocs, source locations).
  */
 import type { EntityRow } from './queries.js';
+import { publicAnnotations } from './secret-annotations.js';
 
 type Json = Record<string, unknown>;
 
@@ -14,9 +15,14 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+/** String annotations, without the secret ones (SECRET_ANNOTATIONS): this is what chat may show. */
 export function annotationsOf(row: EntityRow): Record<string, string> {
-  const raw = obj(obj(row.entity.metadata).annotations);
+  const raw = publicAnnotations(obj(obj(row.entity.metadata).annotations));
   return Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+}
+
+function hasAnnotation(row: EntityRow, key: string): boolean {
+  return Boolean(str(obj(obj(row.entity.metadata).annotations)[key]));
 }
 
 export function specOf(row: EntityRow): Json {
@@ -39,12 +45,12 @@ export interface Link {
   type?: string;
 }
 
-/** Only http(s) and mailto links are shown: a catalog file must not smuggle `javascript:` into chat. */
+/** Only http(s) links are shown: a catalog file must not smuggle `javascript:` (or any other scheme) into chat. */
 export function safeUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
     const parsed = new URL(url);
-    return ['http:', 'https:', 'mailto:'].includes(parsed.protocol) ? parsed.toString() : undefined;
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.toString() : undefined;
   } catch {
     return undefined;
   }
@@ -95,7 +101,7 @@ export function onCallOf(row: EntityRow): OnCall | undefined {
   const result: OnCall = {
     pagerDutyServiceId: serviceId,
     pagerDutyServiceUrl: serviceId && account ? safeUrl(`https://${account}.pagerduty.com/service-directory/${encodeURIComponent(serviceId)}`) : undefined,
-    hasPagerDutyIntegrationKey: Boolean(a['pagerduty.com/integration-key']),
+    hasPagerDutyIntegrationKey: hasAnnotation(row, 'pagerduty.com/integration-key'),
     opsgenieTeam: a['opsgenie.com/team'],
     opsgenieComponentSelector: a['opsgenie.com/component-selector'],
   };

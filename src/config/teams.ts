@@ -12,7 +12,7 @@ export const teamsEnv = z.object({
   MICROSOFT_APP_TYPE: z
     .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'expected MultiTenant, SingleTenant or UserAssignedMSI' })
     .default('MultiTenant'),
-  /** Local Bot Framework Emulator only: accept unsigned requests when no app id is set. Refused in production. */
+  /** Local Bot Framework Emulator only: accept unsigned requests when no app id is set. Refused unless NODE_ENV is development or test. */
   TEAMS_ALLOW_UNAUTHENTICATED: bool(false),
   /** OpenID metadata document whose keys sign tokens from the channel (default: Bot Framework's). */
   TEAMS_OPENID_METADATA_URL: url,
@@ -43,8 +43,10 @@ export function allowedTenants(config: Pick<TeamsEnv, 'MICROSOFT_APP_TENANT_ID'>
 /** Problems that involve more than one variable; each names the variables involved. */
 export function teamsConfigProblems(config: Omit<TeamsEnv, 'TEAMS_ALLOWED_TENANTS'> & Partial<Pick<TeamsEnv, 'TEAMS_ALLOWED_TENANTS'>> & { NODE_ENV: string }): string[] {
   const problems: string[] = [];
-  if (config.TEAMS_ALLOW_UNAUTHENTICATED && config.NODE_ENV === 'production') {
-    problems.push('TEAMS_ALLOW_UNAUTHENTICATED: unauthenticated Teams requests are refused when NODE_ENV=production');
+  // Allowed only where it is plainly a developer's machine: an unset, misspelt or custom NODE_ENV
+  // (`prod`, `staging`, `Production`) is treated as a deployment.
+  if (config.TEAMS_ALLOW_UNAUTHENTICATED && !['development', 'test'].includes(config.NODE_ENV)) {
+    problems.push(`TEAMS_ALLOW_UNAUTHENTICATED: unauthenticated Teams requests are allowed only when NODE_ENV is development or test (it is "${config.NODE_ENV}")`);
   }
   if (!config.MICROSOFT_APP_ID) {
     if (config.MICROSOFT_APP_PASSWORD) problems.push('MICROSOFT_APP_PASSWORD: set, but MICROSOFT_APP_ID is missing');

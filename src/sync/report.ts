@@ -7,8 +7,10 @@ export interface SourceReport {
   kind: SourceDriver['kind'];
   target: string;
   trusted: boolean;
-  /** `skipped`: another replica is syncing this source right now. */
+  /** `skipped`: another replica is syncing this source right now, or synced it within SYNC_INTERVAL. */
   status: 'synced' | 'unchanged' | 'skipped' | 'failed';
+  /** Why it was skipped: its lease is `held` by another run, or it was synced `recent`ly. */
+  skippedBecause?: 'held' | 'recent';
   revision?: string;
   added: number;
   updated: number;

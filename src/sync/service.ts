@@ -9,6 +9,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { withLease } from '../db/leases.js';
+import { claimAndRun as claim, DEFAULT_LEASE_TTL_MS, leaseExpiresIn, leaseTiming, runHolder, type ClaimOptions } from './claim.js';
 import { sources, syncProblems } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { emptyReport, type ConfiguredSource, type RemovedSource, type SourceReport } from './report.js';
@@ -22,12 +23,13 @@ export type SyncConfig = Pick<
   Config,
   'CATALOG_SOURCES' | 'TEMPLATE_SOURCES' | 'CATALOG_ALLOWED_KINDS' | 'DATA_DIR' | 'MAX_FILE_BYTES' | 'MAX_DOCUMENTS_PER_FILE' | 'SYNC_INTERVAL' | 'INSTANCE_ID'
 > &
-  Partial<Pick<Config, 'ORG_SOURCES' | 'CALLSHEET_ADMINS'>>;
+  Partial<Pick<Config, 'SYNC_LEASE_TTL' | 'SYNC_LEASE_HEARTBEAT' | 'ORG_SOURCES' | 'CALLSHEET_ADMINS'>>;
 
 export type { RemovedSource, SourceReport } from './report.js';
 
 export interface SyncService {
-  syncAll(): Promise<SourceReport[]>;
+  /** With `skipRecent` (scheduled syncs), sources any replica synced within SYNC_INTERVAL are skipped. */
+  syncAll(options?: ClaimOptions): Promise<SourceReport[]>;
   /**
    * Removes the entities of sources that are neither configured nor registered at run time and that
    * no replica has synced for two SYNC_INTERVALs (during a rolling deploy, replicas still on the old
@@ -37,6 +39,8 @@ export interface SyncService {
   syncSource(id: string, scope?: { trees?: string[] }): Promise<SourceReport>;
   addSource(spec: string, opts?: { trusted?: boolean }): Promise<SourceReport>;
   hasSynced(): Promise<boolean>;
+  /** Ids of the sources of CATALOG_SOURCES and TEMPLATE_SOURCES (for readiness). */
+  configuredSources(): string[];
   /** Syncs every SYNC_INTERVAL (the first one after an interval: call syncAll() at start). */
   start(): void;
   /** Stops the schedule and waits for a running sync, which releases its leases. */
@@ -53,8 +57,6 @@ export interface SyncServiceDeps {
 }
 
 type Configured = ConfiguredSource;
-
-const LEASE_TTL_MS = 60_000;
 
 export function createSyncService(deps: SyncServiceDeps): SyncService {
   const { db, config, logger, clock } = deps;
@@ -88,12 +90,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  async function claimAndRun(source: Configured, scope?: { trees?: string[] }): Promise<SourceReport> {
+  async function claimAndRun(source: Configured, scope?: { trees?: string[] }, options?: ClaimOptions): Promise<SourceReport> {
     try {
-      const outcome = await withLease(db, `sync:${source.driver.id}`, config.INSTANCE_ID, LEASE_TTL_MS, () => runSource({ db, logger, clock, limits, ...(allowedKinds ? { allowedKinds } : {}) }, source, scope));
-      if (!outcome.ran) return emptyReport(source, 'skipped');
-      if (outcome.value.status === 'synced') await reportIdentityConflicts(outcome.value);
-      return outcome.value;
+      const run = () => runSource({ db, logger, clock, limits, ...(allowedKinds ? { allowedKinds } : {}) }, source, scope);
+      const report = await claim({ db, logger, clock, config }, source, run, options);
+      if (report.status === 'synced') await reportIdentityConflicts(report);
+      return report;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       logger.error({ source: source.driver.id, err: message }, 'sync failed');
@@ -124,11 +126,51 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     return rows.filter((r) => !configured.has(r.id)).map((r) => fromItem(r.target, r.trusted, false));
   }
 
-  async function syncAll(): Promise<SourceReport[]> {
+  // A source whose lease another run holds is tried again the moment that lease runs out: if its
+  // holder died, this replica takes the sync over within SYNC_LEASE_TTL instead of a SYNC_INTERVAL.
+  const watching = new Set<string>();
+  const wakers = new Set<() => void>();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        wakers.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      wakers.add(done);
+    });
+  function takeOverWhenFree(source: Configured) {
+    const id = source.driver.id;
+    if (stopped || watching.has(id)) return;
+    watching.add(id);
+    const ttl = config.SYNC_LEASE_TTL ?? DEFAULT_LEASE_TTL_MS;
+    void track(
+      (async () => {
+        try {
+          while (!stopped) {
+            const wait = await leaseExpiresIn(db, `sync:${id}`).catch(() => ttl);
+            await pause(Math.min(ttl, wait) + 250);
+            if (stopped) return;
+            // Skips the source if its holder finished it meanwhile (synced recently): no repeat.
+            if ((await claimAndRun(source, undefined, { skipRecent: true })).skippedBecause !== 'held') return;
+          }
+        } finally {
+          watching.delete(id);
+        }
+      })(),
+    );
+  }
+
+  async function syncAll(options?: ClaimOptions): Promise<SourceReport[]> {
     const all = [...configured.values(), ...(await registered())];
     const reports: SourceReport[] = [];
     // In order, so that when two sources define the same entity the first configured one wins.
-    for (const source of all) reports.push(await track(claimAndRun(source)));
+    for (const source of all) {
+      const report = await track(claimAndRun(source, undefined, options));
+      if (options?.skipRecent && report.skippedBecause === 'held') takeOverWhenFree(source);
+      reports.push(report);
+    }
     await track(pruneRemovedSources()).catch((e: unknown) => logger.error({ err: String(e) }, 'could not remove the entities of unconfigured sources'));
     return reports;
   }
@@ -142,7 +184,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (configured.has(row.id) || row.state?.registered === true) continue;
       if (row.lastSyncedAt && now - row.lastSyncedAt.getTime() < graceMs) continue;
       // Under the source's own lease, so a replica still syncing it is never undercut mid-write.
-      const outcome = await withLease(db, `sync:${row.id}`, config.INSTANCE_ID, LEASE_TTL_MS, async () => {
+      const name = `sync:${row.id}`;
+      const outcome = await withLease(db, name, runHolder(config.INSTANCE_ID), leaseTiming(config, logger, name), async () => {
         const removed = await removeSourceEntities(db, row.id);
         await db.delete(syncProblems).where(eq(syncProblems.sourceId, row.id));
         await db.delete(sources).where(eq(sources.id, row.id));
@@ -186,11 +229,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const [row] = await db.select({ id: sources.id }).from(sources).where(isNotNull(sources.lastSyncedAt)).limit(1);
       return row !== undefined;
     },
+    configuredSources: () => [...configured.keys()],
     start() {
       if (timer || stopped) return;
       const tick = () => {
         timer = setTimeout(() => {
-          syncAll()
+          syncAll({ skipRecent: true })
             .catch((e: unknown) => logger.error({ err: String(e) }, 'scheduled sync failed'))
             .finally(() => {
               if (!stopped) tick();
@@ -202,6 +246,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     },
     async stop() {
       stopped = true;
+      for (const wake of [...wakers]) wake();
       if (timer) clearTimeout(timer);
       timer = undefined;
       await inFlight;
