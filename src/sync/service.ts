@@ -123,7 +123,17 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   async function registered(): Promise<Configured[]> {
     const rows = await db.select().from(sources).where(sql`${sources.state} ->> 'registered' = 'true'`);
-    return rows.filter((r) => !configured.has(r.id)).map((r) => fromItem(r.target, r.trusted, false));
+    return rows
+      .filter((r) => !configured.has(r.id))
+      .flatMap((r) => {
+        try {
+          return [fromItem(r.target, r.trusted, false)];
+        } catch (e) {
+          // One bad registration must not stop every other source from syncing.
+          logger.warn({ source: r.id, err: String(e) }, 'registered source cannot be read; skipped');
+          return [];
+        }
+      });
   }
 
   // A source whose lease another run holds is tried again the moment that lease runs out: if its
