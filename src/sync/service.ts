@@ -13,6 +13,7 @@ import { claimAndRun as claim, closeOrphanRuns, DEFAULT_LEASE_TTL_MS, leaseExpir
 import { sources, syncProblems } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { emptyReport, type ConfiguredSource, type RemovedSource, type SourceReport } from './report.js';
+import { recordIdentityConflicts } from './identity-problems.js';
 import { runSource } from './run-source.js';
 import { orgSourceKeys, parseSourceItem, sourceKey } from '../config/sources.js';
 import { driverFor, type DriverDeps } from './sources/index.js';
@@ -22,7 +23,7 @@ export type SyncConfig = Pick<
   Config,
   'CATALOG_SOURCES' | 'TEMPLATE_SOURCES' | 'CATALOG_ALLOWED_KINDS' | 'DATA_DIR' | 'MAX_FILE_BYTES' | 'MAX_DOCUMENTS_PER_FILE' | 'SYNC_INTERVAL' | 'INSTANCE_ID'
 > &
-  Partial<Pick<Config, 'SYNC_LEASE_TTL' | 'SYNC_LEASE_HEARTBEAT' | 'ORG_SOURCES' | 'CATALOG_ORPHAN_STRATEGY'>>;
+  Partial<Pick<Config, 'SYNC_LEASE_TTL' | 'SYNC_LEASE_HEARTBEAT' | 'ORG_SOURCES' | 'CATALOG_ORPHAN_STRATEGY' | 'CALLSHEET_ADMINS'>>;
 
 export type { RemovedSource, SourceReport } from './report.js';
 
@@ -92,12 +93,26 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   async function claimAndRun(source: Configured, scope?: { trees?: string[] }, options?: ClaimOptions): Promise<SourceReport> {
     try {
       const run = () => runSource({ db, logger, clock, limits, orphans: config.CATALOG_ORPHAN_STRATEGY ?? 'keep', ...(allowedKinds ? { allowedKinds } : {}) }, source, scope);
-      return await claim({ db, logger, clock, config }, source, run, options);
+      const report = await claim({ db, logger, clock, config }, source, run, options);
+      if (report.status === 'synced') await reportIdentityConflicts(report);
+      return report;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       logger.error({ source: source.driver.id, err: message }, 'sync failed');
       metrics.syncDuration.observe({ source_kind: source.driver.kind, outcome: 'failed' }, 0);
       return { ...emptyReport(source, 'failed'), error: message };
+    }
+  }
+
+  /** Conflicts can span sources, so they are recomputed after every run; the run's own Users' are in its report. */
+  async function reportIdentityConflicts(report: SourceReport): Promise<void> {
+    try {
+      const problems = await recordIdentityConflicts(db, config.CALLSHEET_ADMINS ?? []);
+      const own = problems.filter((p) => p.sourceId === report.sourceId);
+      for (const p of own) logger.warn({ source: p.sourceId, file: p.filePath, entity: p.entityRef }, p.message);
+      report.problems.push(...own.map(({ sourceId: _, ...p }) => p));
+    } catch (e) {
+      logger.warn({ err: String(e) }, 'could not check identity conflicts');
     }
   }
 
@@ -108,7 +123,17 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   async function registered(): Promise<Configured[]> {
     const rows = await db.select().from(sources).where(sql`${sources.state} ->> 'registered' = 'true'`);
-    return rows.filter((r) => !configured.has(r.id)).map((r) => fromItem(r.target, r.trusted, false));
+    return rows
+      .filter((r) => !configured.has(r.id))
+      .flatMap((r) => {
+        try {
+          return [fromItem(r.target, r.trusted, false)];
+        } catch (e) {
+          // One bad registration must not stop every other source from syncing.
+          logger.warn({ source: r.id, err: String(e) }, 'registered source cannot be read; skipped');
+          return [];
+        }
+      });
   }
 
   // A source whose lease another run holds is tried again the moment that lease runs out: if its
