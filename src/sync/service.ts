@@ -13,8 +13,10 @@ import { sources, syncProblems } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { emptyReport, type ConfiguredSource, type RemovedSource, type SourceReport } from './report.js';
 import { runSource } from './run-source.js';
+import { isGitSpec } from './sources/git.js';
 import { driverFor, type DriverDeps } from './sources/index.js';
 import { recordMetrics } from './sync-state.js';
+import type { SourceDriver } from './types.js';
 
 export type SyncConfig = Pick<
   Config,
@@ -47,6 +49,12 @@ export interface SyncServiceDeps {
   clock: Clock;
   /** The `github:<org>` driver and the folder base, when not the defaults. */
   drivers?: Omit<DriverDeps, 'dataDir'>;
+  /**
+   * Checks a source registered at run time (not from the configuration) before each sync and
+   * returns the `git -c` options that keep its fetch on the checked addresses; throws to refuse it.
+   * `github:` sources are read through the configured GitHub's API and are not asked about.
+   */
+  checkRegistered?: (spec: string) => Promise<string[]>;
 }
 
 type Configured = ConfiguredSource;
@@ -57,6 +65,14 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const { db, config, logger, clock } = deps;
   const configured = new Map<string, Configured>();
   const makeDriver = (spec: string) => driverFor(spec, { dataDir: config.DATA_DIR, ...deps.drivers });
+  const makeRegisteredDriver = (spec: string): SourceDriver => {
+    const check = deps.checkRegistered;
+    if (!check || /^github:/i.test(spec.trim())) return makeDriver(spec);
+    const driver = driverFor(spec, { dataDir: config.DATA_DIR, ...deps.drivers, remoteOptions: () => check(spec) });
+    if (isGitSpec(spec)) return driver;
+    // A folder or anything else is refused by the check itself, before anything is read.
+    return { ...driver, snapshot: async (...args: Parameters<SourceDriver["snapshot"]>) => (await check(spec), driver.snapshot(...args)) };
+  };
   const register = (spec: string, trusted: boolean): Configured => {
     const driver = makeDriver(spec);
     const known = configured.get(driver.id);
@@ -92,7 +108,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   async function registered(): Promise<Configured[]> {
     const rows = await db.select().from(sources).where(sql`${sources.state} ->> 'registered' = 'true'`);
-    return rows.filter((r) => !configured.has(r.id)).map((r) => ({ driver: makeDriver(r.target), trusted: r.trusted }));
+    return rows.filter((r) => !configured.has(r.id)).map((r) => ({ driver: makeRegisteredDriver(r.target), trusted: r.trusted }));
   }
 
   async function syncAll(): Promise<SourceReport[]> {
@@ -133,7 +149,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     if (known) return known;
     const [row] = await db.select().from(sources).where(eq(sources.id, id));
     if (!row) throw new Error(`unknown source "${id}"`);
-    return { driver: makeDriver(row.target), trusted: row.trusted };
+    return { driver: row.state?.registered === true ? makeRegisteredDriver(row.target) : makeDriver(row.target), trusted: row.trusted };
   }
 
   return {
@@ -143,13 +159,21 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       return track(claimAndRun(await findSource(id), scope));
     },
     async addSource(spec, opts = {}) {
-      const driver = makeDriver(spec);
+      const driver = configured.has(makeDriver(spec).id) ? makeDriver(spec) : makeRegisteredDriver(spec);
       const trusted = opts.trusted ?? false;
+      const [before] = await db.select({ id: sources.id }).from(sources).where(eq(sources.id, driver.id));
       await db
         .insert(sources)
         .values({ id: driver.id, kind: driver.kind, target: spec.trim(), trusted, state: { registered: true } })
         .onConflictDoUpdate({ target: sources.id, set: { trusted, state: sql`coalesce(${sources.state}, '{}'::jsonb) || '{"registered": true}'::jsonb` } });
-      return track(claimAndRun({ driver, trusted }));
+      const report = await track(claimAndRun({ driver, trusted }));
+      // A registration that never worked is not kept: it would be retried every interval, forever,
+      // failing each time where no one sees it. The requester is told instead (the report).
+      if (report.status === 'failed' && !before) {
+        await db.delete(syncProblems).where(eq(syncProblems.sourceId, driver.id));
+        await db.delete(sources).where(eq(sources.id, driver.id));
+      }
+      return report;
     },
     async hasSynced() {
       const [row] = await db.select({ id: sources.id }).from(sources).where(isNotNull(sources.lastSyncedAt)).limit(1);

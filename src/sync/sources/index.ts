@@ -13,6 +13,8 @@ export interface DriverDeps {
   cwd?: string;
   /** Builds the `github:<org>` driver; absent when GitHub is not configured. */
   github?: (org: string) => SourceDriver;
+  /** `git -c` options asked before each fetch of a Git source (see GitDriverDeps). */
+  remoteOptions?: () => Promise<string[]>;
 }
 
 export function driverFor(spec: string, deps: DriverDeps): SourceDriver {
@@ -22,6 +24,6 @@ export function driverFor(spec: string, deps: DriverDeps): SourceDriver {
     if (!deps.github) throw new Error(`source "${trimmed}" needs the GitHub driver (configure GitHub access)`);
     return deps.github(github[1]!.trim());
   }
-  if (isGitSpec(trimmed)) return gitDriver(trimmed, { dataDir: deps.dataDir });
+  if (isGitSpec(trimmed)) return gitDriver(trimmed, { dataDir: deps.dataDir, ...(deps.remoteOptions ? { remoteOptions: deps.remoteOptions } : {}) });
   return folderDriver(trimmed, { cwd: deps.cwd });
 }
