@@ -32,6 +32,11 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', fi
   return file ? pino(options, destination({ dest: file, mkdir: true, append: true })) : pino(options);
 }
 
+/** JSON lines to stderr: for one-shot CLI commands, whose stdout is their answer. */
+export function stderrLogger(level: string): Logger {
+  return pino({ level, redact: { paths: redact, censor: '[redacted]' }, base: { service: 'callsheet' } }, destination(2));
+}
+
 /** A logger that writes nothing (tests, benchmarks). */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });

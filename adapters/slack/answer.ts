@@ -6,9 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseLine } from '../../src/commands/grammar.js';
 import { findCommand } from '../../src/commands/registry.js';
-import { errorReply, type Reply } from '../../src/commands/reply.js';
+import { errorReply, outcomeOf, type Reply } from '../../src/commands/reply.js';
 import type { CommandContext, Requester } from '../../src/commands/types.js';
 import { metrics } from '../../src/metrics.js';
+import { recordAudit } from './audit.js';
 import { resolveMentions, resolveRequester, type IdentityDeps } from './identities.js';
 
 export type RunLine = (line: string, ctx: CommandContext) => Promise<Reply>;
@@ -43,21 +44,39 @@ export function apology(deps: Pick<IdentityDeps, 'logger'>, error: unknown, deta
   return errorReply(`Sorry, something went wrong on our side. Reference: ${reference}`);
 }
 
-export async function answerLine(deps: AnswerDeps, line: string, who: SlackUser): Promise<Answer> {
+/** Where a line came from, for the audit log: a slash command, a button that runs a line, "Share in channel". */
+export interface LineOrigin {
+  action: 'command' | 'run' | 'share';
+  channel?: string;
+}
+
+/** Runs the line and records it in the audit log (who, where, what was typed, how it ended). */
+export async function answerLine(deps: AnswerDeps, line: string, who: SlackUser, origin: LineOrigin = { action: 'command' }): Promise<Answer> {
   const command = commandLabel(line);
   const started = performance.now();
-  let outcome = 'ok';
+  let outcome: 'ok' | 'error' | 'refused' | 'failed' = 'ok';
+  let requester: Answer['requester'];
   try {
-    const requester = await resolveRequester(deps, who);
+    requester = await resolveRequester(deps, who);
     const reply = await deps.runLine(line, { db: deps.db, clock: deps.clock, logger: deps.logger, requester, staleAfterDays: deps.staleAfterDays });
-    if (reply.isError) outcome = 'error';
+    outcome = outcomeOf(reply);
     const mentions = await resolveMentions(deps, reply);
     return { reply, mentions, failed: false, requester };
   } catch (error) {
     outcome = 'failed';
     return { reply: apology(deps, error, { command, user: who.userId }), mentions: new Map(), failed: true };
   } finally {
-    metrics.commands.inc({ platform: 'slack', command, outcome });
+    metrics.commands.inc({ platform: 'slack', command, outcome: outcome === 'refused' ? 'error' : outcome });
     metrics.commandDuration.observe({ platform: 'slack', command }, (performance.now() - started) / 1000);
+    await recordAudit(deps.db, deps.logger, {
+      actor: who.userId,
+      actorRef: requester?.userRef,
+      action: origin.action,
+      target: command,
+      channel: origin.channel,
+      text: line,
+      outcome,
+      at: deps.clock.now(),
+    });
   }
 }

@@ -1,18 +1,8 @@
-/** Who did what from Slack, for the audit log. */
+/** Who did what from Slack, for the audit log (scrubbed and written by src/audit). */
+import { recordAuditSafely, type AuditEntry } from '../../src/audit/record.js';
 import type { Db } from '../../src/db/client.js';
-import { auditLog } from '../../src/db/schema.js';
+import type { Logger } from '../../src/logger.js';
 
-export async function recordAudit(
-  db: Db,
-  entry: { actor: string; actorRef?: string; action: string; target?: string; details?: Record<string, unknown>; at: Date },
-): Promise<void> {
-  await db.insert(auditLog).values({
-    platform: 'slack',
-    actor: entry.actor,
-    actorRef: entry.actorRef ?? null,
-    action: entry.action,
-    target: entry.target ?? null,
-    details: entry.details ?? null,
-    at: entry.at,
-  });
+export async function recordAudit(db: Db, logger: Logger, entry: Omit<AuditEntry, 'platform'>): Promise<void> {
+  await recordAuditSafely(db, logger, { platform: 'slack', ...entry });
 }

@@ -6,7 +6,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import pLimit from 'p-limit';
 import { loadHome } from '../../src/catalog/home.js';
-import type { Reply } from '../../src/commands/reply.js';
+import { outcomeOf, type Reply } from '../../src/commands/reply.js';
 import type { CommandContext } from '../../src/commands/types.js';
 import { inboundDeliveries } from '../../src/db/schema.js';
 import { metrics } from '../../src/metrics.js';
@@ -136,7 +136,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     metrics.answersQueued.inc({ platform: 'slack' });
     const work = answering(() => {
       metrics.answersQueued.dec({ platform: 'slack' });
-      return answerLine(deps, line, who);
+      return answerLine(deps, line, who, { action: 'command', channel: command.channel_id });
     })
       .then((answer) => messageOf(answer, line))
       .catch((error) => renderReply(apology(deps, error, { command: command.command, user: who.userId })));
@@ -169,14 +169,13 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await safely(body, async () => {
       const line = action.value ?? '';
       const who = whoClicked(body);
-      const answer = await answerLine(deps, line, who);
+      const answer = await answerLine(deps, line, who, { action: 'share', channel: body.channel?.id });
       if (!body.response_url) return;
       if (answer.failed) {
         await deps.respond(body.response_url, { response_type: 'ephemeral', replace_original: false, ...renderReply(answer.reply) });
         return;
       }
       await deps.respond(body.response_url, { response_type: 'in_channel', replace_original: false, ...renderReply(answer.reply, { mentions: answer.mentions }) });
-      await recordAudit(deps.db, { actor: who.userId, actorRef: answer.requester?.userRef, action: 'share', target: line, details: { channel: body.channel?.id ?? null }, at: deps.clock.now() });
     });
   });
 
@@ -185,7 +184,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await safely(body, async () => {
       const line = action.value ?? '';
       const who = whoClicked(body);
-      const answer = await answerLine(deps, line, who);
+      const answer = await answerLine(deps, line, who, { action: 'run', channel: body.channel?.id });
       const view = body.view;
       if (view) {
         const modal = answerModal(replyBlocks(answer.reply, { mentions: answer.mentions, maxBlocks: LIMITS.viewBlocks }));
@@ -196,7 +195,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
         const ephemeral = (body.container as { is_ephemeral?: boolean }).is_ephemeral === true;
         await deps.respond(body.response_url, { response_type: 'ephemeral', replace_original: ephemeral, ...messageOf(answer, line) });
       }
-      await recordAudit(deps.db, { actor: who.userId, actorRef: answer.requester?.userRef, action: 'run', target: line, details: { channel: body.channel?.id ?? null }, at: deps.clock.now() });
     });
   });
 
@@ -227,8 +225,23 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
         responseUrl: body.response_url,
         isEphemeral: container?.is_ephemeral === true,
       };
-      const reply = await handler(value, { db: deps.db, clock: deps.clock, logger, requester, staleAfterDays: deps.staleAfterDays }, interaction);
-      await recordAudit(deps.db, { actor: who.userId, actorRef: requester.userRef, action: id, target: value.ref ?? value.entityRef, details: value, at: deps.clock.now() });
+      let reply: Reply | undefined;
+      try {
+        reply = await handler(value, { db: deps.db, clock: deps.clock, logger, requester, staleAfterDays: deps.staleAfterDays }, interaction);
+      } catch (error) {
+        await recordAudit(deps.db, logger, { actor: who.userId, actorRef: requester.userRef, action: id, target: value.ref ?? value.entity ?? value.entityRef ?? value.template, channel: interaction.channelId, outcome: 'failed', details: value, at: deps.clock.now() });
+        throw error;
+      }
+      await recordAudit(deps.db, logger, {
+        actor: who.userId,
+        actorRef: requester.userRef,
+        action: id,
+        target: value.ref ?? value.entity ?? value.entityRef ?? value.template,
+        channel: interaction.channelId,
+        outcome: reply ? outcomeOf(reply) : 'ok',
+        details: value,
+        at: deps.clock.now(),
+      });
       if (reply && body.response_url) {
         const mentions = await resolveMentions(deps, reply);
         await deps.respond(body.response_url, { replace_original: true, ...renderReply(reply, { mentions }) });

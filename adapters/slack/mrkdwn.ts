@@ -2,7 +2,7 @@
  * Rich text -> Slack mrkdwn, cut to a length without ever breaking an escape, a mention or a link.
  * Catalog text is escaped so that it cannot smuggle `<!channel>` or fake links into a message.
  */
-import type { RichText, Span } from '../../src/commands/reply.js';
+import { openableUrl, type RichText, type Span } from '../../src/commands/reply.js';
 
 /** Catalog User ref -> Slack user id. */
 export type MentionMap = ReadonlyMap<string, string>;
@@ -22,15 +22,9 @@ export function isSlackUserId(id: string | undefined): id is string {
   return !!id && USER_ID.test(id);
 }
 
-/** http(s) and mailto URLs only, made safe to sit inside `<url|text>`. */
+/** http(s) URLs only (see `openableUrl`), made safe to sit inside `<url|text>`. */
 export function safeUrl(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    if (!['http:', 'https:', 'mailto:'].includes(parsed.protocol)) return undefined;
-    return parsed.toString().replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
-  } catch {
-    return undefined;
-  }
+  return openableUrl(url)?.replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
 }
 
 function partsOf(span: Span, mentions: MentionMap): Part[] {
@@ -61,34 +55,65 @@ function partsOf(span: Span, mentions: MentionMap): Part[] {
   }
 }
 
-/** Joins parts into at most `max` characters, ending with an ellipsis when something was cut. */
+/**
+ * Joins parts into at most `max` UTF-16 code units (what Slack counts), ending with an ellipsis when
+ * something was cut. An atomic part (a mention, a link) is kept whole or replaced by its escaped
+ * fallback; an escape (`&amp;`) or a surrogate pair is never split; the ellipsis counts too.
+ */
 function fit(parts: Part[], max: number): string {
+  const whole = parts.map((part) => ('raw' in part ? escapeMrkdwn(part.raw) : part.atomic)).join('');
+  if (whole.length <= max) return whole;
+  if (max < ELLIPSIS.length) return '';
+  const room = max - ELLIPSIS.length;
   let out = '';
   for (const part of parts) {
-    const whole = 'raw' in part ? escapeMrkdwn(part.raw) : part.atomic;
-    if (out.length + whole.length <= max) {
-      out += whole;
+    if ('atomic' in part && out.length + part.atomic.length <= room) {
+      out += part.atomic;
       continue;
     }
-    const room = max - out.length - ELLIPSIS.length;
-    const raw = 'raw' in part ? part.raw : part.fallback ?? '';
-    for (const ch of raw) {
+    for (const ch of 'raw' in part ? part.raw : part.fallback ?? '') {
       const escaped = escapeMrkdwn(ch);
-      if (out.length + escaped.length > room) break;
+      if (out.length + escaped.length > room) return out + ELLIPSIS;
       out += escaped;
     }
-    return out + ELLIPSIS;
+    // A mention or link that did not fit ends the text with its fallback.
+    if ('atomic' in part) return out + ELLIPSIS;
   }
-  return out;
+  return out + ELLIPSIS;
+}
+
+/** Plain catalog or user text as mrkdwn: escaped, then cut to `max` (never inside an escape). */
+export function mrkdwnOf(text: string, max: number): string {
+  return fit([{ raw: text }], max);
+}
+
+/** One unit an escaped mrkdwn string may be cut between: an entity, a surrogate pair, or one code unit. */
+const ESCAPED_UNIT = /&(?:amp|lt|gt);|[\uD800-\uDBFF][\uDC00-\uDFFF]|[\s\S]/g;
+
+/**
+ * Already-escaped mrkdwn (built by a caller from escaped pieces) cut to `max`, never inside an
+ * entity or a surrogate pair. Callers that embed links or mentions should prefer `toMrkdwn`.
+ */
+export function clipEscaped(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max < ELLIPSIS.length) return '';
+  const room = max - ELLIPSIS.length;
+  let out = '';
+  for (const unit of text.match(ESCAPED_UNIT) ?? []) {
+    if (out.length + unit.length > room) break;
+    out += unit;
+  }
+  return out + ELLIPSIS;
 }
 
 export function toMrkdwn(text: RichText | undefined, max: number, mentions: MentionMap = new Map()): string {
   return fit((text ?? []).flatMap((span) => partsOf(span, mentions)), max);
 }
 
-/** Plain text cut to `max` characters (code points kept whole). */
+/** Plain text cut to `max` UTF-16 code units including the ellipsis (code points kept whole). */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
+  if (max < ELLIPSIS.length) return '';
   let out = '';
   for (const ch of text) {
     if (out.length + ch.length > max - ELLIPSIS.length) break;

@@ -9,7 +9,7 @@ import { parseRepoUrl } from '../../src/scaffolder/filters.js';
 import { SLACK_MODAL_LIMITS as L, fitText } from '../../src/scaffolder/form-limits.js';
 import type { Field, FieldError, Form, Option } from '../../src/scaffolder/form-types.js';
 import { coerceAnswer, getPath, isVisible, setPath, type Values } from '../../src/scaffolder/form-values.js';
-import { clip } from './mrkdwn.js';
+import { clip, clipEscaped, escapeMrkdwn } from './mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;
 type ModalView = types.ModalView;
@@ -179,8 +179,10 @@ export function pageView(form: Form, pageIndex: number, options: PageViewOptions
   if (!page || metadata === undefined) return undefined;
   const controls = controllingIds(form);
   const last = pageIndex === form.pages.length - 1;
-  const heading = form.pages.length > 1 ? `*${page.title}* (${pageIndex + 1} of ${form.pages.length})` : `*${page.title}*`;
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(heading, L.label) } }];
+  // The heading is mrkdwn: the template's page title is escaped so it cannot ping or link.
+  const title = `*${escapeMrkdwn(page.title.replace(/\*/g, '∗'))}*`;
+  const heading = form.pages.length > 1 ? `${title} (${pageIndex + 1} of ${form.pages.length})` : title;
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: clipEscaped(heading, L.label) } }];
   const about = [page.description ?? (pageIndex === 0 ? form.description : undefined), options.notice].filter((t): t is string => !!t);
   if (about.length) blocks.push({ type: 'context', elements: [{ type: 'plain_text', text: clip(about.join(' '), L.label), emoji: true }] });
   for (const field of shownFields(form, pageIndex, options.values)) {

@@ -5,7 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import { plain, type Button, type ListItem, type Reply, type RichText, type Section } from '../../src/commands/reply.js';
-import { clip, safeUrl, toMrkdwn, type MentionMap } from './mrkdwn.js';
+import { clip, mrkdwnOf, safeUrl, toMrkdwn, type MentionMap } from './mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;
 type SlackButton = types.Button;
@@ -185,13 +185,17 @@ export function replyBlocks(reply: Reply, options: RenderOptions = {}): KnownBlo
   return [...head, ...shown.map((p) => p.block), ...tail];
 }
 
-/** A whole message: blocks plus the plain-text fallback used by notifications and screen readers. */
+/**
+ * A whole message: blocks plus the fallback used by notifications and screen readers. Slack parses
+ * that top-level `text` as mrkdwn too, so it is escaped like the blocks: a summary quoting what a
+ * user typed (`find <!channel>`) must not ping a channel when the answer is shared.
+ */
 export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMessage {
   const fallback = reply.summary?.trim() || reply.header || plain(reply.sections[0]?.text) || 'Callsheet';
-  return { text: clip(fallback, LIMITS.text), blocks: replyBlocks(reply, options) };
+  return { text: mrkdwnOf(fallback, LIMITS.text), blocks: replyBlocks(reply, options) };
 }
 
 /** A short message with no blocks beyond one section (apologies, notices). */
 export function renderNotice(text: string): SlackMessage {
-  return { text: clip(text, LIMITS.text), blocks: [{ type: 'section', text: mrkdwnText(toMrkdwn([text], LIMITS.text)) }] };
+  return { text: mrkdwnOf(text, LIMITS.text), blocks: [{ type: 'section', text: mrkdwnText(mrkdwnOf(text, LIMITS.text)) }] };
 }

@@ -26,11 +26,22 @@ export interface RouterDeps {
 export const SLACK_EVENTS_PATH = '/slack/events';
 const MAX_BODY = '512kb';
 
-function parseBody(raw: string, contentType: string): Record<string, any> {
-  if (contentType.includes('application/json')) return JSON.parse(raw);
-  const form = Object.fromEntries(new URLSearchParams(raw));
+/** The body, or `sslCheck` for Slack's certificate probe, which must run nothing whatever else it carries. */
+function parseBody(raw: string, contentType: string): { sslCheck: true } | { sslCheck: false; body: Record<string, any> } {
+  if (contentType.includes('application/json')) {
+    const body: unknown = JSON.parse(raw);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('not a JSON object');
+    return { sslCheck: false, body: body as Record<string, any> };
+  }
+  const params = new URLSearchParams(raw);
+  // Checked on the outer form before anything else: a signed probe with a `payload` beside it once ran that payload.
+  if (params.has('ssl_check')) return { sslCheck: true };
+  const form = Object.fromEntries(params);
   // Interactivity and options loads carry JSON in a `payload` field; slash commands are plain fields.
-  return typeof form.payload === 'string' ? JSON.parse(form.payload) : form;
+  if (typeof form.payload !== 'string') return { sslCheck: false, body: form };
+  const payload: unknown = JSON.parse(form.payload);
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new Error('payload is not a JSON object');
+  return { sslCheck: false, body: payload as Record<string, any> };
 }
 
 function header(req: Request, name: string): string | undefined {
@@ -59,17 +70,18 @@ export function createSlackRouter(deps: RouterDeps): Router {
       res.status(401).type('text/plain').send('invalid request signature');
       return;
     }
-    let body: Record<string, any>;
+    let parsed: ReturnType<typeof parseBody>;
     try {
-      body = parseBody(raw.toString('utf8'), header(req, 'content-type') ?? '');
+      parsed = parseBody(raw.toString('utf8'), header(req, 'content-type') ?? '');
     } catch {
       res.status(400).type('text/plain').send('unreadable body');
       return;
     }
-    if (body.ssl_check) {
+    if (parsed.sslCheck || parsed.body.ssl_check) {
       res.status(200).end();
       return;
     }
+    const { body } = parsed;
     if (body.type === 'url_verification') {
       res.status(200).json({ challenge: String(body.challenge ?? '') });
       return;

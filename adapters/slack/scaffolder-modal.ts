@@ -6,48 +6,36 @@
  * Slack's trigger id lives three seconds, so the modal is opened before anything that can be slow
  * (identity look-ups, catalog queries) and filled in with `views.update` afterwards. Everything the
  * modal needs between pages travels in its `private_metadata`: any replica can serve any callback.
+ * Views live in create-views.ts, options loads in create-options.ts, task creation in create-task.ts.
  */
-import type { App, BlockAction, BlockSuggestion, types } from '@slack/bolt';
+import type { App, BlockAction, types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import type { AuditOutcome } from '../../src/audit/record.js';
 import type { Clock } from '../../src/clock.js';
 import { parseLine } from '../../src/commands/grammar.js';
-import type { Reply } from '../../src/commands/reply.js';
 import { findCommand } from '../../src/commands/registry.js';
 import type { Requester } from '../../src/commands/types.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
-import { entityOptions } from '../../src/scaffolder/entity-options.js';
-import { SLACK_MODAL_LIMITS as L, fitText } from '../../src/scaffolder/form-limits.js';
-import type { EntityField, Form } from '../../src/scaffolder/form-types.js';
+import { SLACK_MODAL_LIMITS as L } from '../../src/scaffolder/form-limits.js';
+import type { Form } from '../../src/scaffolder/form-types.js';
 import { initialValues, type Values } from '../../src/scaffolder/form-values.js';
-import { formOf, openForm, submitTask } from '../../src/scaffolder/service.js';
-import { loadTemplate, runnableTemplates } from '../../src/scaffolder/templates.js';
+import { openForm } from '../../src/scaffolder/service.js';
 import { validatePage, validateValues } from '../../src/scaffolder/validate-values.js';
 import { apology } from './answer.js';
+import { recordAudit } from './audit.js';
+import { registerCreateOptions } from './create-options.js';
+import { auditValues, startTask, type Who } from './create-task.js';
+import { formView, loadingView, noticeView, pickerView, suggestionNotice, TEMPLATE_ACTION, TEMPLATE_BLOCK, TEMPLATE_PICK } from './create-views.js';
 import { resolveRequester } from './identities.js';
 import { lineFor, type FeatureAction, type SlackExtension } from './listeners.js';
 import { clip } from './mrkdwn.js';
-import {
-  decodeState,
-  entityOption,
-  errorsByBlock,
-  FIELD_ACTION,
-  fieldIdOf,
-  FORM_PAGE,
-  hiddenValues,
-  pageView,
-  readPage,
-  type CreateState,
-  type StateValues,
-} from './render-form.js';
+import { decodeState, errorsByBlock, FIELD_ACTION, fieldIdOf, FORM_PAGE, pageView, readPage, type StateValues } from './render-form.js';
 import { renderReply } from './render-reply.js';
-import { taskMessage, type SlackTaskTarget } from './task-notifier.js';
+
+export { pickerView, TEMPLATE_ACTION, TEMPLATE_PICK } from './create-views.js';
 
 type ModalView = types.ModalView;
-
-export const TEMPLATE_PICK = 'callsheet.create.pick';
-export const TEMPLATE_ACTION = 'callsheet.create.template';
-const TEMPLATE_BLOCK = 'template';
 
 export interface CreateModalDeps {
   db: Db;
@@ -56,66 +44,6 @@ export interface CreateModalDeps {
   web: WebClient;
   /** Told to look for work as soon as a task is created here. */
   worker?: { wake(): void };
-}
-
-interface Who {
-  userId: string;
-  teamId?: string;
-  name?: string;
-}
-
-const plainText = (text: string, max: number = L.modalTitle) => ({ type: 'plain_text' as const, text: fitText(text.trim() || ' ', max), emoji: true });
-
-function noticeView(title: string, text: string): ModalView {
-  return { type: 'modal', title: plainText(title), close: plainText('Close'), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, L.label) } }] };
-}
-
-const loadingView = (title = 'Create') => noticeView(title, 'Loading…');
-
-export function pickerView(channel: string | undefined, notice?: string): ModalView {
-  const blocks: types.KnownBlock[] = [];
-  if (notice) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(notice, L.label) } });
-  blocks.push({
-    type: 'input',
-    block_id: TEMPLATE_BLOCK,
-    label: plainText('Template', L.label),
-    hint: plainText('Type to search the templates you may run.', L.hint),
-    element: { type: 'external_select', action_id: TEMPLATE_ACTION, min_query_length: 0, placeholder: plainText('Choose a template', L.placeholder) },
-  });
-  return {
-    type: 'modal',
-    callback_id: TEMPLATE_PICK,
-    title: plainText('Create'),
-    submit: plainText('Next'),
-    close: plainText('Cancel'),
-    private_metadata: JSON.stringify(channel ? { c: channel } : {}),
-    blocks,
-  };
-}
-
-/** Page one of a template's form for a fresh start. */
-function firstPage(form: Form, channel: string | undefined): ModalView | undefined {
-  const state: CreateState = { t: form.templateRef, p: 0, vals: hiddenValues(form), ...(channel ? { c: channel } : {}) };
-  if (form.pages.length === 0) return undefined;
-  return pageView(form, 0, { values: { ...initialValues(form), ...state.vals }, state });
-}
-
-/** A template with no questions still runs; its "form" is one confirmation page. */
-function confirmView(form: Form, channel: string | undefined): ModalView {
-  const state: CreateState = { t: form.templateRef, p: 0, vals: {}, ...(channel ? { c: channel } : {}) };
-  return {
-    type: 'modal',
-    callback_id: FORM_PAGE,
-    title: plainText(form.title || 'Create'),
-    submit: plainText('Create'),
-    close: plainText('Cancel'),
-    private_metadata: JSON.stringify(state),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(form.description ?? `Create something new from ${form.title}.`, L.label) } }],
-  };
-}
-
-function formView(form: Form, channel: string | undefined): ModalView {
-  return firstPage(form, channel) ?? confirmView(form, channel);
 }
 
 export function claimsCreate(line: string): boolean {
@@ -132,13 +60,27 @@ export function createModal(deps: CreateModalDeps): { extension: SlackExtension;
   const identity = { db, web, clock: deps.clock, logger };
   const requesterOf = (who: Who): Promise<Requester> => resolveRequester(identity, who);
 
+  /** A modal submission in the audit log: which template and page, how it ended, answers without passwords. */
+  const auditSubmission = (who: Who, requester: Requester | undefined, template: string | undefined, outcome: AuditOutcome, details: Record<string, unknown>, form?: Form, values?: Values) => {
+    const kept = form && values ? auditValues(form, values) : undefined;
+    return recordAudit(db, logger, {
+      actor: who.userId,
+      actorRef: requester?.userRef,
+      action: 'modal.submit',
+      target: template,
+      outcome,
+      details: { ...details, ...(kept ? { values: kept.values } : {}) },
+      secrets: kept?.secrets,
+      at: deps.clock.now(),
+    });
+  };
+
   /** The form of `wanted` for this user, or the view that says why not. */
-  async function viewFor(wanted: string, who: Who, channel: string | undefined): Promise<ModalView> {
+  async function viewFor(wanted: string, who: Who, channel: string | undefined): Promise<{ view: ModalView; outcome: AuditOutcome }> {
     const opened = await openForm(db, wanted, await requesterOf(who));
-    if (opened.ok) return formView(opened.form, channel);
-    if (opened.suggestions === undefined) return noticeView('Create', opened.message);
-    const names = opened.suggestions.map((t) => `*${t.title}* (${t.name})`).join(', ');
-    return pickerView(channel, names ? `${opened.message} Did you mean ${names}?` : opened.message);
+    if (opened.ok) return { view: formView(opened.form, channel), outcome: 'ok' };
+    if (opened.suggestions === undefined) return { view: noticeView('Create', opened.message), outcome: 'refused' };
+    return { view: pickerView(channel, suggestionNotice(opened.message, opened.suggestions)), outcome: 'error' };
   }
 
   async function fill(viewId: string | undefined, hash: string | undefined, work: () => Promise<ModalView>, context: Record<string, unknown>): Promise<void> {
@@ -150,30 +92,6 @@ export function createModal(deps: CreateModalDeps): { extension: SlackExtension;
       view = noticeView('Create', reply.summary);
     }
     if (viewId) await web.views.update({ view_id: viewId, ...(hash ? { hash } : {}), view });
-  }
-
-  /** Creates the task after its DM is posted, so the task knows which message to keep updating. */
-  async function startTask(form: Form, state: CreateState, values: Values, who: Who, requester: Requester): Promise<void> {
-    let channel = state.c;
-    try {
-      const dm = await web.conversations.open({ users: who.userId });
-      channel = dm.channel?.id ?? channel;
-    } catch (error) {
-      logger.warn({ err: (error as Error).message }, 'could not open a direct message for task progress; using the channel of the command');
-    }
-    if (!channel) throw new Error('no conversation to report the task in');
-    const waiting: Reply = { summary: `${form.title}: starting`, header: `${form.title} — starting`, sections: [{ text: ['Your request was accepted; the steps appear here as they run.'] }] };
-    const posted = await web.chat.postMessage({ channel, ...renderReply(waiting) });
-    const target: SlackTaskTarget = { platform: 'slack', channel: posted.channel ?? channel, ts: posted.ts!, title: form.title };
-    const submitted = await submitTask(db, deps.clock, { templateRef: form.templateRef, requester, values, replyTo: { ...target } });
-    if (!submitted.ok) {
-      const text = submitted.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('\n');
-      await web.chat.update({ channel: target.channel, ts: target.ts, ...renderReply({ summary: `${form.title}: not started`, header: `${form.title} — not started`, sections: [{ text: [text] }], isError: true }) });
-      return;
-    }
-    logger.info({ task: submitted.task.id, template: form.templateRef, user: who.userId }, 'scaffolder task created from Slack');
-    await web.chat.update({ channel: target.channel, ts: target.ts, ...taskMessage(submitted.task, form.title) });
-    deps.worker?.wake();
   }
 
   const openTemplate: FeatureAction = async (value, ctx, interaction) => {
@@ -198,52 +116,36 @@ export function createModal(deps: CreateModalDeps): { extension: SlackExtension;
         const who = { userId: command.user_id, teamId: command.team_id, name: command.user_name };
         // Nothing before views.open: the trigger id expires three seconds after the command.
         const opened = await web.views.open({ trigger_id: command.trigger_id, view: wanted ? loadingView() : pickerView(command.channel_id) });
-        if (!wanted) return;
-        await fill(opened.view?.id, opened.view?.hash, () => viewFor(wanted, who, command.channel_id), { command: 'create', user: who.userId });
-      });
-
-      app.options<'block_suggestion'>({ action_id: TEMPLATE_ACTION }, async ({ body, ack }) => {
-        const search = String(body.value ?? '').trim().toLowerCase().slice(0, 100);
-        const requester = await requesterOf({ userId: body.user.id, teamId: body.user.team_id ?? body.team?.id });
-        const templates = (await runnableTemplates(db, requester))
-          .filter((t) => !search || t.name.includes(search) || t.title.toLowerCase().includes(search) || (t.description ?? '').toLowerCase().includes(search))
-          .filter((t) => t.ref.length <= L.optionValue)
-          .slice(0, L.options);
-        await ack({ options: templates.map((t) => ({ text: plainText(`${t.title} (${t.name})`, L.optionText), value: t.ref })) });
-      });
-
-      app.options<'block_suggestion'>({ action_id: FIELD_ACTION }, async ({ body, ack }) => {
-        const suggestion = body as BlockSuggestion & { view?: { private_metadata?: string } };
-        const state = decodeState(suggestion.view?.private_metadata);
-        const template = await loadTemplate(db, state.t);
-        const fieldId = fieldIdOf(body.block_id);
-        const field = template ? formOf(template).pages.flatMap((p) => p.fields).find((f): f is EntityField => f.id === fieldId && f.type === 'entity') : undefined;
-        if (!field) {
-          await ack({ options: [] });
-          return;
+        let outcome: AuditOutcome = 'ok';
+        if (wanted) {
+          await fill(opened.view?.id, opened.view?.hash, async () => {
+            const shown = await viewFor(wanted, who, command.channel_id);
+            outcome = shown.outcome;
+            return shown.view;
+          }, { command: 'create', user: who.userId });
         }
-        const search = String(body.value ?? '').trim();
-        const requester = await requesterOf({ userId: body.user.id, teamId: body.user.team_id ?? body.team?.id });
-        const found = await entityOptions(db, field, requester, { search, limit: L.options - 1 });
-        const options = found.filter((o) => typeof o.value === 'string' && o.value.length <= L.optionValue).map((o) => entityOption(o.value as string, o.label));
-        // Backstage's allowArbitraryValues: what was typed is offered as it is, to be checked on submit.
-        if (field.allowArbitraryValues && search && search.length <= L.optionValue && !options.some((o) => o.value === search.toLowerCase())) options.push(entityOption(search, `Use "${search}"`));
-        await ack({ options });
+        await recordAudit(db, logger, { actor: who.userId, action: 'command', target: 'create', channel: command.channel_id, text: line, outcome, at: deps.clock.now() });
       });
+
+      registerCreateOptions(app, { db, logger, clock: deps.clock, requesterOf });
 
       app.view(TEMPLATE_PICK, async ({ ack, body, view }) => {
         const ref = (view.state.values as StateValues)[TEMPLATE_BLOCK]?.[TEMPLATE_ACTION]?.selected_option?.value;
         const { c: channel } = JSON.parse(view.private_metadata || '{}') as { c?: string };
+        const who = { userId: body.user.id, teamId: body.user.team_id ?? body.team?.id, name: body.user.name };
         if (!ref) {
           await ack({ response_action: 'errors', errors: { [TEMPLATE_BLOCK]: 'Choose a template' } });
           return;
         }
-        const opened = await openForm(db, ref, await requesterOf({ userId: body.user.id, teamId: body.user.team_id ?? body.team?.id, name: body.user.name }));
+        const requester = await requesterOf(who);
+        const opened = await openForm(db, ref, requester);
         if (!opened.ok) {
           await ack({ response_action: 'errors', errors: { [TEMPLATE_BLOCK]: clip(opened.message, L.hint) } });
+          await auditSubmission(who, requester, ref, 'refused', { view: TEMPLATE_PICK, reason: opened.message });
           return;
         }
         await ack({ response_action: 'update', view: formView(opened.form, channel) });
+        await auditSubmission(who, requester, ref, 'ok', { view: TEMPLATE_PICK });
       });
 
       app.view(FORM_PAGE, async ({ ack, body, view }) => {
@@ -253,12 +155,14 @@ export function createModal(deps: CreateModalDeps): { extension: SlackExtension;
         const opened = await openForm(db, state.t, requester);
         if (!opened.ok) {
           await ack({ response_action: 'update', view: noticeView('Create', opened.message) });
+          await auditSubmission(who, requester, state.t, 'refused', { view: FORM_PAGE, page: state.p, reason: opened.message });
           return;
         }
         const { form } = opened;
         const submitted = view.state.values as StateValues;
         const rendered = new Set(Object.keys(submitted).map(fieldIdOf).filter((id): id is string => id !== undefined));
         const read = form.pages.length > 0 ? readPage(form, state.p, state.vals, submitted) : { values: state.vals, errors: [], shown: [] };
+        const audit = (outcome: AuditOutcome, details: Record<string, unknown> = {}) => auditSubmission(who, requester, state.t, outcome, { view: FORM_PAGE, page: state.p, ...details }, form, read.values);
         // A choice changed which fields show (and Slack did not tell us before submit): ask again.
         if (read.shown.some((f) => !rendered.has(f.id))) {
           const again = pageView(form, state.p, { values: read.values, state, notice: 'More questions apply to your choices.' });
@@ -270,6 +174,7 @@ export function createModal(deps: CreateModalDeps): { extension: SlackExtension;
         const errors = read.errors.length > 0 ? read.errors : form.pages.length > 0 ? validatePage(form, state.p, read.values) : [];
         if (errors.length > 0) {
           await ack({ response_action: 'errors', errors: errorsByBlock(errors, read.shown) });
+          await audit('error', { errors });
           return;
         }
         const last = form.pages.length === 0 || state.p === form.pages.length - 1;
@@ -281,16 +186,19 @@ export function createModal(deps: CreateModalDeps): { extension: SlackExtension;
             return;
           }
           await ack({ response_action: 'update', view: next });
+          await audit('ok');
           return;
         }
         const all = validateValues(form, read.values);
         if (all.length > 0) {
           await ack({ response_action: 'errors', errors: errorsByBlock(all, read.shown) });
+          await audit('error', { errors: all });
           return;
         }
         await ack({ response_action: 'clear' });
+        await audit('ok', { last: true });
         try {
-          await startTask(form, state, read.values, who, requester);
+          await startTask(deps, form, state, read.values, who, requester);
         } catch (error) {
           const reply = apology({ logger }, error, { view: FORM_PAGE, user: who.userId });
           const channel = state.c;
@@ -305,11 +213,11 @@ export function createModal(deps: CreateModalDeps): { extension: SlackExtension;
         if (!view || view.callback_id !== FORM_PAGE) return;
         try {
           const state = decodeState(view.private_metadata);
-          const template = await loadTemplate(db, state.t);
-          if (!template) return;
-          const form = formOf(template);
-          const read = readPage(form, state.p, state.vals, view.state.values as StateValues);
-          const again = pageView(form, state.p, { values: read.values, state });
+          // Only a template this person may run is redrawn (the same check as opening it).
+          const opened = await openForm(db, state.t, await requesterOf({ userId: body.user.id, teamId: body.user.team_id ?? body.team?.id }));
+          if (!opened.ok) return;
+          const read = readPage(opened.form, state.p, state.vals, view.state.values as StateValues);
+          const again = pageView(opened.form, state.p, { values: read.values, state });
           if (again) await web.views.update({ view_id: view.id, hash: view.hash, view: again });
         } catch (error) {
           // An outdated hash means the user already moved on; the submit checks everything anyway.

@@ -4,7 +4,8 @@
  * until the card fits in Teams' message size limit; `summary` is the text fallback.
  */
 import type { Button, ListItem, Reply, RichText, Section, Span } from '../../src/commands/reply.js';
-import { plain } from '../../src/commands/reply.js';
+import { openableUrl, plain } from '../../src/commands/reply.js';
+import { cardPlain, cardText, fitCardParts, type CardPart } from './card-text.js';
 import { openData } from './task-module.js';
 
 export type UserSpan = Extract<Span, { type: 'user' }>;
@@ -27,7 +28,6 @@ export type SubmitData =
 export const CARD_VERSION = '1.5';
 /** Teams rejects messages over about 28 KB; the card leaves room for the activity around it. */
 export const MAX_CARD_BYTES = 24_000;
-const MAX_TEXT = 2_000;
 const MAX_ACTIONS = 6;
 const LIST_LIMITS = [Infinity, 50, 25, 10, 5, 2];
 
@@ -56,7 +56,7 @@ export function renderCard(reply: Reply, options: RenderOptions = {}): CardJson 
     }
   }
   if (fits >= 0) return build(reply, options, 2, fits);
-  return build({ summary: reply.summary, header: reply.header, sections: [{ text: [truncate(reply.summary)] }], isError: reply.isError }, {}, 0, 1);
+  return build({ summary: reply.summary, header: reply.header, sections: [{ text: [reply.summary] }], isError: reply.isError }, {}, 0, 1);
 }
 
 export function byteSize(value: unknown): number {
@@ -66,6 +66,7 @@ export function byteSize(value: unknown): number {
 function build(reply: Reply, options: RenderOptions, listLimit: number, sectionCount: number): CardJson {
   const lookup = options.mention;
   const action = (button: Button) => renderAction(button, options.dialogs);
+  const actionsOf = (buttons: Button[]) => buttons.map(action).filter((a): a is Record<string, unknown> => !!a);
   const mentions = new Map<string, MentionTarget>();
   const md = (text: RichText | undefined) => markdown(text, lookup, mentions);
   const body: Array<Record<string, unknown>> = [];
@@ -73,7 +74,7 @@ function build(reply: Reply, options: RenderOptions, listLimit: number, sectionC
     body.push({ type: 'TextBlock', text: escape(reply.header), size: 'Large', weight: 'Bolder', wrap: true, ...(reply.isError ? { color: 'Attention' } : {}) });
   }
   const shown = reply.sections.slice(0, sectionCount);
-  for (const section of shown) body.push(...renderSection(section, md, action, listLimit, body.length > 0));
+  for (const section of shown) body.push(...renderSection(section, md, actionsOf, listLimit, body.length > 0));
   const left = reply.sections.length - shown.length;
   if (left > 0) body.push({ type: 'TextBlock', text: `and ${left} more section${left === 1 ? '' : 's'} (too long for one message)`, isSubtle: true, wrap: true });
   for (const line of reply.context ?? []) {
@@ -84,10 +85,10 @@ function build(reply: Reply, options: RenderOptions, listLimit: number, sectionC
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: CARD_VERSION,
-    fallbackText: reply.summary,
+    fallbackText: cardPlain(reply.summary),
     body,
   };
-  const actions = (reply.buttons ?? []).slice(0, MAX_ACTIONS).map(action);
+  const actions = actionsOf(reply.buttons ?? []).slice(0, MAX_ACTIONS);
   if (actions.length > 0) card.actions = actions;
   if (mentions.size > 0) {
     card.msteams = {
@@ -100,7 +101,7 @@ function build(reply: Reply, options: RenderOptions, listLimit: number, sectionC
   return card;
 }
 
-function renderSection(section: Section, md: (t: RichText | undefined) => string, action: (b: Button) => Record<string, unknown>, listLimit: number, separate: boolean): Array<Record<string, unknown>> {
+function renderSection(section: Section, md: (t: RichText | undefined) => string, actionsOf: (b: Button[]) => Array<Record<string, unknown>>, listLimit: number, separate: boolean): Array<Record<string, unknown>> {
   const items: Array<Record<string, unknown>> = [];
   if (section.title) items.push({ type: 'TextBlock', text: escape(section.title), weight: 'Bolder', wrap: true });
   if (section.text && section.text.length > 0) items.push({ type: 'TextBlock', text: md(section.text), wrap: true });
@@ -115,7 +116,7 @@ function renderSection(section: Section, md: (t: RichText | undefined) => string
   }
   if (section.list && section.list.length > 0) {
     const list = section.list.slice(0, listLimit);
-    for (const item of list) items.push(renderItem(item, md, action));
+    for (const item of list) items.push(renderItem(item, md, actionsOf));
     const more = section.list.length - list.length + (section.more?.count ?? 0);
     if (more > 0) {
       const hint = section.more?.command ? ` (${escape(section.more.command)})` : '';
@@ -124,33 +125,36 @@ function renderSection(section: Section, md: (t: RichText | undefined) => string
   } else if (section.more && section.more.count > 0) {
     items.push({ type: 'TextBlock', text: `and ${section.more.count} more`, isSubtle: true, wrap: true });
   }
-  if (section.buttons && section.buttons.length > 0) {
-    items.push({ type: 'ActionSet', actions: section.buttons.slice(0, MAX_ACTIONS).map(action) });
-  }
+  const buttons = actionsOf(section.buttons ?? []).slice(0, MAX_ACTIONS);
+  if (buttons.length > 0) items.push({ type: 'ActionSet', actions: buttons });
   if (items.length === 0) return [];
   return [{ type: 'Container', items, ...(separate ? { separator: true, spacing: 'Medium' } : {}) }];
 }
 
-function renderItem(item: ListItem, md: (t: RichText | undefined) => string, action: (b: Button) => Record<string, unknown>): Record<string, unknown> {
+function renderItem(item: ListItem, md: (t: RichText | undefined) => string, actionsOf: (b: Button[]) => Array<Record<string, unknown>>): Record<string, unknown> {
   const texts: Array<Record<string, unknown>> = [{ type: 'TextBlock', text: md(item.text), wrap: true }];
   if (item.detail && item.detail.length > 0) texts.push({ type: 'TextBlock', text: md(item.detail), isSubtle: true, size: 'Small', wrap: true, spacing: 'None' });
-  if (!item.button) return { type: 'Container', items: texts, spacing: 'Small' };
+  const button = item.button ? actionsOf([item.button]) : [];
+  if (button.length === 0) return { type: 'Container', items: texts, spacing: 'Small' };
   return {
     type: 'ColumnSet',
     spacing: 'Small',
     columns: [
       { type: 'Column', width: 'stretch', items: texts, verticalContentAlignment: 'Center' },
-      { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [action(item.button)] }], verticalContentAlignment: 'Center' },
+      { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: button }], verticalContentAlignment: 'Center' },
     ],
   };
 }
 
-function renderAction(button: Button, dialogs: ReadonlySet<string> | undefined): Record<string, unknown> {
+/** A card action, or undefined for a URL that may not be opened from chat. */
+function renderAction(button: Button, dialogs: ReadonlySet<string> | undefined): Record<string, unknown> | undefined {
   const style = button.style === 'primary' ? { style: 'positive' } : button.style === 'danger' ? { style: 'destructive' } : {};
-  const title = button.label.slice(0, 80);
+  const title = cardPlain(button.label, 80);
   switch (button.action.type) {
-    case 'url':
-      return { type: 'Action.OpenUrl', title, url: button.action.url, ...style };
+    case 'url': {
+      const url = openableUrl(button.action.url);
+      return url ? { type: 'Action.OpenUrl', title, url, ...style } : undefined;
+    }
     case 'command': {
       const data: SubmitData = { callsheet: 'command', line: button.action.command };
       return { type: 'Action.Submit', title, data, ...style };
@@ -165,40 +169,37 @@ function renderAction(button: Button, dialogs: ReadonlySet<string> | undefined):
 
 function markdown(text: RichText | undefined, lookup: MentionLookup | undefined, mentions: Map<string, MentionTarget>): string {
   if (!text) return '';
-  const out = text
-    .map((span) => {
-      if (typeof span === 'string') return escape(span);
-      switch (span.type) {
-        case 'link':
-          return /^https?:\/\//i.test(span.url) ? `[${escape(span.text)}](${span.url.replace(/[()\s]/g, encodeURIComponent)})` : escape(span.text);
-        case 'user': {
-          const target = lookup?.(span);
-          if (!target) return escape(span.name);
-          const safe = { id: target.id, name: target.name.replace(/[<>]/g, '') || span.ref };
-          mentions.set(safe.id, safe);
-          return mentionText(safe);
-        }
-        case 'bold':
-          return `**${escape(span.text)}**`;
-        default:
-          return escape(plain([span]));
+  const parts: CardPart[] = text.flatMap((span): CardPart[] => {
+    if (typeof span === 'string') return [{ text: span }];
+    switch (span.type) {
+      case 'link': {
+        const url = openableUrl(span.url);
+        if (!url) return [{ text: span.text }];
+        // A link is one unit: cut in the middle it would show its markdown.
+        return [{ atomic: `[${cardText(span.text || url, 500)}](${url.replace(/[()\s]/g, encodeURIComponent)})` }];
       }
-    })
-    .join('');
-  return truncate(out);
+      case 'user': {
+        const target = lookup?.(span);
+        if (!target) return [{ text: span.name }];
+        const safe = { id: target.id, name: target.name.replace(/[<>]/g, '') || span.ref };
+        return [{ atomic: mentionText(safe), onKept: () => mentions.set(safe.id, safe) }];
+      }
+      case 'bold':
+        return [{ atomic: `**${cardText(span.text, 500)}**` }];
+      default:
+        return [{ text: plain([span]) }];
+    }
+  });
+  return fitCardParts(parts);
 }
 
 function mentionText(target: MentionTarget): string {
   return `<at>${target.name}</at>`;
 }
 
-/** Markdown characters in catalog text are shown as they are, not interpreted. */
+/** Markdown characters and `<at>` in catalog text are shown as they are, not interpreted. */
 function escape(text: string): string {
-  return truncate(text).replace(/([\\*_[\]`~])/g, '\\$1');
-}
-
-function truncate(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+  return cardText(text);
 }
 
 /** Every user span of a reply, for resolving mentions before rendering. */

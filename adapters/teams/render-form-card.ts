@@ -8,6 +8,7 @@ import type { EntityField, Field, FieldError, Form, Option, Page } from '../../s
 import { coerceAnswer, getPath, isVisible, setPath, type Values } from '../../src/scaffolder/form-values.js';
 import { CARD_VERSION, type CardJson } from './render-card.js';
 import { datasetOf } from './task-module.js';
+import { cardPlain } from './card-text.js';
 
 /** What the dialog carries from turn to turn: the template, the page shown, the values so far. */
 export interface FormState {
@@ -26,7 +27,6 @@ export interface FormCardOptions {
   entityChoices?: Map<string, Option[]>;
 }
 
-const MAX_TEXT = 2_000;
 /** Entity choices put in the card; the rest are found by typeahead (Data.Query). */
 export const STATIC_ENTITY_CHOICES = 25;
 
@@ -57,8 +57,9 @@ function conditionNote(field: Field, page: Page): string {
   return `Only needed when ${parts.join(' and ')}.`;
 }
 
+/** Template text keeps its markdown, but never a mention, and is cut between code points. */
 function text(value: string): string {
-  return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT - 1)}…` : value;
+  return cardPlain(value);
 }
 
 function optionIndex(options: Option[], value: unknown): string | undefined {

@@ -45,12 +45,12 @@ export interface Link {
   type?: string;
 }
 
-/** Only http(s) and mailto links are shown: a catalog file must not smuggle `javascript:` into chat. */
+/** Only http(s) links are shown: a catalog file must not smuggle `javascript:` (or any other scheme) into chat. */
 export function safeUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
     const parsed = new URL(url);
-    return ['http:', 'https:', 'mailto:'].includes(parsed.protocol) ? parsed.toString() : undefined;
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.toString() : undefined;
   } catch {
     return undefined;
   }

@@ -7,12 +7,13 @@
  * This is the one place in src/ that reaches into adapters/: it is the top layer, beside them.
  */
 import { join } from 'node:path';
-import { systemClock } from '../clock.js';
+import { startAuditRetention } from '../audit/retention.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { slackSettings } from '../config/slack.js';
 import { runLine } from '../commands/run.js';
 import type { Reply } from '../commands/reply.js';
 import { createHttpApp, startHttpServer, type RunningServer } from '../http/server.js';
+import { createReadiness } from '../http/readiness.js';
 import { requireApiToken } from '../http/api-auth.js';
 import express from 'express';
 import { metricsRouter } from '../http/metrics-route.js';
@@ -32,6 +33,7 @@ import { slackFeatures } from '../../adapters/slack/features.js';
 import { catalogSearch, createTeamsAdapter, type TeamsAdapter } from '../../adapters/teams/index.js';
 import { teamsFeatures } from '../../adapters/teams/features.js';
 import type { CliIo, SubCommand } from './io.js';
+import { firstSyncWithRetry } from './first-sync.js';
 import { installProcessHandlers } from './process-handlers.js';
 import { githubSourcesFor, openRuntime, type Runtime } from './runtime.js';
 
@@ -68,11 +70,12 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   const wantShell = options.shell ?? (Boolean(process.stdin.isTTY) && !chatConfigured);
   const logFile = join(config.DATA_DIR, 'callsheet.log');
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, wantShell ? logFile : undefined);
-  const clock = systemClock;
   // From the start, so a rejection during start-up is logged too; stop() exists only later.
   let stopForFatal: (() => Promise<void>) | undefined;
   if (options.signals) installProcessHandlers({ logger, onFatal: () => (stopForFatal ? void stopForFatal() : process.exit(1)) });
-  const runtime = await openRuntime(config, { logger, clock });
+  const runtime = await openRuntime(config, { logger });
+  // The database's clock (see openRuntime): every replica compares times on the same clock.
+  const { clock } = runtime;
   const { db } = runtime.database;
   const background = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
@@ -117,6 +120,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   });
 
   let ready = false;
+  let stopRequested = false;
   const apiAuth = { tokens: config.API_TOKENS, open: config.API_AUTH === 'off' };
   if (apiAuth.open) logger.warn('API_AUTH=off: /api/catalog is open to anyone who can reach the port');
   else if (!apiAuth.tokens.length) logger.info('no API_TOKENS: /api/catalog refuses every request');
@@ -125,7 +129,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   const app = createHttpApp({
     db,
     logger,
-    isReady: () => ready,
+    isReady: createReadiness({ db, started: () => ready, configuredSources: () => runtime.sync.configuredSources() }),
     apiAuth,
     mounts: [
       // On the main port only behind an API token; on METRICS_PORT, bound to METRICS_HOST, without one.
@@ -150,16 +154,21 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   const senders: DigestSender[] = chatParts.map((p) => p.digestSender);
   const directories: MemberDirectory[] = chatParts.map((p) => p.memberDirectory);
   if (senders.length === 0) senders.push(createLogSender((text) => logger.info({ digest: text }, 'nudge digest (no chat platform configured)')));
-  const nudgeRunner = runnerFromConfig({ db, config, clock, logger, senders, directories: directories.length ? directories : undefined });
-  const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger }) : undefined;
+  const nudgeRunner = runnerFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined });
+  const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger, resumeEveryMs: config.NUDGE_RESUME_POLL }) : undefined;
+
+  const auditRetention = startAuditRetention({ db, clock, logger, retentionDays: config.AUDIT_RETENTION_DAYS, holder: config.INSTANCE_ID });
 
   const firstSync = (async () => {
-    const reports = await runtime.sync.syncAll();
+    const reports = await firstSyncWithRetry(runtime.sync, logger, () => stopRequested);
+    if (!reports) return;
     for (const r of reports) {
       const counts = `+${r.added} ~${r.updated} -${r.removed} =${r.unchanged}`;
       if (r.status === 'failed') logger.error({ source: r.sourceId, error: r.error }, 'source could not be synced');
       else logger.info({ source: r.sourceId, status: r.status, problems: r.problems.length }, `synced ${counts}`);
     }
+    // A SIGTERM during the first sync: the sync finished, but nothing more is started.
+    if (stopRequested) return;
     ready = true;
     runtime.sync.start();
     await taskWorker.start();
@@ -189,9 +198,11 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     (stopping ??= (async () => {
       logger.info('shutting down: no new requests; finishing work in flight');
       ready = false;
+      stopRequested = true;
       await Promise.all([http.close(), metricsServer?.close()]);
-      await Promise.allSettled([nudges?.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
-      nudgeRunner.stop();
+      await Promise.allSettled([nudges?.stop(), auditRetention.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
+      // The delivery in flight is finished and recorded, and the run released, before the pool closes.
+      await nudgeRunner.stop();
       await Promise.allSettled([...background]);
       await runtime.close();
       logger.info('stopped');

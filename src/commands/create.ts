@@ -3,7 +3,7 @@
  * `create <template>` goes straight to that one (or says why not, or what was meant).
  */
 import type { Button, Reply } from './reply.js';
-import { errorReply } from './reply.js';
+import { errorReply, refusalReply } from './reply.js';
 import type { Command } from './types.js';
 import { findTemplate, runnableTemplates, type TemplateRecord } from '../scaffolder/templates.js';
 
@@ -42,7 +42,7 @@ export const createCommand: Command = {
       };
     }
     const found = await findTemplate(ctx.db, wanted, ctx.requester);
-    if (found.status === 'refused') return errorReply(found.message);
+    if (found.status === 'refused') return refusalReply(found.message);
     if (found.status === 'not-found') {
       if (found.suggestions.length === 0) return errorReply(`No template called "${wanted}". Type create to see the templates you may run.`);
       return {

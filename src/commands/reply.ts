@@ -62,6 +62,13 @@ export interface Reply {
   buttons?: Button[];
   /** The reply is an error or a refusal. */
   isError?: boolean;
+  /** The reply refuses something the requester may not do (recorded as such in the audit log). */
+  refused?: boolean;
+}
+
+/** How an answer ended, for the audit log. */
+export function outcomeOf(reply: Reply): 'ok' | 'error' | 'refused' {
+  return reply.refused ? 'refused' : reply.isError ? 'error' : 'ok';
 }
 
 /** Plain text of rich text: for summaries, the shell and text fallbacks. */
@@ -90,6 +97,11 @@ export function errorReply(message: string, extra: Partial<Reply> = {}): Reply {
   return { summary: message, sections: [{ text: [message] }], isError: true, ...extra };
 }
 
+/** A refusal: an error reply that the audit log records as a permission refusal. */
+export function refusalReply(message: string): Reply {
+  return errorReply(message, { refused: true });
+}
+
 /** Join spans with a separator (e.g. a list of mentions). */
 export function joinSpans(items: RichText[], separator = ', '): RichText {
   const out: RichText = [];
@@ -98,4 +110,51 @@ export function joinSpans(items: RichText[], separator = ', '): RichText {
     out.push(...item);
   });
   return out;
+}
+
+/**
+ * The URL as it may be opened from chat: only `https:` and `http:`. Anything else (`javascript:`,
+ * `data:`, `file:`, `mailto:`, unparsable text) is refused, so a catalog file or a template output
+ * cannot put a script or a local path behind a link or button.
+ */
+export function openableUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A link span when the URL may be opened, else its text alone. */
+export function linkSpan(text: string, url: string | undefined): Span {
+  const safe = openableUrl(url);
+  return safe ? { type: 'link', text, url: safe } : text;
+}
+
+function safeText(text: RichText | undefined): RichText | undefined {
+  return text?.map((span) => (typeof span !== 'string' && span.type === 'link' ? linkSpan(span.text || span.url, span.url) : span));
+}
+
+function safeButtons(buttons: Button[] | undefined): Button[] | undefined {
+  return buttons?.flatMap((b) => (b.action.type !== 'url' ? [b] : openableUrl(b.action.url) ? [{ ...b, action: { type: 'url' as const, url: openableUrl(b.action.url)! } }] : []));
+}
+
+/** The reply with every link and URL button that may not be opened turned into text or dropped. */
+export function safeLinks(reply: Reply): Reply {
+  return {
+    ...reply,
+    sections: reply.sections.map((s) => ({
+      ...s,
+      ...(s.text ? { text: safeText(s.text) } : {}),
+      ...(s.fields ? { fields: s.fields.map((f) => ({ ...f, value: safeText(f.value) ?? [] })) } : {}),
+      ...(s.list
+        ? { list: s.list.map((i) => ({ ...i, text: safeText(i.text) ?? [], ...(i.detail ? { detail: safeText(i.detail) } : {}), ...(i.button ? { button: safeButtons([i.button])?.[0] } : {}) })) }
+        : {}),
+      ...(s.buttons ? { buttons: safeButtons(s.buttons) } : {}),
+    })),
+    ...(reply.context ? { context: reply.context.map((c) => safeText(c) ?? []) } : {}),
+    ...(reply.buttons ? { buttons: safeButtons(reply.buttons) } : {}),
+  };
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseLine } from './grammar.js';
 import { allCommands, findCommand } from './registry.js';
-import { errorReply, type Reply } from './reply.js';
+import { errorReply, safeLinks, type Reply } from './reply.js';
 import type { CommandContext } from './types.js';
 
 export async function runLine(line: string, ctx: CommandContext): Promise<Reply> {
@@ -18,7 +18,8 @@ export async function runLine(line: string, ctx: CommandContext): Promise<Reply>
     return { ...reply, summary: `Unknown command "${name}".`, sections: [{ text: [`Unknown command "${name}". Here is what I understand:`] }, ...reply.sections], isError: true };
   }
   try {
-    return await command.run(args, ctx);
+    // Links come from catalog files and template outputs: only http(s) ones leave the core.
+    return safeLinks(await command.run(args, ctx));
   } catch (error) {
     const reference = randomUUID().slice(0, 8);
     ctx.logger.error({ err: error, reference, command: name }, 'command failed');

@@ -31,7 +31,7 @@ async function teamReply(group: EntityRow, ctx: CommandContext): Promise<Reply> 
   const channel = groupChannel(group);
   if (channel) facts.push({ label: 'Channel', value: channel });
   const email = emailOf(group);
-  if (email) facts.push({ label: 'E-mail', value: [{ type: 'link', text: email, url: `mailto:${email}` }] });
+  if (email) facts.push({ label: 'E-mail', value: [email] });
 
   const members = memberRefs
     .map((r) => related.get(r))

@@ -4,17 +4,29 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { auditEnv } from './audit.js';
 import { coreEnv } from './core.js';
 import { githubEnv } from './github.js';
 import { teamsConfigProblems, teamsEnv } from './teams.js';
 import { scaffolderEnv } from './scaffolder.js';
-import { nudgesEnv } from './nudges.js';
+import { nudgeConfigProblems, nudgesEnv } from './nudges.js';
 import { slackConfigProblems, slackEnv } from './slack.js';
-import { syncEnv } from './sync.js';
+import { orgSourcesProblems } from './sources.js';
+import { syncConfigProblems, syncEnv } from './sync.js';
+import { trustEnv } from './trust.js';
 import { securityConfigProblems, securityEnv } from './security.js';
 
 // One line per area; each area's variables live in its own file.
-const envSchema = coreEnv.merge(githubEnv).merge(teamsEnv).merge(scaffolderEnv).merge(nudgesEnv).merge(slackEnv).merge(syncEnv).merge(securityEnv);
+const envSchema = coreEnv
+  .merge(githubEnv)
+  .merge(teamsEnv)
+  .merge(scaffolderEnv)
+  .merge(nudgesEnv)
+  .merge(slackEnv)
+  .merge(syncEnv)
+  .merge(trustEnv)
+  .merge(securityEnv)
+  .merge(auditEnv);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 
@@ -25,7 +37,14 @@ export class ConfigError extends Error {
 }
 
 /** Rules that span several variables; each returns problems in the same `NAME: what` form. */
-const crossChecks: Array<(config: z.output<typeof envSchema>) => string[]> = [teamsConfigProblems, slackConfigProblems, securityConfigProblems];
+const crossChecks: Array<(config: z.output<typeof envSchema>) => string[]> = [
+  teamsConfigProblems,
+  slackConfigProblems,
+  syncConfigProblems,
+  nudgeConfigProblems,
+  orgSourcesProblems,
+  securityConfigProblems,
+];
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = envSchema.safeParse(env);

@@ -86,6 +86,8 @@ export const sources = pgTable('sources', {
   target: text('target').notNull(),
   /** Trusted sources may provide runnable templates. */
   trusted: boolean('trusted').notNull().default(false),
+  /** An ORG_SOURCES source: its Users, Groups and memberships are identity and permission data. */
+  org: boolean('org').notNull().default(false),
   /** Git commit (or content digest) last synced; an unchanged one is not re-read. */
   lastRevision: text('last_revision'),
   lastSyncedAt: tz('last_synced_at'),
@@ -242,6 +244,8 @@ export const nudgeDeliveries = pgTable(
     claimedAt: tz('claimed_at'),
     sentAt: tz('sent_at'),
     error: text('error'),
+    /** A deferred delivery (429, transient error) is not claimed again before this time. */
+    nextAttemptAt: tz('next_attempt_at'),
   },
   (t) => [primaryKey({ columns: [t.runId, t.teamRef] })],
 );
@@ -293,8 +297,14 @@ export const auditLog = pgTable(
     action: text('action').notNull(),
     target: text('target'),
     details: jsonb('details').$type<Record<string, unknown>>(),
+    /** Channel or conversation the action came from, when there is one. */
+    channel: text('channel'),
+    /** What the person typed (scrubbed of secrets), for commands and questions. */
+    text: text('text'),
+    /** ok, error (answered with an error), refused (not allowed), failed (internal failure). */
+    outcome: text('outcome').notNull().default('ok'),
   },
-  (t) => [index('audit_log_at_idx').on(t.at)],
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_actor_ref_at_idx').on(t.actorRef, t.at), index('audit_log_target_at_idx').on(t.target, t.at)],
 );
 
 /** Idempotency keys for inbound deliveries (Slack event retries, GitHub delivery ids). */

@@ -12,13 +12,14 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { apiTokenName, requireApiToken, type ApiAuthOptions } from './api-auth.js';
 import { catalogApiRouter } from './catalog-api.js';
+import type { ReadinessState } from './readiness.js';
 import { HttpError, errorBody } from './errors.js';
 
 export interface HttpAppOptions {
   db: Db;
   logger: Logger;
-  /** False until the first sync finished; /readyz answers 503 until then. */
-  isReady: () => boolean;
+  /** False (503 on /readyz) until the first sync finished, and while the service cannot serve (see readiness.ts). */
+  isReady: () => boolean | Promise<boolean | ReadinessState>;
   mounts?: Array<{ path: string; router: express.Router }>;
   /** Who may call /api/catalog; without it no one may (private by default). */
   apiAuth?: ApiAuthOptions;
@@ -56,9 +57,14 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', (_req, res) => {
-    if (options.isReady()) res.json({ status: 'ready' });
-    else res.status(503).json({ status: 'starting' });
+  // Liveness stays trivial (a restart cures nothing a database outage causes); readiness asks.
+  app.get('/readyz', async (_req, res) => {
+    const answer = await Promise.resolve()
+      .then(() => options.isReady())
+      .catch((error: unknown) => ({ ready: false, reason: error instanceof Error ? error.message : String(error) }));
+    const state: ReadinessState = typeof answer === 'boolean' ? { ready: answer } : answer;
+    if (state.ready) res.json({ status: 'ready' });
+    else res.status(503).json({ status: 'not ready', ...(state.reason ? { reason: state.reason } : {}) });
   });
 
   app.use('/api/catalog', requireApiToken({ logger, ...(options.apiAuth ?? { tokens: [] }) }), catalogApiRouter(db));

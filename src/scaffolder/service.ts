@@ -2,6 +2,7 @@
  * What adapters call: open a template's form for a requester (with the refusals), and submit values
  * (validated on the server, exactly as the form's schemas say) to create a task for the workers.
  */
+import { recordAudit } from '../audit/record.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { Requester } from '../commands/types.js';
@@ -58,19 +59,39 @@ export async function openForm(db: Db, wanted: string, requester: Requester): Pr
 
 export type Submitted = { ok: true; task: TaskRecord } | { ok: false; errors: FieldError[] };
 
-export async function submitTask(
-  db: Db,
-  clock: Clock,
-  submission: { templateRef: string; requester: Requester; values: Values; replyTo?: Record<string, unknown> },
-): Promise<Submitted> {
+type Submission = { templateRef: string; requester: Requester; values: Values; replyTo?: Record<string, unknown> };
+
+/**
+ * Creates a task from submitted values (from any face) and records the attempt in the audit log:
+ * the template, who, the answers without their password fields, and how it ended.
+ */
+export async function submitTask(db: Db, clock: Clock, submission: Submission): Promise<Submitted> {
+  const { result, form, refused } = await submit(db, clock, submission);
+  const split = form ? splitSecrets(form, submission.values) : { values: {}, secrets: [] };
+  const { requester } = submission;
+  await recordAudit(db, {
+    at: clock.now(),
+    platform: requester.platform,
+    actor: requester.externalId ?? requester.displayName ?? 'unknown',
+    actorRef: requester.userRef,
+    action: 'task.create',
+    target: submission.templateRef,
+    outcome: result.ok ? 'ok' : refused ? 'refused' : 'error',
+    details: result.ok ? { task: result.task.id, values: split.values } : { values: split.values, errors: result.errors },
+    secrets: secretStrings(split.secrets),
+  });
+  return result;
+}
+
+async function submit(db: Db, clock: Clock, submission: Submission): Promise<{ result: Submitted; form?: Form; refused?: boolean }> {
   const template = await loadTemplate(db, submission.templateRef);
-  if (!template) return { ok: false, errors: [{ field: '', message: `The template ${submission.templateRef} is not in the catalog.` }] };
+  if (!template) return { result: { ok: false, errors: [{ field: '', message: `The template ${submission.templateRef} is not in the catalog.` }] } };
   const access = accessTo(template, submission.requester, await groupsOf(db, submission.requester.userRef));
-  if (!access.ok) return { ok: false, errors: [{ field: '', message: access.message }] };
+  if (!access.ok) return { result: { ok: false, errors: [{ field: '', message: access.message }] }, refused: true };
   const form = formOf(template);
   const values = withoutInactive(form, submission.values);
   const errors = validateValues(form, values);
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { result: { ok: false, errors }, form };
   const split = splitSecrets(form, values);
   const task = await createTask(
     db,
@@ -84,5 +105,5 @@ export async function submitTask(
     },
     clock.now(),
   );
-  return { ok: true, task };
+  return { result: { ok: true, task }, form };
 }

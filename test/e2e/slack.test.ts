@@ -139,7 +139,7 @@ describe('Slack adapter over HTTP', () => {
     expect(answer.args.blocks[0].text.text).toBe('payments-api');
     await vi.waitFor(async () => {
       const audit = await database.db.select().from(auditLog);
-      expect(audit).toContainEqual(expect.objectContaining({ platform: 'slack', actor: 'U0ADA', actorRef: 'user:default/ada', action: 'run', target: 'owner payments-api' }));
+      expect(audit).toContainEqual(expect.objectContaining({ platform: 'slack', actor: 'U0ADA', actorRef: 'user:default/ada', action: 'run', target: 'owner', text: 'owner payments-api', channel: 'C0GENERAL', outcome: 'ok' }));
     });
   });
 
@@ -159,7 +159,7 @@ describe('Slack adapter over HTTP', () => {
     expect(limitedAfter).toBe(limitedBefore + 1);
     await vi.waitFor(async () => {
       const audit = await database.db.select().from(auditLog);
-      expect(audit).toContainEqual(expect.objectContaining({ action: 'share', target: 'owner payments-api', actor: 'U0ADA' }));
+      expect(audit).toContainEqual(expect.objectContaining({ action: 'share', target: 'owner', text: 'owner payments-api', actor: 'U0ADA' }));
     });
   });
 

@@ -6,7 +6,7 @@ const row = (metadata: Record<string, unknown>, extra: Partial<EntityRow> = {}) 
   ({ ref: 'component:default/x', name: 'x', filePath: 'x.yaml', fileUrl: null, entity: { kind: 'Component', metadata: { name: 'x', ...metadata }, spec: {} }, ...extra }) as EntityRow;
 
 describe('entity view', () => {
-  it('keeps only http(s) and mailto links, so a catalog file cannot put script URLs into chat', () => {
+  it('keeps only http(s) links, so a catalog file cannot put script URLs into chat', () => {
     expect(safeUrl('javascript:alert(1)')).toBeUndefined();
     expect(safeUrl('not a url')).toBeUndefined();
     const links = linksOf(row({ links: [{ url: 'javascript:alert(1)', title: 'bad' }, { url: 'https://ok.example/a', title: 'Dashboard' }, { url: 'https://d.example', title: 'API docs' }] }));

@@ -1,0 +1,61 @@
+/**
+ * One row of the audit log: who did what, where, with what text, and how it ended. Every face
+ * (Slack, Teams, shell, CLI, HTTP API, MCP) records through here, so scrubbing happens in one place.
+ */
+import type { Db } from '../db/client.js';
+import { auditLog } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import { scrubText, scrubValue } from './scrub.js';
+
+export type AuditOutcome = 'ok' | 'error' | 'refused' | 'failed';
+
+export interface AuditEntry {
+  platform: string;
+  /** The platform's id of the person (Slack user id, Teams id, shell user, API token name). */
+  actor: string;
+  /** The catalog User they map to, when known. */
+  actorRef?: string | null;
+  /** What kind of thing happened: command, question, modal.submit, task.create, button, nudge.*, api, refusal… */
+  action: string;
+  /** What it was about: an entity or template ref, a command name. */
+  target?: string | null;
+  channel?: string | null;
+  /** What was typed. */
+  text?: string | null;
+  outcome?: AuditOutcome;
+  details?: Record<string, unknown> | null;
+  at: Date;
+  /** Values known to be secret in this entry (e.g. a form's password answers): replaced wherever they appear. */
+  secrets?: readonly string[];
+}
+
+const MAX_TEXT = 2000;
+
+export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+  const known = entry.secrets ?? [];
+  const text = (value: string | null | undefined, max = MAX_TEXT) => (value === undefined || value === null ? null : scrubText(value, known).slice(0, max));
+  await db.insert(auditLog).values({
+    at: entry.at,
+    platform: entry.platform,
+    actor: text(entry.actor, 200) ?? '',
+    actorRef: entry.actorRef ?? null,
+    action: entry.action,
+    target: text(entry.target, 500),
+    channel: text(entry.channel, 200),
+    text: text(entry.text),
+    outcome: entry.outcome ?? 'ok',
+    details: entry.details ? (scrubValue(entry.details, known) as Record<string, unknown>) : null,
+  });
+}
+
+/**
+ * Records without letting a failed insert change the answer a person gets; the failure is logged
+ * (without the entry's text) so a gap in the log is visible.
+ */
+export async function recordAuditSafely(db: Db, logger: Logger, entry: AuditEntry): Promise<void> {
+  try {
+    await recordAudit(db, entry);
+  } catch (error) {
+    logger.error({ err: (error as Error).message, action: entry.action, platform: entry.platform }, 'could not write an audit log row');
+  }
+}
