@@ -134,8 +134,11 @@ spec: { type: team, children: [] }
     await writeFiles(dir, { 'all.yaml': location(['./services/one.cat', './services/gone.cat']) });
     const [missing] = await sync.syncAll();
     expect(missing!.problems).toEqual([expect.objectContaining({ filePath: 'all.yaml', line: 1, message: expect.stringMatching(/location:default\/all: target "\.\/services\/gone\.cat" does not exist/) })]);
-    expect(missing!.removed).toBe(1);
-    expect(await refsOf(dir)).toEqual(['component:default/one', 'location:default/all']);
+    // two.cat is no longer named: an orphan, kept and annotated (CATALOG_ORPHAN_STRATEGY=keep).
+    expect(missing!.removed).toBe(0);
+    expect(await refsOf(dir)).toEqual(['component:default/one', 'component:default/two', 'location:default/all']);
+    const [two] = await database.db.select().from(entities).where(eq(entities.ref, 'component:default/two'));
+    expect((two!.entity as { metadata: { annotations: Record<string, string> } }).metadata.annotations['backstage.io/orphan']).toBe('true');
   });
 
   it('turns a billion-laughs file and an oversized file into problems', async () => {
