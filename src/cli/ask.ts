@@ -1,7 +1,7 @@
 /** `callsheet ask "<command>"`: one command against the stored catalog, synced first if it never was. */
 import { renderReplyText } from '../../adapters/shell/render-text.js';
 import { systemClock } from '../clock.js';
-import { runLine } from '../commands/run.js';
+import { runLineAudited } from '../commands/audited.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import type { SubCommand } from './io.js';
@@ -25,7 +25,7 @@ export const askCli: SubCommand = async (args, io) => {
         if (report.status === 'failed') io.err(`${report.sourceId}: ${report.error ?? 'failed'}`);
       }
     }
-    const reply = await runLine(line, runtime.context(await runtime.localRequester('cli')));
+    const reply = await runLineAudited(line, runtime.context(await runtime.localRequester('cli')));
     io.out(renderReplyText(reply));
     return reply.isError ? 1 : 0;
   } finally {

@@ -11,6 +11,7 @@ import { startAuditRetention } from '../audit/retention.js';
 import { systemClock } from '../clock.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { slackSettings } from '../config/slack.js';
+import { runLineAudited } from '../commands/audited.js';
 import { runLine } from '../commands/run.js';
 import type { Reply } from '../commands/reply.js';
 import { createHttpApp, startHttpServer } from '../http/server.js';
@@ -162,7 +163,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
         await firstSync.catch(() => {});
         const { name, args } = parseLine(line);
         if (name === 'create' && args) return createInShell({ db, clock, wake: () => taskWorker.wake() }, args, requester, io);
-        return runLine(line, runtime.context(requester));
+        return runLineAudited(line, runtime.context(requester));
       },
     });
   }
