@@ -20,6 +20,7 @@ const redact = [
   'config.GITHUB_WEBHOOK_SECRET',
   'config.MICROSOFT_APP_PASSWORD',
   'config.DATABASE_URL',
+  'config.API_TOKENS',
 ];
 
 /**
@@ -29,6 +30,11 @@ const redact = [
 export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', file?: string): Logger {
   const options = { level, redact: { paths: redact, censor: '[redacted]' }, base: { service: 'callsheet' } };
   return file ? pino(options, destination({ dest: file, mkdir: true, append: true })) : pino(options);
+}
+
+/** JSON lines to stderr: for one-shot CLI commands, whose stdout is their answer. */
+export function stderrLogger(level: string): Logger {
+  return pino({ level, redact: { paths: redact, censor: '[redacted]' }, base: { service: 'callsheet' } }, destination(2));
 }
 
 /** A logger that writes nothing (tests, benchmarks). */

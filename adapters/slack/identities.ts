@@ -13,6 +13,7 @@ import type { Requester } from '../../src/commands/types.js';
 import type { Db } from '../../src/db/client.js';
 import { chatEmailLookups, chatIdentities, entities } from '../../src/db/schema.js';
 import type { Logger } from '../../src/logger.js';
+import { resolveSlackUser } from '../../src/trust/identity.js';
 import { isSlackUserId } from './mrkdwn.js';
 import { RecentAnswers } from './recent.js';
 
@@ -162,14 +163,11 @@ export async function resolveMentions(deps: IdentityDeps, reply: Reply): Promise
   return mentions;
 }
 
-async function userRefBy(db: Db, where: ReturnType<typeof sql>): Promise<string | undefined> {
-  const [row] = await db.select({ ref: entities.ref }).from(entities).where(and(eq(entities.kind, 'user'), where)).orderBy(entities.ref).limit(1);
-  return row?.ref;
-}
-
 /**
- * The catalog User behind a Slack user: by annotation, else by the email Slack has for them
- * (users.info). If Slack cannot be asked, the requester is still returned, just without a userRef.
+ * The catalog User behind a Slack user, as the trust module decides from org data: by annotation,
+ * else by the email Slack has for them (users.info). Only Slack's answer (email, name) is cached;
+ * the mapping is decided afresh, so a conflict or a removed User takes effect at once. If Slack
+ * cannot be asked, the requester is still returned, mapped by annotation only.
  */
 export async function resolveRequester(deps: IdentityDeps, who: { userId: string; teamId?: string; name?: string }): Promise<Requester> {
   const workspaceId = who.teamId ?? '';
@@ -180,12 +178,14 @@ export async function resolveRequester(deps: IdentityDeps, who: { userId: string
   const key = and(eq(chatIdentities.platform, 'slack'), eq(chatIdentities.workspaceId, workspaceId), eq(chatIdentities.externalId, who.userId));
   const [cached] = await deps.db.select().from(chatIdentities).where(key);
   const base: Requester = { platform: 'slack', externalId: who.userId, displayName: who.name };
-  if (cached && fresh(cached.fetchedAt, !!cached.userRef, now)) {
-    const requester = { ...base, displayName: cached.displayName ?? who.name, email: cached.email ?? undefined, userRef: cached.userRef ?? undefined };
+  const identify = async (email: string | undefined) => (await resolveSlackUser(deps.db, { userId: who.userId, ...(email ? { email } : {}) }, deps.logger)).userRef;
+  if (cached && fresh(cached.fetchedAt, !!cached.email, now)) {
+    const email = cached.email ?? undefined;
+    const userRef = await identify(email);
+    const requester = { ...base, displayName: cached.displayName ?? who.name, email, userRef };
     deps.memory?.requesters.set(memoryKey, requester, now.getTime());
     return requester;
   }
-  let userRef = await userRefBy(deps.db, sql`${annotationSql} = ${who.userId}`);
   let email: string | undefined;
   let displayName = who.name;
   try {
@@ -194,9 +194,9 @@ export async function resolveRequester(deps: IdentityDeps, who: { userId: string
     displayName = info.user?.profile?.display_name || info.user?.real_name || info.user?.name || displayName;
   } catch (error) {
     deps.logger.warn({ err: (error as Error).message }, 'users.info failed; answering without the requester identity');
-    return { ...base, userRef };
+    return { ...base, userRef: await identify(undefined) };
   }
-  if (!userRef && email) userRef = await userRefBy(deps.db, sql`${emailSql} = ${email}`);
+  const userRef = await identify(email);
   const values = { email: email ?? null, displayName: displayName ?? null, userRef: userRef ?? null, fetchedAt: now };
   await deps.db
     .insert(chatIdentities)

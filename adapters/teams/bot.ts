@@ -37,6 +37,8 @@ export interface BotDeps {
   clock: Clock;
   staleAfterDays: number;
   identityTtlMs: number;
+  /** TEAMS_ALLOWED_TENANTS, lower-cased; undefined: any tenant (development only). */
+  tenants?: readonly string[];
   runLine: (line: string, ctx: CommandContext) => Promise<Reply>;
   search: (text: string, limit: number) => Promise<SearchHit[]>;
   actions: Record<string, ActionHandler>;
@@ -92,7 +94,7 @@ export function questionText(context: TurnContext): string {
     .trim();
 }
 
-function tenantOf(activity: Activity): string {
+export function tenantOf(activity: Activity): string {
   const data = activity.channelData as { tenant?: { id?: string } } | undefined;
   return activity.conversation?.tenantId ?? data?.tenant?.id ?? '';
 }
@@ -111,6 +113,7 @@ async function requesterFor(deps: BotDeps, context: TurnContext): Promise<Reques
       clock: deps.clock,
       logger: deps.logger,
       ttlMs: deps.identityTtlMs,
+      tenantAllowed: (tenant) => !deps.tenants || deps.tenants.includes(tenant.toLowerCase()),
       fetchMember: async (): Promise<MemberProfile> => {
         const member = await recordCall('getMember', () => TeamsInfo.getMember(context, from.id));
         return { email: member.email, userPrincipalName: member.userPrincipalName, name: member.name, aadObjectId: member.aadObjectId };

@@ -9,12 +9,12 @@ import type { Clock } from '../../src/clock.js';
 import type { Reply } from '../../src/commands/reply.js';
 import type { CommandContext } from '../../src/commands/types.js';
 import { ConfigError } from '../../src/config/index.js';
-import { teamsConfigProblems, type TeamsEnv } from '../../src/config/teams.js';
+import { allowedTenants, teamsConfigProblems, type TeamsEnv } from '../../src/config/teams.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import { recordCall } from './api-calls.js';
 import { createAuthentication, teamsMode, type TeamsAuthConfig } from './auth.js';
-import { cardActivity, createTurnHandler, replyActivity, type ActionHandler } from './bot.js';
+import { cardActivity, createTurnHandler, replyActivity, tenantOf, type ActionHandler } from './bot.js';
 import type { StoredReference } from './conversations.js';
 import type { SearchHit } from './message-extension.js';
 import type { CardJson } from './render-card.js';
@@ -28,7 +28,7 @@ export type { SearchHit } from './message-extension.js';
 export { catalogSearch } from './message-extension.js';
 
 export interface TeamsAdapterDeps {
-  config: TeamsAuthConfig & Partial<Pick<TeamsEnv, 'TEAMS_IDENTITY_TTL'>> & { NODE_ENV: string };
+  config: TeamsAuthConfig & Partial<Pick<TeamsEnv, 'TEAMS_IDENTITY_TTL' | 'TEAMS_ALLOWED_TENANTS'>> & { NODE_ENV: string };
   db: Db;
   logger: Logger;
   clock: Clock;
@@ -97,6 +97,9 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
   }
 
   const authentication = createAuthentication(config);
+  const tenants = allowedTenants(config);
+  if (!tenants) logger.warn('Teams answers users of ANY tenant: set TEAMS_ALLOWED_TENANTS (or MICROSOFT_APP_TENANT_ID) to your tenant ids');
+  const ignoredTenants = new Set<string>();
   const adapter = new Adapter(authentication);
   adapter.onTurnError = async (_context, error) => {
     logger.error({ err: error }, 'Teams turn failed');
@@ -110,6 +113,7 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
     clock: deps.clock,
     staleAfterDays: deps.staleAfterDays,
     identityTtlMs: config.TEAMS_IDENTITY_TTL ?? DAY_MS,
+    tenants,
     runLine: deps.runLine,
     search: deps.search,
     actions,
@@ -132,6 +136,17 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
       // and nothing of the activity is acted on.
       logger.warn({ reason: (error as Error).message, activityType: activity.type }, 'Teams request rejected: not authenticated');
       res.status(401).json({ error: 'unauthorized' });
+      return;
+    }
+    const tenant = tenantOf(activity as Activity);
+    if (tenants && !tenants.includes(tenant.toLowerCase())) {
+      // Another organisation's user (a MultiTenant app can be installed anywhere): no reply, no
+      // database write, and one log line per tenant so a flood cannot fill the log.
+      if (!ignoredTenants.has(tenant) && ignoredTenants.size < 1000) {
+        ignoredTenants.add(tenant);
+        logger.warn({ tenant: tenant || '(none)', activityType: activity.type }, 'Teams activity from a tenant not in TEAMS_ALLOWED_TENANTS ignored');
+      }
+      res.status(200).end();
       return;
     }
     try {

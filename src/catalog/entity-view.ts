@@ -3,6 +3,7 @@
  * Backstage ecosystem uses (Slack, Teams, PagerDuty, Opsgenie, TechDocs, source locations).
  */
 import type { EntityRow } from './queries.js';
+import { publicAnnotations } from './secret-annotations.js';
 
 type Json = Record<string, unknown>;
 
@@ -14,9 +15,14 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+/** String annotations, without the secret ones (SECRET_ANNOTATIONS): this is what chat may show. */
 export function annotationsOf(row: EntityRow): Record<string, string> {
-  const raw = obj(obj(row.entity.metadata).annotations);
+  const raw = publicAnnotations(obj(obj(row.entity.metadata).annotations));
   return Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+}
+
+function hasAnnotation(row: EntityRow, key: string): boolean {
+  return Boolean(str(obj(obj(row.entity.metadata).annotations)[key]));
 }
 
 export function specOf(row: EntityRow): Json {
@@ -95,7 +101,7 @@ export function onCallOf(row: EntityRow): OnCall | undefined {
   const result: OnCall = {
     pagerDutyServiceId: serviceId,
     pagerDutyServiceUrl: serviceId && account ? safeUrl(`https://${account}.pagerduty.com/service-directory/${encodeURIComponent(serviceId)}`) : undefined,
-    hasPagerDutyIntegrationKey: Boolean(a['pagerduty.com/integration-key']),
+    hasPagerDutyIntegrationKey: hasAnnotation(row, 'pagerduty.com/integration-key'),
     opsgenieTeam: a['opsgenie.com/team'],
     opsgenieComponentSelector: a['opsgenie.com/component-selector'],
   };

@@ -35,6 +35,8 @@ export interface ApplyResult {
   unchanged: number;
   /** Refs claimed by another source (first one wins) or twice in this source. */
   conflicts: Problem[];
+  /** [file whose definition was ignored, file of this source that holds the ref]: a change to the second re-reads the first. */
+  shadowed: [string, string][];
 }
 
 // Records held in memory between reading and writing: one chunk being written, one being filled.
@@ -135,10 +137,18 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     // Postgres about a second of CPU and the first sync two seconds of wall time.
     const emptyAtStart = !hadEntities && !held?.others;
 
-    const result: ApplyResult = { added: [], updated: [], removed: [], unchanged: 0, conflicts: [] };
+    const result: ApplyResult = { added: [], updated: [], removed: [], unchanged: 0, conflicts: [], shadowed: [] };
+    const duplicate = (record: CatalogRecord, holder: string) => {
+      result.conflicts.push({ filePath: record.filePath, entityRef: record.ref, message: `${record.ref} is already defined in ${holder}; this definition is ignored` });
+      result.shadowed.push([record.filePath, holder]);
+    };
     /** Ref -> file that defined it first in this run. */
     const seen = new Map<string, string>();
-    /** Entities that moved here from another file of this source: decided at the end, when every file's fate is known. */
+    /**
+     * Records of a ref this source stores from another file. As in Backstage, the file that claimed
+     * a ref first keeps it (whatever the reading order), so these are decided at the end, when it is
+     * known whether that file still defines the ref.
+     */
     const moved: { record: CatalogRecord; before: Stored }[] = [];
     let pending: CatalogRecord[] = [];
     let writing: Promise<void> = Promise.resolve();
@@ -190,7 +200,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
       for (const record of records) {
         const earlier = seen.get(record.ref);
         if (earlier !== undefined) {
-          result.conflicts.push({ filePath: record.filePath, entityRef: record.ref, message: `${record.ref} is already defined in ${earlier}; this definition is ignored` });
+          duplicate(record, earlier);
           continue;
         }
         const row = before.get(record.ref);
@@ -198,9 +208,12 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
           result.conflicts.push({ filePath: record.filePath, entityRef: record.ref, message: `${record.ref} is already provided by source ${row.source_id}; this definition is ignored` });
           continue;
         }
+        if (row && row.file_path !== record.filePath) {
+          moved.push({ record, before: row });
+          continue;
+        }
         seen.set(record.ref, record.filePath);
         if (!row) inserts.push(record);
-        else if (row.file_path !== record.filePath) moved.push({ record, before: row });
         else if (preserve(row.file_path)) result.unchanged++;
         else if (changed(record, row)) updates.push(record);
         else result.unchanged++;
@@ -235,9 +248,17 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     await flush(pending);
     pending = [];
 
-    // A moved entity is kept as it was when the file it came from failed (its file path differs, so otherwise it changed).
-    const late = moved.filter(({ before }) => !preserve(before.file_path)).map(({ record }) => record);
-    result.unchanged += moved.length - late.length;
+    // Another file takes a ref over only when its claimant no longer defines it: the claimant was read
+    // (not kept as it was, e.g. because it failed) and did not define it again.
+    const late: CatalogRecord[] = [];
+    for (const { record, before } of moved) {
+      const holder = seen.get(record.ref) ?? (preserve(before.file_path) ? before.file_path : undefined);
+      if (holder !== undefined) duplicate(record, holder);
+      else {
+        seen.set(record.ref, record.filePath);
+        late.push(record);
+      }
+    }
     await write([], late);
 
     if (hadEntities) {

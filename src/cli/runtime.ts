@@ -6,10 +6,13 @@ import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
+import { parseSourceItem } from '../config/sources.js';
 import type { CommandContext, Requester } from '../commands/types.js';
 import { catalogUser } from '../catalog/users.js';
+import { configureSecretAnnotations } from '../catalog/secret-annotations.js';
 import type { Database } from '../db/client.js';
 import { sources } from '../db/schema.js';
+import { createDatabaseClock } from '../db/db-clock.js';
 import { openDatabaseFromConfig } from '../db/from-config.js';
 import { authFromConfig, createGithubClient, webUrlOf, type GithubClient } from '../github/client.js';
 import { githubPullRequestOpener } from '../github/pr-opener.js';
@@ -45,10 +48,17 @@ function hasGithubAuth(config: Config): boolean {
   return Boolean(config.GITHUB_TOKEN || (config.GITHUB_APP_ID && config.GITHUB_APP_PRIVATE_KEY));
 }
 
-export async function openRuntime(config: Config, deps: { logger: Logger; clock: Clock }): Promise<Runtime> {
-  const { logger, clock } = deps;
+/**
+ * Without a `clock`, the runtime keeps time by the database's clock: replicas' clocks drift, and
+ * heartbeats, staleness and sync intervals compared across replicas need the one clock they share.
+ */
+export async function openRuntime(config: Config, deps: { logger: Logger; clock?: Clock }): Promise<Runtime> {
+  const { logger } = deps;
+  configureSecretAnnotations(config.SECRET_ANNOTATIONS);
   const database = await openDatabaseFromConfig(config);
   const db = database.db;
+  const databaseClock = deps.clock ? undefined : await createDatabaseClock(db, 30_000);
+  const clock: Clock = deps.clock ?? databaseClock!;
 
   // One client per owner, made on first use: an App installation is per organisation.
   const clients = new Map<string, Promise<GithubClient>>();
@@ -64,9 +74,9 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock:
   const githubHost = new URL(webUrlOf(config.GITHUB_API_URL)).host;
 
   const githubSources = new Map<string, string[]>();
-  for (const spec of config.CATALOG_SOURCES) {
-    if (!/^github:/i.test(spec.trim())) continue;
-    const parsed = parseGithubSource(spec.trim());
+  for (const item of config.CATALOG_SOURCES.map(parseSourceItem)) {
+    if (item.type !== 'github') continue;
+    const parsed = parseGithubSource(item.spec);
     const org = parsed.org.toLowerCase();
     githubSources.set(org, [...(githubSources.get(org) ?? []), githubSourceId(parsed)]);
   }
@@ -125,6 +135,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock:
     },
     async close() {
       await sync.stop();
+      databaseClock?.stop();
       await database.close();
     },
   };

@@ -8,13 +8,15 @@
  */
 import { join } from 'node:path';
 import { startAuditRetention } from '../audit/retention.js';
-import { systemClock } from '../clock.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { slackSettings } from '../config/slack.js';
 import { runLineAudited } from '../commands/audited.js';
 import { runLine } from '../commands/run.js';
 import type { Reply } from '../commands/reply.js';
-import { createHttpApp, startHttpServer } from '../http/server.js';
+import { createHttpApp, startHttpServer, type RunningServer } from '../http/server.js';
+import { createReadiness } from '../http/readiness.js';
+import { requireApiToken } from '../http/api-auth.js';
+import express from 'express';
 import { metricsRouter } from '../http/metrics-route.js';
 import { createGithubWebhookRouter } from '../http/github-webhook.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -32,6 +34,7 @@ import { slackFeatures } from '../../adapters/slack/features.js';
 import { catalogSearch, createTeamsAdapter, type TeamsAdapter } from '../../adapters/teams/index.js';
 import { teamsFeatures } from '../../adapters/teams/features.js';
 import type { CliIo, SubCommand } from './io.js';
+import { firstSyncWithRetry } from './first-sync.js';
 import { installProcessHandlers } from './process-handlers.js';
 import { githubSourcesFor, openRuntime, type Runtime } from './runtime.js';
 
@@ -47,6 +50,8 @@ export interface ServeOptions {
 
 export interface RunningService {
   port: number;
+  /** The /metrics listener's port, when METRICS_PORT is set. */
+  metricsPort?: number;
   runtime: Runtime;
   slack?: SlackAdapter;
   teams?: TeamsAdapter;
@@ -66,11 +71,12 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   const wantShell = options.shell ?? (Boolean(process.stdin.isTTY) && !chatConfigured);
   const logFile = join(config.DATA_DIR, 'callsheet.log');
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, wantShell ? logFile : undefined);
-  const clock = systemClock;
   // From the start, so a rejection during start-up is logged too; stop() exists only later.
   let stopForFatal: (() => Promise<void>) | undefined;
   if (options.signals) installProcessHandlers({ logger, onFatal: () => (stopForFatal ? void stopForFatal() : process.exit(1)) });
-  const runtime = await openRuntime(config, { logger, clock });
+  const runtime = await openRuntime(config, { logger });
+  // The database's clock (see openRuntime): every replica compares times on the same clock.
+  const { clock } = runtime;
   const { db } = runtime.database;
   const background = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
@@ -115,37 +121,55 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   });
 
   let ready = false;
+  let stopRequested = false;
+  const apiAuth = { tokens: config.API_TOKENS, open: config.API_AUTH === 'off' };
+  if (apiAuth.open) logger.warn('API_AUTH=off: /api/catalog is open to anyone who can reach the port');
+  else if (!apiAuth.tokens.length) logger.info('no API_TOKENS: /api/catalog refuses every request');
+  const metricsOnOwnPort = config.METRICS_PORT !== undefined;
+  const serverLimits = { requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT, headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT, maxConnections: config.HTTP_MAX_CONNECTIONS };
   const app = createHttpApp({
     db,
     logger,
-    isReady: () => ready,
+    isReady: createReadiness({ db, started: () => ready, configuredSources: () => runtime.sync.configuredSources() }),
+    apiAuth,
     mounts: [
-      { path: '/', router: metricsRouter() },
+      // On the main port only behind an API token; on METRICS_PORT, bound to METRICS_HOST, without one.
+      ...(metricsOnOwnPort ? [] : [{ path: '/', router: metricsRouter(requireApiToken({ ...apiAuth, logger })) }]),
       { path: '/', router: webhook },
       ...(slack ? [{ path: '/', router: slack.router }] : []),
       ...(teams ? [{ path: '/', router: teams.router }] : []),
     ],
   });
-  const http = await startHttpServer(app, { port: config.PORT, host: config.HOST });
-  logger.info({ port: http.port, database: runtime.database.kind, slack: Boolean(slack), teams: teams?.mode ?? 'off' }, 'callsheet is listening');
+  const http = await startHttpServer(app, { port: config.PORT, host: config.HOST, ...serverLimits });
+  let metricsServer: RunningServer | undefined;
+  if (metricsOnOwnPort) {
+    const metricsApp = express();
+    metricsApp.disable('x-powered-by');
+    metricsApp.use(metricsRouter());
+    metricsServer = await startHttpServer(metricsApp, { port: config.METRICS_PORT!, host: config.METRICS_HOST, ...serverLimits, maxConnections: 32 });
+  }
+  logger.info({ port: http.port, metricsPort: metricsServer?.port, database: runtime.database.kind, slack: Boolean(slack), teams: teams?.mode ?? 'off' }, 'callsheet is listening');
   if (slack) await slack.start();
 
   const chatParts = [slackParts, teamsParts].filter((p) => p !== undefined);
   const senders: DigestSender[] = chatParts.map((p) => p.digestSender);
   const directories: MemberDirectory[] = chatParts.map((p) => p.memberDirectory);
   if (senders.length === 0) senders.push(createLogSender((text) => logger.info({ digest: text }, 'nudge digest (no chat platform configured)')));
-  const nudgeRunner = runnerFromConfig({ db, config, clock, logger, senders, directories: directories.length ? directories : undefined });
-  const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger }) : undefined;
+  const nudgeRunner = runnerFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined });
+  const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger, resumeEveryMs: config.NUDGE_RESUME_POLL }) : undefined;
 
   const auditRetention = startAuditRetention({ db, clock, logger, retentionDays: config.AUDIT_RETENTION_DAYS, holder: config.INSTANCE_ID });
 
   const firstSync = (async () => {
-    const reports = await runtime.sync.syncAll();
+    const reports = await firstSyncWithRetry(runtime.sync, logger, () => stopRequested);
+    if (!reports) return;
     for (const r of reports) {
       const counts = `+${r.added} ~${r.updated} -${r.removed} =${r.unchanged}`;
       if (r.status === 'failed') logger.error({ source: r.sourceId, error: r.error }, 'source could not be synced');
       else logger.info({ source: r.sourceId, status: r.status, problems: r.problems.length }, `synced ${counts}`);
     }
+    // A SIGTERM during the first sync: the sync finished, but nothing more is started.
+    if (stopRequested) return;
     ready = true;
     runtime.sync.start();
     await taskWorker.start();
@@ -175,9 +199,11 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     (stopping ??= (async () => {
       logger.info('shutting down: no new requests; finishing work in flight');
       ready = false;
-      await http.close();
+      stopRequested = true;
+      await Promise.all([http.close(), metricsServer?.close()]);
       await Promise.allSettled([nudges?.stop(), auditRetention.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
-      nudgeRunner.stop();
+      // The delivery in flight is finished and recorded, and the run released, before the pool closes.
+      await nudgeRunner.stop();
       await Promise.allSettled([...background]);
       await runtime.close();
       logger.info('stopped');
@@ -195,7 +221,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   }
   if (shell) void shell.closed.then(() => stop());
 
-  return { port: http.port, runtime, slack, teams, firstSync, stop, stopped };
+  return { port: http.port, metricsPort: metricsServer?.port, runtime, slack, teams, firstSync, stop, stopped };
 }
 
 export const serveCli: SubCommand = async (_args, io: CliIo) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { duration, list, optionalString, port } from './fields.js';
+import { duration, optionalString, port } from './fields.js';
+import { sourceList } from './sources.js';
 
 export const coreEnv = z.object({
   NODE_ENV: z.string().default('development'),
@@ -11,7 +12,8 @@ export const coreEnv = z.object({
   PORT: port(3000),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  CATALOG_SOURCES: list('./catalog'),
+  /** Where the catalog is read from (see sources.ts for the forms and `?kinds=`). */
+  CATALOG_SOURCES: sourceList('./catalog'),
   SYNC_INTERVAL: duration('5m'),
   /** Entities whose catalog file has not changed for this long (and were not confirmed) are stale. */
   STALE_AFTER_DAYS: z.coerce.number().int().min(1).default(180),

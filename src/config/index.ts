@@ -9,12 +9,24 @@ import { coreEnv } from './core.js';
 import { githubEnv } from './github.js';
 import { teamsConfigProblems, teamsEnv } from './teams.js';
 import { scaffolderEnv } from './scaffolder.js';
-import { nudgesEnv } from './nudges.js';
+import { nudgeConfigProblems, nudgesEnv } from './nudges.js';
 import { slackConfigProblems, slackEnv } from './slack.js';
-import { syncEnv } from './sync.js';
+import { orgSourcesProblems } from './sources.js';
+import { syncConfigProblems, syncEnv } from './sync.js';
+import { trustEnv } from './trust.js';
+import { securityConfigProblems, securityEnv } from './security.js';
 
 // One line per area; each area's variables live in its own file.
-const envSchema = coreEnv.merge(githubEnv).merge(teamsEnv).merge(scaffolderEnv).merge(nudgesEnv).merge(slackEnv).merge(syncEnv).merge(auditEnv);
+const envSchema = coreEnv
+  .merge(githubEnv)
+  .merge(teamsEnv)
+  .merge(scaffolderEnv)
+  .merge(nudgesEnv)
+  .merge(slackEnv)
+  .merge(syncEnv)
+  .merge(trustEnv)
+  .merge(securityEnv)
+  .merge(auditEnv);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 
@@ -25,7 +37,14 @@ export class ConfigError extends Error {
 }
 
 /** Rules that span several variables; each returns problems in the same `NAME: what` form. */
-const crossChecks: Array<(config: z.output<typeof envSchema>) => string[]> = [teamsConfigProblems, slackConfigProblems];
+const crossChecks: Array<(config: z.output<typeof envSchema>) => string[]> = [
+  teamsConfigProblems,
+  slackConfigProblems,
+  syncConfigProblems,
+  nudgeConfigProblems,
+  orgSourcesProblems,
+  securityConfigProblems,
+];
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = envSchema.safeParse(env);
@@ -42,8 +61,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** Variables whose values must never be printed or logged. */
 export const SECRET_KEYS = /(TOKEN|SECRET|PASSWORD|PRIVATE_KEY|DATABASE_URL)/;
 
+/**
+ * `scheme://user:password@host/...` anywhere in a value (a Git source with a token in it, a
+ * database URL under another name) keeps its scheme and host and loses its credentials.
+ */
+export function maskUrlCredentials(value: string): string {
+  return value.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]*@/gi, '$1********@');
+}
+
+function maskValue(value: unknown): unknown {
+  if (typeof value === 'string') return maskUrlCredentials(value);
+  if (Array.isArray(value)) return value.map(maskValue);
+  return value;
+}
+
 export function maskedConfig(config: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(config).map(([k, v]) => [k, SECRET_KEYS.test(k) && v !== undefined && v !== '' ? '********' : v]),
+    Object.entries(config).map(([k, v]) => [k, SECRET_KEYS.test(k) && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0) ? '********' : maskValue(v)]),
   );
 }

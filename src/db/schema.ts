@@ -86,6 +86,8 @@ export const sources = pgTable('sources', {
   target: text('target').notNull(),
   /** Trusted sources may provide runnable templates. */
   trusted: boolean('trusted').notNull().default(false),
+  /** An ORG_SOURCES source: its Users, Groups and memberships are identity and permission data. */
+  org: boolean('org').notNull().default(false),
   /** Git commit (or content digest) last synced; an unchanged one is not re-read. */
   lastRevision: text('last_revision'),
   lastSyncedAt: tz('last_synced_at'),
@@ -242,6 +244,8 @@ export const nudgeDeliveries = pgTable(
     claimedAt: tz('claimed_at'),
     sentAt: tz('sent_at'),
     error: text('error'),
+    /** A deferred delivery (429, transient error) is not claimed again before this time. */
+    nextAttemptAt: tz('next_attempt_at'),
   },
   (t) => [primaryKey({ columns: [t.runId, t.teamRef] })],
 );

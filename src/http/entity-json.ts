@@ -5,12 +5,15 @@
 import { createHash } from 'node:crypto';
 import lodash from 'lodash';
 import type { EntityRow, RelationRow } from '../catalog/queries.js';
+import { redactEntity } from '../catalog/secret-annotations.js';
 import { inputError } from './errors.js';
 
 export type EntityJson = Record<string, unknown> & { metadata: { name: string; namespace?: string; uid?: string } & Record<string, unknown> };
 
 export function entityJson(row: EntityRow, relations: RelationRow[]): EntityJson {
-  const stored = row.entity as Record<string, unknown> & { metadata: Record<string, unknown> };
+  // Secret annotations are dropped before anything else reads the entity: filters then cannot
+  // match on them either (no guessing a key one filter at a time).
+  const stored = redactEntity(row.entity as Record<string, unknown>) as Record<string, unknown> & { metadata: Record<string, unknown> };
   const rels = relations.filter((r) => r.sourceRef === row.ref).map((r) => ({ type: r.type, targetRef: r.targetRef }));
   const body = { ...stored, metadata: { ...stored.metadata, namespace: (stored.metadata.namespace as string | undefined) ?? 'default', uid: row.uid }, relations: rels };
   // The etag changes whenever what a client sees changes: content or relations.

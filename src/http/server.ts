@@ -5,20 +5,24 @@
  */
 import { metrics } from '../metrics.js';
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { apiTokenName, requireApiToken, type ApiAuthOptions } from './api-auth.js';
 import { catalogApiRouter } from './catalog-api.js';
+import type { ReadinessState } from './readiness.js';
 import { HttpError, errorBody } from './errors.js';
 
 export interface HttpAppOptions {
   db: Db;
   logger: Logger;
-  /** False until the first sync finished; /readyz answers 503 until then. */
-  isReady: () => boolean;
+  /** False (503 on /readyz) until the first sync finished, and while the service cannot serve (see readiness.ts). */
+  isReady: () => boolean | Promise<boolean | ReadinessState>;
   mounts?: Array<{ path: string; router: express.Router }>;
+  /** Who may call /api/catalog; without it no one may (private by default). */
+  apiAuth?: ApiAuthOptions;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -40,8 +44,12 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       // The matched route pattern keeps the label set bounded; anything unmatched shares one label.
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
       metrics.httpRequests.observe({ route, status: String(res.statusCode) }, ms / 1000);
-      // The path only: query strings may carry search text and tokens.
-      logger.debug({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'http request');
+      // The path only: query strings may carry search text and tokens. A call made with an API token
+      // is logged with the token's name at info, so who read the catalog is on record.
+      const token = apiTokenName(res);
+      const line = { requestId, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10, ...(token ? { token } : {}) };
+      if (token) logger.info(line, 'api request');
+      else logger.debug(line, 'http request');
     });
     next();
   });
@@ -49,12 +57,17 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', (_req, res) => {
-    if (options.isReady()) res.json({ status: 'ready' });
-    else res.status(503).json({ status: 'starting' });
+  // Liveness stays trivial (a restart cures nothing a database outage causes); readiness asks.
+  app.get('/readyz', async (_req, res) => {
+    const answer = await Promise.resolve()
+      .then(() => options.isReady())
+      .catch((error: unknown) => ({ ready: false, reason: error instanceof Error ? error.message : String(error) }));
+    const state: ReadinessState = typeof answer === 'boolean' ? { ready: answer } : answer;
+    if (state.ready) res.json({ status: 'ready' });
+    else res.status(503).json({ status: 'not ready', ...(state.reason ? { reason: state.reason } : {}) });
   });
 
-  app.use('/api/catalog', catalogApiRouter(db));
+  app.use('/api/catalog', requireApiToken({ logger, ...(options.apiAuth ?? { tokens: [] }) }), catalogApiRouter(db));
   for (const mount of options.mounts ?? []) app.use(mount.path, mount.router);
 
   app.use((req, res) => {
@@ -93,17 +106,41 @@ export interface RunningServer {
 
 export const KEEP_ALIVE_MS = 65_000;
 
-export async function startHttpServer(app: express.Express, options: { port: number; host?: string }): Promise<RunningServer> {
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(options.port, options.host ?? '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(s)));
-    s.once('error', reject);
+export interface HttpServerOptions {
+  port: number;
+  host?: string;
+  /** Longest time to receive a whole request, headers and body (HTTP_REQUEST_TIMEOUT). */
+  requestTimeoutMs?: number;
+  /** Longest time to receive the headers (HTTP_HEADERS_TIMEOUT). */
+  headersTimeoutMs?: number;
+  /** Connections beyond this are dropped at once (HTTP_MAX_CONNECTIONS). */
+  maxConnections?: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+
+export async function startHttpServer(app: express.Express, options: HttpServerOptions): Promise<RunningServer> {
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout);
+  // A client that trickles its request (a byte every few seconds) holds a connection and a parser
+  // for as long as it likes unless the whole request has a deadline; Node checks the deadlines
+  // every connectionsCheckingInterval (30 s by default, longer than the deadline itself), so check
+  // often enough that the deadline means what it says.
+  const server = createServer({ requestTimeout, headersTimeout, connectionsCheckingInterval: Math.max(250, Math.min(1000, Math.floor(headersTimeout / 4))) }, app);
+  if (options.maxConnections) server.maxConnections = options.maxConnections;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   // Idle keep-alive connections are kept longer than the load balancers in front usually keep
   // theirs (AWS ALB: 60 s), so a balancer never sends a request on a connection we are closing (a
   // 502), and a burst reuses connections: libuv accepts one new connection per event-loop turn, so a
   // busy loop meets a hundred new ones slowly.
   server.keepAliveTimeout = KEEP_ALIVE_MS;
-  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -17,6 +17,12 @@ export interface PacerOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   onRateLimited?: (platform: string, error: RateLimitedError) => void;
+  /**
+   * Longest wait for one channel before its send is given back as a RateLimitedError (with the time
+   * left), so that a 429 on one channel does not hold up the sends queued behind it for others.
+   * Workspace-wide limits are always waited out: they would hold up every send anyway.
+   */
+  maxChannelWaitMs?: number;
 }
 
 export interface Pacer {
@@ -29,6 +35,7 @@ export function createPacer(options: PacerOptions = {}): Pacer {
   const perTarget = options.perTargetIntervalMs ?? 1000;
   const platformSpacing = 60_000 / (options.platformPerMinute ?? 300);
   const maxAttempts = options.maxAttempts ?? 10;
+  const maxChannelWait = options.maxChannelWaitMs ?? Number.POSITIVE_INFINITY;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const targetFree = new Map<string, number>();
@@ -38,6 +45,8 @@ export function createPacer(options: PacerOptions = {}): Pacer {
   async function attempt<T>(platform: string, target: string, call: () => Promise<T>): Promise<T> {
     const targetKey = `${platform}\u0000${target}`;
     for (let n = 1; ; n++) {
+      const channelWait = (targetFree.get(targetKey) ?? 0) - now();
+      if (channelWait > maxChannelWait) throw new RateLimitedError(channelWait, 'channel');
       const due = Math.max(targetFree.get(targetKey) ?? 0, platformFree.get(platform) ?? 0);
       const wait = due - now();
       if (wait > 0) await sleep(wait);
@@ -51,7 +60,10 @@ export function createPacer(options: PacerOptions = {}): Pacer {
         options.onRateLimited?.(platform, error);
         const until = now() + Math.max(error.retryAfterMs, 0);
         if (error.scope === 'workspace') platformFree.set(platform, Math.max(platformFree.get(platform) ?? 0, until));
-        else targetFree.set(targetKey, Math.max(targetFree.get(targetKey) ?? 0, until));
+        else {
+          targetFree.set(targetKey, Math.max(targetFree.get(targetKey) ?? 0, until));
+          if (until - now() > maxChannelWait) throw error;
+        }
       }
     }
   }

@@ -33,6 +33,24 @@ export interface DeliveryRow {
   route: StoredRoute;
   digest: Digest;
   messages: StoredMessage[] | null;
+  /** Claims of this row so far, this one included. */
+  attempts: number;
+}
+
+/** How a delivery row came to be claimed: which of its routes might already have been posted. */
+export type DeliveryMode = 'fresh' | 'orphan' | 'retry';
+
+/** What became of a delivery: a final status, or `pending` again with the delay before its next attempt. */
+export interface DeliveryResult {
+  status: DeliveryStatus;
+  retryInMs?: number;
+}
+
+export interface RetryPolicy {
+  /** Attempts per delivery on transient errors (5xx, timeouts), the first included. */
+  attempts: number;
+  /** Delay before the second attempt; doubles each time. */
+  backoffMs: number;
 }
 
 /** A run this runner holds the claim on. */

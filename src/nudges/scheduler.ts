@@ -1,6 +1,8 @@
 /**
  * Every replica runs the schedule; the run of each slot is claimed in Postgres (see run.ts), so only
- * one replica sends it. Replicas also look for runs whose holder died and finish them.
+ * one replica sends it, and only once the database's clock has reached the slot (a replica whose own
+ * clock runs fast fires early, and waits). Replicas also look for runs whose holder died or released
+ * them, every `resumeEveryMs`, and finish them.
  */
 import cron from 'node-cron';
 import type { Logger } from '../logger.js';
@@ -26,19 +28,20 @@ export function startNudgeScheduler(options: SchedulerOptions): { stop(): Promis
   const task = cron.schedule(
     options.schedule,
     async (context) => {
-      await runner.runSlot(slotOf(context.date)).catch(fail('nudge run failed'));
+      const at = new Date(Math.floor(context.date.getTime() / 1000) * 1000);
+      await runner.runSlot(slotOf(at), { notBefore: at }).catch(fail('nudge run failed'));
     },
     { timezone: options.timezone, name: 'callsheet-nudges', noOverlap: true },
   );
   const resume = () => void runner.resumeStale().catch(fail('resuming nudge runs failed'));
   resume();
-  const timer = setInterval(resume, options.resumeEveryMs ?? 60_000);
+  const timer = setInterval(resume, options.resumeEveryMs ?? 2_000);
   timer.unref();
   return {
     async stop() {
       clearInterval(timer);
-      runner.stop();
       await task.stop();
+      await runner.stop();
     },
   };
 }

@@ -10,7 +10,8 @@ import { createNudgeRunner, type NudgeRunner } from './run.js';
 export interface NudgeWiring {
   db: Db;
   config: Config;
-  clock: Clock;
+  /** Only to evaluate findings at a fixed time (tests); by default the database's clock. */
+  clock?: Clock;
   logger: Logger;
   senders: DigestSender[];
   /** Per platform; defaults to the chat identities stored in the database. */
@@ -27,5 +28,8 @@ export function runnerFromConfig(w: NudgeWiring): NudgeRunner {
     directories: w.directories,
     fallback: parseFallbackChannel(w.config.NUDGE_FALLBACK_CHANNEL),
     staleAfterDays: w.config.STALE_AFTER_DAYS,
+    heartbeatIntervalMs: w.config.NUDGE_HEARTBEAT,
+    heartbeatTimeoutMs: w.config.NUDGE_CLAIM_TIMEOUT,
+    retry: { attempts: w.config.NUDGE_RETRY_ATTEMPTS, backoffMs: w.config.NUDGE_RETRY_BACKOFF },
   });
 }

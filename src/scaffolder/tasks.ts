@@ -104,7 +104,7 @@ export async function claimTask(db: Db, workerId: string, now: Date): Promise<Ta
   const rows = await query<{ id: string }>(
     db,
     sql`update scaffolder_tasks
-        set status = 'processing', claimed_by = ${workerId}, heartbeat_at = ${now.toISOString()}::timestamptz, started_at = ${now.toISOString()}::timestamptz
+        set status = 'processing', claimed_by = ${workerId}, heartbeat_at = now(), started_at = ${now.toISOString()}::timestamptz
         where id = (
           select id from scaffolder_tasks where status = 'open'
           order by created_at, id limit 1
@@ -119,14 +119,20 @@ function mine(id: string, workerId: string) {
   return and(eq(scaffolderTasks.id, id), eq(scaffolderTasks.claimedBy, workerId), eq(scaffolderTasks.status, 'processing'));
 }
 
+/**
+ * Heartbeats are written, and judged (failStaleTasks), by the database's `now()`: a replica whose
+ * clock runs fast or slow must neither look dead nor declare a healthy one dead.
+ */
+const dbNow = sql`now()`;
+
 /** False when the task is no longer ours (another replica declared it interrupted). */
-export async function heartbeat(db: Db, id: string, workerId: string, now: Date): Promise<boolean> {
-  const rows = await db.update(scaffolderTasks).set({ heartbeatAt: now }).where(mine(id, workerId)).returning({ id: scaffolderTasks.id });
+export async function heartbeat(db: Db, id: string, workerId: string): Promise<boolean> {
+  const rows = await db.update(scaffolderTasks).set({ heartbeatAt: dbNow }).where(mine(id, workerId)).returning({ id: scaffolderTasks.id });
   return rows.length === 1;
 }
 
-export async function saveSteps(db: Db, id: string, workerId: string, steps: StepRecord[], now: Date): Promise<TaskRecord | undefined> {
-  const [row] = await db.update(scaffolderTasks).set({ steps, heartbeatAt: now }).where(mine(id, workerId)).returning();
+export async function saveSteps(db: Db, id: string, workerId: string, steps: StepRecord[]): Promise<TaskRecord | undefined> {
+  const [row] = await db.update(scaffolderTasks).set({ steps, heartbeatAt: dbNow }).where(mine(id, workerId)).returning();
   return row ? toRecord(row) : undefined;
 }
 
@@ -139,7 +145,7 @@ export async function finishTask(
 ): Promise<TaskRecord | undefined> {
   const [row] = await db
     .update(scaffolderTasks)
-    .set({ status: result.status, steps: result.steps, outputs: result.outputs ?? null, error: result.error ?? null, finishedAt: now, heartbeatAt: now, secrets: null })
+    .set({ status: result.status, steps: result.steps, outputs: result.outputs ?? null, error: result.error ?? null, finishedAt: now, heartbeatAt: dbNow, secrets: null })
     .where(mine(id, workerId))
     .returning();
   return row ? toRecord(row) : undefined;
@@ -148,14 +154,14 @@ export async function finishTask(
 export const INTERRUPTED = 'Interrupted: the Callsheet instance running this task stopped before it finished. Nothing was retried; start it again with create.';
 
 /**
- * Marks as failed every running task whose heartbeat is older than `staleBefore` and returns them,
- * each exactly once even when several replicas look at the same time.
+ * Marks as failed every running task whose heartbeat is older than `staleAfterMs` by the database's
+ * clock and returns them, each exactly once even when several replicas look at the same time.
  */
-export async function failStaleTasks(db: Db, staleBefore: Date, now: Date): Promise<TaskRecord[]> {
+export async function failStaleTasks(db: Db, staleAfterMs: number): Promise<TaskRecord[]> {
   const rows = await db
     .update(scaffolderTasks)
-    .set({ status: 'failed', error: INTERRUPTED, finishedAt: now, secrets: null })
-    .where(and(eq(scaffolderTasks.status, 'processing'), lt(scaffolderTasks.heartbeatAt, staleBefore)))
+    .set({ status: 'failed', error: INTERRUPTED, finishedAt: dbNow, secrets: null })
+    .where(and(eq(scaffolderTasks.status, 'processing'), lt(scaffolderTasks.heartbeatAt, sql`now() - ${`${Math.round(staleAfterMs)} milliseconds`}::interval`)))
     .returning();
   return rows.map(toRecord);
 }

@@ -1,18 +1,21 @@
 /**
  * Which templates exist, which may run, and for whom. A template runs only when it is a v1beta3
  * Template entity from a trusted source, and, when annotated `callsheet.io/allowed-groups`, only for
- * members of those groups (the requester's catalog User and its `memberOf` relations).
+ * members of those groups. The decision itself is the trust module's (src/trust/templates.ts), which
+ * reads membership from org sources only.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq, sql } from 'drizzle-orm';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Db } from '../db/client.js';
-import { entities, relations, sources } from '../db/schema.js';
+import { entities, sources } from '../db/schema.js';
 import { tryRef } from '../catalog/refs.js';
 import type { Requester } from '../commands/types.js';
+import { orgGroupsOf } from '../trust/membership.js';
+import { accessTo, TEMPLATE_API_VERSION, type Access } from '../trust/templates.js';
 
-export const TEMPLATE_API_VERSION = 'scaffolder.backstage.io/v1beta3';
+export { TEMPLATE_API_VERSION };
 export const ALLOWED_GROUPS_ANNOTATION = 'callsheet.io/allowed-groups';
 
 export interface TemplateRecord {
@@ -90,26 +93,13 @@ export async function loadTemplate(db: Db, ref: string): Promise<TemplateRecord 
   return row ? toRecord(row) : undefined;
 }
 
-/** Groups the user is a direct member of (both directions of membership are stored as memberOf). */
-export async function groupsOf(db: Db, userRef: string | undefined): Promise<Set<string>> {
-  if (!userRef) return new Set();
-  const rows = await db
-    .select({ target: relations.targetRef })
-    .from(relations)
-    .where(and(eq(relations.sourceRef, userRef.toLowerCase()), eq(relations.type, 'memberOf')));
-  return new Set(rows.map((r) => r.target));
-}
+/**
+ * Groups the user is a direct member of, by org data only (a User or membership declared outside
+ * ORG_SOURCES counts for nothing here): the trust module decides.
+ */
+export const groupsOf = (db: Db, userRef: string | undefined): Promise<Set<string>> => orgGroupsOf(db, userRef);
 
-export type Access = { ok: true } | { ok: false; reason: 'untrusted' | 'version' | 'forbidden'; message: string };
-
-export function accessTo(template: TemplateRecord, requester: Requester, groups: Set<string>): Access {
-  if (!template.trusted) return { ok: false, reason: 'untrusted', message: `${template.title} (${template.ref}) comes from ${template.sourceId}, which is not a trusted template source, so it cannot be run.` };
-  if (template.entity.apiVersion !== TEMPLATE_API_VERSION) return { ok: false, reason: 'version', message: `${template.title} (${template.ref}) is a ${template.entity.apiVersion} template; only ${TEMPLATE_API_VERSION} templates can be run.` };
-  if (template.allowedGroups.length === 0) return { ok: true };
-  if (template.allowedGroups.some((g) => groups.has(g))) return { ok: true };
-  const who = requester.userRef ? `${requester.userRef} is not a member of any of them` : 'I could not match you to a catalog User';
-  return { ok: false, reason: 'forbidden', message: `You may not run ${template.title}: it is limited to members of ${template.allowedGroups.join(', ')}, and ${who}.` };
-}
+export { accessTo, type Access };
 
 /** The templates this requester may run. */
 export async function runnableTemplates(db: Db, requester: Requester): Promise<TemplateRecord[]> {

@@ -10,7 +10,8 @@ import { eq } from 'drizzle-orm';
 import type { Logger } from '../logger.js';
 import type { TaskNotifier } from './notifier.js';
 import { runTask, type RunnerDeps } from './runner.js';
-import { claimTask, failStaleTasks, finishTask, heartbeat, saveSteps, type TaskRecord } from './tasks.js';
+import { claimTask, failStaleTasks, finishTask, getTask, heartbeat, saveSteps, type TaskRecord } from './tasks.js';
+import { retryTransient } from '../db/transient.js';
 import { accessTo, groupsOf, loadTemplate, localTemplateDir, type TemplateLocator } from './templates.js';
 import { secretStrings, withSecrets } from './service.js';
 
@@ -58,9 +59,24 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
+  // Database calls retried through a failover or a killed backend, so a task's work is not dropped.
+  const retry = <T>(what: string, work: () => Promise<T>) =>
+    retryTransient(work, { attempts: 6, baseDelayMs: 500, maxDelayMs: 5_000, onRetry: (error, attempt) => logger.warn({ err: String(error), attempt }, `scaffolder: ${what} hit a transient database error; retrying`) });
+
+  /** Records the end; a retry after a lost reply finds it already recorded, and says so. */
+  async function finish(task: TaskRecord, result: Parameters<typeof finishTask>[3]): Promise<TaskRecord | undefined> {
+    let attempts = 0;
+    return retry('finishing a task', async () => {
+      attempts++;
+      const done = await finishTask(db, task.id, workerId, result, clock.now());
+      if (done || attempts === 1) return done;
+      const current = await getTask(db, task.id);
+      return current && current.claimedBy === workerId && current.status === result.status ? current : undefined;
+    });
+  }
+
   async function recover(): Promise<number> {
-    const now = clock.now();
-    const failed = await failStaleTasks(db, new Date(now.getTime() - staleAfterMs), now);
+    const failed = await retry('recovering interrupted tasks', () => failStaleTasks(db, staleAfterMs));
     for (const task of failed) {
       logger.warn({ task: task.id, claimedBy: task.claimedBy }, 'scaffolder task interrupted; marked failed');
       await notify('finished', task);
@@ -70,13 +86,13 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function execute(task: TaskRecord): Promise<void> {
     const fail = async (error: string) => {
-      const done = await finishTask(db, task.id, workerId, { status: 'failed', steps: task.steps, error }, clock.now());
+      const done = await finish(task, { status: 'failed', steps: task.steps, error });
       if (done) await notify('finished', done);
     };
-    const template = await loadTemplate(db, task.templateRef);
+    const template = await retry('loading the template', () => loadTemplate(db, task.templateRef));
     if (!template) return fail(`The template ${task.templateRef} is no longer in the catalog.`);
     // Checked again at run time: the template's source or the requester's groups may have changed.
-    const access = accessTo(template, task.requester, await groupsOf(db, task.requester.userRef));
+    const access = accessTo(template, task.requester, await retry('reading groups', () => groupsOf(db, task.requester.userRef)));
     if (!access.ok) return fail(access.message);
     let templateDir: string;
     try {
@@ -85,9 +101,9 @@ export function createWorker(options: WorkerOptions): Worker {
       return fail(error instanceof Error ? error.message : String(error));
     }
     const userRef = task.requester.userRef;
-    const [user] = userRef ? await db.select({ entity: entities.entity }).from(entities).where(eq(entities.ref, userRef.toLowerCase())) : [];
+    const [user] = userRef ? await retry('reading the user', () => db.select({ entity: entities.entity }).from(entities).where(eq(entities.ref, userRef.toLowerCase()))) : [];
     const beat = setInterval(() => {
-      heartbeat(db, task.id, workerId, clock.now()).catch((error) => logger.warn({ err: error, task: task.id }, 'scaffolder heartbeat failed'));
+      heartbeat(db, task.id, workerId).catch((error) => logger.warn({ err: error, task: task.id }, 'scaffolder heartbeat failed'));
     }, heartbeatMs);
     beat.unref();
     try {
@@ -100,13 +116,13 @@ export function createWorker(options: WorkerOptions): Worker {
           user: { ...(user ? { entity: user.entity } : {}), ...(userRef ? { ref: userRef } : {}) },
           secretValues: secretStrings(task.secrets),
           report: async (steps) => {
-            const saved = await saveSteps(db, task.id, workerId, steps, clock.now());
+            const saved = await retry('saving progress', () => saveSteps(db, task.id, workerId, steps));
             if (saved) await notify('progress', saved);
           },
         },
         options,
       );
-      const done = await finishTask(db, task.id, workerId, result.status === 'completed' ? { status: 'completed', steps: result.steps, outputs: result.outputs } : { status: 'failed', steps: result.steps, error: result.error }, clock.now());
+      const done = await finish(task, result.status === 'completed' ? { status: 'completed', steps: result.steps, outputs: result.outputs } : { status: 'failed', steps: result.steps, error: result.error });
       if (done) await notify('finished', done);
       else logger.warn({ task: task.id }, 'scaffolder task finished after it was declared interrupted; result not recorded');
     } finally {
@@ -115,14 +131,14 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   async function runOnce(): Promise<boolean> {
-    const task = await claimTask(db, workerId, clock.now());
+    const task = await retry('claiming a task', () => claimTask(db, workerId, clock.now()));
     if (!task) return false;
     logger.info({ task: task.id, template: task.templateRef }, 'scaffolder task claimed');
     try {
       await execute(task);
     } catch (error) {
       logger.error({ err: error, task: task.id }, 'scaffolder task crashed');
-      const done = await finishTask(db, task.id, workerId, { status: 'failed', steps: task.steps, error: 'The task stopped on an internal error.' }, clock.now()).catch(() => undefined);
+      const done = await finish(task, { status: 'failed', steps: task.steps, error: 'The task stopped on an internal error.' }).catch(() => undefined);
       if (done) await notify('finished', done);
     }
     return true;

@@ -14,6 +14,7 @@ import { annotate, locationString } from './annotate.js';
 import { BACKSTAGE_API_VERSION_LINE, CATALOG_NAME, isObject, labelOf, looksLikeEntity, message } from './documents.js';
 import { contentHash } from './hash.js';
 import { PlaceholderError, resolveInTree, resolvePlaceholders } from './placeholders.js';
+import type { KindRule } from '../trust/source-rules.js';
 import type { Problem, Tree } from './types.js';
 import { YamlError, checkSize, parseYamlDocuments, type YamlDocument, type YamlLimits } from './yaml.js';
 
@@ -29,6 +30,8 @@ export interface ReadOptions {
   limits: YamlLimits;
   /** Kinds allowed (any case); undefined allows every kind. */
   allowedKinds?: readonly string[];
+  /** The source's own rule (its `?kinds=`, or the default for its type): which kinds it may declare. */
+  kindRule?: KindRule;
   previous?: PreviousState;
   /**
    * Receives the records of each file once the file has been read to the end, with whether the
@@ -215,14 +218,16 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
       files.push({ path: target.path, docs: outcome.docs });
     }
 
-    if (allowed) {
+    if (allowed || opts.kindRule) {
+      const refusal = (kind: string) =>
+        allowed && !allowed.has(kind.toLocaleLowerCase('en-US')) ? `CATALOG_ALLOWED_KINDS: ${[...allowed].join(', ')}` : opts.kindRule && !opts.kindRule.allows(kind) ? opts.kindRule.describe : undefined;
       for (const file of files) {
-        const refused = file.docs.find((d) => isObject(d.value) && typeof d.value.kind === 'string' && !allowed.has(d.value.kind.toLocaleLowerCase('en-US')));
+        const refused = file.docs.find((d) => isObject(d.value) && typeof d.value.kind === 'string' && refusal(d.value.kind) !== undefined);
         if (!refused) continue;
         // As in Backstage, one entity of a disallowed kind fails everything its Location emits.
         const at = unit.declaredBy ?? { path: file.path, line: refused.line, ref: undefined };
         const where = unit.declaredBy ? `${unit.declaredBy.ref} in ${full(unit.declaredBy.path)}` : full(file.path);
-        problem(at.path, `Entity ${labelOf(refused.value)} in ${full(file.path)}, read through ${where}, is not of an allowed kind (CATALOG_ALLOWED_KINDS: ${[...allowed].join(', ')})`, at.line, at.ref);
+        problem(at.path, `Entity ${labelOf(refused.value)} in ${full(file.path)}, read through ${where}, is not of an allowed kind (${refusal(String((refused.value as { kind: string }).kind))})`, at.line, at.ref);
         for (const f of files) fail(f.path, unit.origin, queue);
         return;
       }

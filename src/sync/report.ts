@@ -1,4 +1,5 @@
 /** What one sync of one source reports, and what pruning an unconfigured source reports. */
+import type { KindRule } from '../trust/source-rules.js';
 import type { Problem, SourceDriver } from './types.js';
 
 export interface SourceReport {
@@ -6,8 +7,10 @@ export interface SourceReport {
   kind: SourceDriver['kind'];
   target: string;
   trusted: boolean;
-  /** `skipped`: another replica is syncing this source right now. */
+  /** `skipped`: another replica is syncing this source right now, or synced it within SYNC_INTERVAL. */
   status: 'synced' | 'unchanged' | 'skipped' | 'failed';
+  /** Why it was skipped: its lease is `held` by another run, or it was synced `recent`ly. */
+  skippedBecause?: 'held' | 'recent';
   revision?: string;
   added: number;
   updated: number;
@@ -30,6 +33,10 @@ export interface RemovedSource {
 export interface ConfiguredSource {
   driver: SourceDriver;
   trusted: boolean;
+  /** An ORG_SOURCES source: its Users, Groups and memberships are identity data. */
+  org?: boolean;
+  /** Which kinds it may declare (its item's `?kinds=`, or the default for its type). */
+  rule?: KindRule;
 }
 
 export function emptyReport(source: ConfiguredSource, status: SourceReport['status']): SourceReport {

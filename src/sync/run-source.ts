@@ -2,16 +2,17 @@
  * One sync of one source, run under its lease: take a snapshot, read its trees into the write
  * transaction, then record the run, the problems and the source's state.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { writeSnapshot, type ApplyResult, type CatalogRecord } from '../catalog/store.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { entities, sources, syncRuns } from '../db/schema.js';
+import { isTransientDbError } from '../db/transient.js';
 import { metrics } from '../metrics.js';
 import { readTree } from './read-tree.js';
 import { emptyReport, type ConfiguredSource, type SourceReport } from './report.js';
-import { previousState, recordMetrics, replaceProblems } from './sync-state.js';
+import { previousState, recordMetrics, replaceProblems, standingProblems } from './sync-state.js';
 import { INCLUDES_STATE_KEY, type Problem } from './types.js';
 import type { YamlLimits } from './yaml.js';
 
@@ -28,11 +29,12 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
   const { db, logger, clock, limits, allowedKinds } = deps;
   const started = performance.now();
   const { driver, trusted } = source;
+  const org = source.org ?? false;
   const report = emptyReport(source, 'synced');
   await db
     .insert(sources)
-    .values({ id: driver.id, kind: driver.kind, target: driver.target, trusted })
-    .onConflictDoUpdate({ target: sources.id, set: { kind: driver.kind, target: driver.target, trusted } });
+    .values({ id: driver.id, kind: driver.kind, target: driver.target, trusted, org })
+    .onConflictDoUpdate({ target: sources.id, set: { kind: driver.kind, target: driver.target, trusted, org } });
   const [row] = await db.select().from(sources).where(eq(sources.id, driver.id));
   const [runRow] = await db.insert(syncRuns).values({ sourceId: driver.id, status: 'running', startedAt: clock.now() }).returning({ id: syncRuns.id });
   const runId = runRow!.id;
@@ -53,82 +55,124 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
     return report;
   };
 
-  let snapshot;
-  try {
-    snapshot = await driver.snapshot(row?.lastRevision ?? null, row?.state ?? null, scope);
-  } catch (e) {
+  /** Nothing this run wrote was kept (the transaction rolled back): say so, and keep what stood before. */
+  const failedPartWay = async (e: unknown) => {
+    // A dropped connection is retried whole by the caller under the same lease (the transaction rolled back).
+    if (isTransientDbError(e)) throw e;
     const message = e instanceof Error ? e.message : String(e);
-    logger.warn({ source: driver.id, err: message }, 'source could not be read; its entities are kept');
-    report.problems = [{ filePath: '', message: `could not read source ${driver.id}: ${message}` }];
-    await replaceProblems(db, driver.id, runId, report.problems, () => false);
-    return finish('failed', message);
-  }
-  if (!snapshot) {
-    report.revision = row?.lastRevision ?? undefined;
-    return finish('unchanged');
-  }
-  report.revision = snapshot.revision;
+    logger.warn({ source: driver.id, err: message }, 'sync failed part-way; nothing was changed');
+    Object.assign(report, { added: 0, updated: 0, removed: 0, unchanged: 0, notes: [] });
+    report.problems = [{ filePath: '', message: `sync of ${driver.id} failed part-way, so nothing was changed or deleted: ${message}` }];
+    try {
+      await replaceProblems(db, driver.id, runId, report.problems, (f) => f !== '');
+      return await finish('failed', message);
+    } catch (recording) {
+      logger.warn({ source: driver.id, err: String(recording) }, 'could not record the failed sync');
+      return { ...report, status: 'failed' as const, error: message };
+    }
+  };
 
-  const problems: Problem[] = [];
-  const failed = new Set<string>();
-  const read = new Set<string>();
-  const includes = { ...((row?.state?.[INCLUDES_STATE_KEY] ?? {}) as Record<string, string[]>) };
-  const preserve = (filePath: string) => failed.has(filePath) || (snapshot.preserve?.(filePath) ?? false);
-  let applied: ApplyResult;
-  try {
-    // Before the write transaction: on PGlite nothing outside it may query while it is open.
-    const previous = await previousState(db, driver.id, snapshot.onlyFiles);
-    const scope = { sourceId: driver.id, preserve, now: clock.now(), ...(snapshot.onlyFiles ? { onlyFiles: snapshot.onlyFiles } : {}) };
-    ({ applied } = await writeSnapshot(db, scope, async (writer) => {
-      const onRecords = async (records: CatalogRecord[], fileFailed: boolean) => {
-        if (fileFailed) failed.add(records[0]!.filePath);
-        if (!trusted) {
-          for (const r of records) {
-            if (r.entity.kind.toLowerCase() === 'template') {
-              report.notes.push(`${r.ref} is in the catalog but not runnable: source ${driver.id} is not trusted (list it in TEMPLATE_SOURCES)`);
+  // A run that throws is recorded as failed, so its row is not left `running` (a retry starts a
+  // new row; should even this write fail, the next run under the lease closes it as interrupted).
+  const body = async (): Promise<SourceReport> => {
+    let snapshot;
+    try {
+      snapshot = await driver.snapshot(row?.lastRevision ?? null, row?.state ?? null, scope);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      logger.warn({ source: driver.id, err: message }, 'source could not be read; its entities are kept');
+      report.problems = [{ filePath: '', message: `could not read source ${driver.id}: ${message}` }];
+      // The problems of its files still stand: nothing about them is known now.
+      await replaceProblems(db, driver.id, runId, report.problems, (f) => f !== '');
+      return finish('failed', message);
+    }
+    if (!snapshot) {
+      report.revision = row?.lastRevision ?? undefined;
+      // Nothing was re-read, but what was wrong at this revision still is: report it, so
+      // `sync --strict` and the run's problem count reflect the catalog as it stands.
+      report.problems = await standingProblems(db, driver.id);
+      return finish('unchanged');
+    }
+    report.revision = snapshot.revision;
+
+    const problems: Problem[] = [];
+    const failed = new Set<string>();
+    const read = new Set<string>();
+    const includes = { ...((row?.state?.[INCLUDES_STATE_KEY] ?? {}) as Record<string, string[]>) };
+    const preserve = (filePath: string) => failed.has(filePath) || (snapshot.preserve?.(filePath) ?? false);
+    let applied: ApplyResult;
+    try {
+      // Before the write transaction: on PGlite nothing outside it may query while it is open.
+      const previous = await previousState(db, driver.id, snapshot.onlyFiles);
+      const scope = { sourceId: driver.id, preserve, now: clock.now(), ...(snapshot.onlyFiles ? { onlyFiles: snapshot.onlyFiles } : {}) };
+      ({ applied } = await writeSnapshot(db, scope, async (writer) => {
+        const onRecords = async (records: CatalogRecord[], fileFailed: boolean) => {
+          if (fileFailed) failed.add(records[0]!.filePath);
+          if (!trusted) {
+            for (const r of records) {
+              if (r.entity.kind.toLowerCase() === 'template') {
+                report.notes.push(`${r.ref} is in the catalog but not runnable: source ${driver.id} is not trusted (list it in TEMPLATE_SOURCES)`);
+              }
             }
           }
+          await writer.add(records);
+        };
+        for (const tree of snapshot.trees) {
+          const result = await readTree(tree, { limits, allowedKinds, ...(source.rule ? { kindRule: source.rule } : {}), previous, onRecords });
+          problems.push(...result.problems);
+          for (const f of result.failedFiles) failed.add(f);
+          for (const f of result.filesRead) {
+            read.add(f);
+            delete includes[f];
+          }
+          for (const [f, list] of result.includes) includes[f] = list;
         }
-        await writer.add(records);
-      };
-      for (const tree of snapshot.trees) {
-        const result = await readTree(tree, { limits, allowedKinds, previous, onRecords });
-        problems.push(...result.problems);
-        for (const f of result.failedFiles) failed.add(f);
-        for (const f of result.filesRead) {
-          read.add(f);
-          delete includes[f];
-        }
-        for (const [f, list] of result.includes) includes[f] = list;
-      }
-    }));
-  } finally {
-    await snapshot.close?.();
+        // Inside the transaction: a listing found incomplete rolls back everything this run wrote.
+        await snapshot.verify?.();
+      }));
+    } catch (e) {
+      return failedPartWay(e);
+    } finally {
+      await snapshot.close?.();
+    }
+
+    problems.push(...applied.conflicts);
+    // A file whose definition lost to another file's is read again when that file changes (it may drop the ref).
+    for (const [loser, holder] of applied.shadowed) if (read.has(loser)) includes[loser] = [...new Set([...(includes[loser] ?? []), holder])];
+    report.added = applied.added.length;
+    report.updated = applied.updated.length;
+    report.removed = applied.removed.length;
+    // Entities kept without being read (unchanged files of an incremental sync) count as unchanged too.
+    const [held] = await db.select({ n: sql<number>`count(*)::int` }).from(entities).where(eq(entities.sourceId, driver.id));
+    report.unchanged = Math.max(applied.unchanged, Number(held?.n ?? 0) - report.added - report.updated);
+    report.problems = problems;
+    metrics.syncChanges.inc({ change: 'added' }, report.added);
+    metrics.syncChanges.inc({ change: 'updated' }, report.updated);
+    metrics.syncChanges.inc({ change: 'removed' }, report.removed);
+
+    // Problems of files this run did not look at (unchanged, or outside the scope) still stand.
+    const keepProblem = (filePath: string) => filePath !== '' && !read.has(filePath) && (snapshot.preserve?.(filePath) ?? false);
+    await replaceProblems(db, driver.id, runId, problems, keepProblem);
+    await db
+      .update(sources)
+      .set({ lastRevision: snapshot.revision, state: { ...(row?.state ?? {}), ...(snapshot.state ?? {}), [INCLUDES_STATE_KEY]: includes } })
+      .where(eq(sources.id, driver.id));
+    await recordMetrics(db).catch((e: unknown) => logger.warn({ err: String(e) }, 'could not update catalog metrics'));
+    logger.info(
+      { source: driver.id, revision: snapshot.revision, added: report.added, updated: report.updated, removed: report.removed, unchanged: report.unchanged, problems: problems.length },
+      'source synced',
+    );
+    return finish('synced');
+  };
+  try {
+    return await body();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    await db
+      .update(syncRuns)
+      .set({ finishedAt: clock.now(), status: 'failed', error: message })
+      .where(and(eq(syncRuns.id, runId), eq(syncRuns.status, 'running')))
+      .catch(() => {});
+    throw e;
   }
-
-  problems.push(...applied.conflicts);
-  report.added = applied.added.length;
-  report.updated = applied.updated.length;
-  report.removed = applied.removed.length;
-  // Entities kept without being read (unchanged files of an incremental sync) count as unchanged too.
-  const [held] = await db.select({ n: sql<number>`count(*)::int` }).from(entities).where(eq(entities.sourceId, driver.id));
-  report.unchanged = Math.max(applied.unchanged, Number(held?.n ?? 0) - report.added - report.updated);
-  report.problems = problems;
-  metrics.syncChanges.inc({ change: 'added' }, report.added);
-  metrics.syncChanges.inc({ change: 'updated' }, report.updated);
-  metrics.syncChanges.inc({ change: 'removed' }, report.removed);
-
-  // Problems of files this run did not look at (unchanged, or outside the scope) still stand.
-  const keepProblem = (filePath: string) => filePath !== '' && !read.has(filePath) && (snapshot.preserve?.(filePath) ?? false);
-  await replaceProblems(db, driver.id, runId, problems, keepProblem);
-  await db
-    .update(sources)
-    .set({ lastRevision: snapshot.revision, state: { ...(row?.state ?? {}), ...(snapshot.state ?? {}), [INCLUDES_STATE_KEY]: includes } })
-    .where(eq(sources.id, driver.id));
-  await recordMetrics(db).catch((e: unknown) => logger.warn({ err: String(e) }, 'could not update catalog metrics'));
-  logger.info(
-    { source: driver.id, revision: snapshot.revision, added: report.added, updated: report.updated, removed: report.removed, unchanged: report.unchanged, problems: problems.length },
-    'source synced',
-  );
-  return finish('synced');
 }

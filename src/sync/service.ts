@@ -9,22 +9,26 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { withLease } from '../db/leases.js';
+import { claimAndRun as claim, DEFAULT_LEASE_TTL_MS, leaseExpiresIn, leaseTiming, runHolder, type ClaimOptions } from './claim.js';
 import { sources, syncProblems } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { emptyReport, type ConfiguredSource, type RemovedSource, type SourceReport } from './report.js';
 import { runSource } from './run-source.js';
+import { orgSourceKeys, parseSourceItem, sourceKey } from '../config/sources.js';
 import { driverFor, type DriverDeps } from './sources/index.js';
 import { recordMetrics } from './sync-state.js';
 
 export type SyncConfig = Pick<
   Config,
   'CATALOG_SOURCES' | 'TEMPLATE_SOURCES' | 'CATALOG_ALLOWED_KINDS' | 'DATA_DIR' | 'MAX_FILE_BYTES' | 'MAX_DOCUMENTS_PER_FILE' | 'SYNC_INTERVAL' | 'INSTANCE_ID'
->;
+> &
+  Partial<Pick<Config, 'SYNC_LEASE_TTL' | 'SYNC_LEASE_HEARTBEAT' | 'ORG_SOURCES'>>;
 
 export type { RemovedSource, SourceReport } from './report.js';
 
 export interface SyncService {
-  syncAll(): Promise<SourceReport[]>;
+  /** With `skipRecent` (scheduled syncs), sources any replica synced within SYNC_INTERVAL are skipped. */
+  syncAll(options?: ClaimOptions): Promise<SourceReport[]>;
   /**
    * Removes the entities of sources that are neither configured nor registered at run time and that
    * no replica has synced for two SYNC_INTERVALs (during a rolling deploy, replicas still on the old
@@ -34,6 +38,8 @@ export interface SyncService {
   syncSource(id: string, scope?: { trees?: string[] }): Promise<SourceReport>;
   addSource(spec: string, opts?: { trusted?: boolean }): Promise<SourceReport>;
   hasSynced(): Promise<boolean>;
+  /** Ids of the sources of CATALOG_SOURCES and TEMPLATE_SOURCES (for readiness). */
+  configuredSources(): string[];
   /** Syncs every SYNC_INTERVAL (the first one after an interval: call syncAll() at start). */
   start(): void;
   /** Stops the schedule and waits for a running sync, which releases its leases. */
@@ -51,17 +57,27 @@ export interface SyncServiceDeps {
 
 type Configured = ConfiguredSource;
 
-const LEASE_TTL_MS = 60_000;
-
 export function createSyncService(deps: SyncServiceDeps): SyncService {
   const { db, config, logger, clock } = deps;
   const configured = new Map<string, Configured>();
   const makeDriver = (spec: string) => driverFor(spec, { dataDir: config.DATA_DIR, ...deps.drivers });
+  /** A source from its item: the driver reads the item without `?kinds=`, the rule comes from it. */
+  const fromItem = (raw: string, trusted: boolean, org: boolean): Configured => {
+    const item = parseSourceItem(raw);
+    return { driver: makeDriver(item.spec), trusted, org, rule: item.rule };
+  };
+  const orgKeys = orgSourceKeys(config);
   const register = (spec: string, trusted: boolean): Configured => {
-    const driver = makeDriver(spec);
-    const known = configured.get(driver.id);
-    const entry = { driver, trusted: trusted || (known?.trusted ?? false) };
-    configured.set(driver.id, entry);
+    const entry = fromItem(spec, trusted, orgKeys.has(sourceKey(parseSourceItem(spec).spec)));
+    const known = configured.get(entry.driver.id);
+    if (known) {
+      // Listed twice (catalog and templates): either listing's permissions hold.
+      const [a, b] = [known.rule!, entry.rule!];
+      entry.trusted ||= known.trusted;
+      entry.org ||= known.org;
+      entry.rule = { allows: (k) => a.allows(k) || b.allows(k), describe: `${a.describe}; ${b.describe}` };
+    }
+    configured.set(entry.driver.id, entry);
     return entry;
   };
   for (const spec of config.CATALOG_SOURCES) register(spec, false);
@@ -73,10 +89,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  async function claimAndRun(source: Configured, scope?: { trees?: string[] }): Promise<SourceReport> {
+  async function claimAndRun(source: Configured, scope?: { trees?: string[] }, options?: ClaimOptions): Promise<SourceReport> {
     try {
-      const outcome = await withLease(db, `sync:${source.driver.id}`, config.INSTANCE_ID, LEASE_TTL_MS, () => runSource({ db, logger, clock, limits, ...(allowedKinds ? { allowedKinds } : {}) }, source, scope));
-      return outcome.ran ? outcome.value : emptyReport(source, 'skipped');
+      const run = () => runSource({ db, logger, clock, limits, ...(allowedKinds ? { allowedKinds } : {}) }, source, scope);
+      return await claim({ db, logger, clock, config }, source, run, options);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       logger.error({ source: source.driver.id, err: message }, 'sync failed');
@@ -92,14 +108,54 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   async function registered(): Promise<Configured[]> {
     const rows = await db.select().from(sources).where(sql`${sources.state} ->> 'registered' = 'true'`);
-    return rows.filter((r) => !configured.has(r.id)).map((r) => ({ driver: makeDriver(r.target), trusted: r.trusted }));
+    return rows.filter((r) => !configured.has(r.id)).map((r) => fromItem(r.target, r.trusted, false));
   }
 
-  async function syncAll(): Promise<SourceReport[]> {
+  // A source whose lease another run holds is tried again the moment that lease runs out: if its
+  // holder died, this replica takes the sync over within SYNC_LEASE_TTL instead of a SYNC_INTERVAL.
+  const watching = new Set<string>();
+  const wakers = new Set<() => void>();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        wakers.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      wakers.add(done);
+    });
+  function takeOverWhenFree(source: Configured) {
+    const id = source.driver.id;
+    if (stopped || watching.has(id)) return;
+    watching.add(id);
+    const ttl = config.SYNC_LEASE_TTL ?? DEFAULT_LEASE_TTL_MS;
+    void track(
+      (async () => {
+        try {
+          while (!stopped) {
+            const wait = await leaseExpiresIn(db, `sync:${id}`).catch(() => ttl);
+            await pause(Math.min(ttl, wait) + 250);
+            if (stopped) return;
+            // Skips the source if its holder finished it meanwhile (synced recently): no repeat.
+            if ((await claimAndRun(source, undefined, { skipRecent: true })).skippedBecause !== 'held') return;
+          }
+        } finally {
+          watching.delete(id);
+        }
+      })(),
+    );
+  }
+
+  async function syncAll(options?: ClaimOptions): Promise<SourceReport[]> {
     const all = [...configured.values(), ...(await registered())];
     const reports: SourceReport[] = [];
     // In order, so that when two sources define the same entity the first configured one wins.
-    for (const source of all) reports.push(await track(claimAndRun(source)));
+    for (const source of all) {
+      const report = await track(claimAndRun(source, undefined, options));
+      if (options?.skipRecent && report.skippedBecause === 'held') takeOverWhenFree(source);
+      reports.push(report);
+    }
     await track(pruneRemovedSources()).catch((e: unknown) => logger.error({ err: String(e) }, 'could not remove the entities of unconfigured sources'));
     return reports;
   }
@@ -113,7 +169,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (configured.has(row.id) || row.state?.registered === true) continue;
       if (row.lastSyncedAt && now - row.lastSyncedAt.getTime() < graceMs) continue;
       // Under the source's own lease, so a replica still syncing it is never undercut mid-write.
-      const outcome = await withLease(db, `sync:${row.id}`, config.INSTANCE_ID, LEASE_TTL_MS, async () => {
+      const name = `sync:${row.id}`;
+      const outcome = await withLease(db, name, runHolder(config.INSTANCE_ID), leaseTiming(config, logger, name), async () => {
         const removed = await removeSourceEntities(db, row.id);
         await db.delete(syncProblems).where(eq(syncProblems.sourceId, row.id));
         await db.delete(sources).where(eq(sources.id, row.id));
@@ -133,7 +190,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     if (known) return known;
     const [row] = await db.select().from(sources).where(eq(sources.id, id));
     if (!row) throw new Error(`unknown source "${id}"`);
-    return { driver: makeDriver(row.target), trusted: row.trusted };
+    return fromItem(row.target, row.trusted, false);
   }
 
   return {
@@ -143,23 +200,26 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       return track(claimAndRun(await findSource(id), scope));
     },
     async addSource(spec, opts = {}) {
-      const driver = makeDriver(spec);
       const trusted = opts.trusted ?? false;
+      // Registered at run time: catalog data, never a source of people (ORG_SOURCES is configuration).
+      const source = fromItem(spec, trusted, false);
+      const driver = source.driver;
       await db
         .insert(sources)
         .values({ id: driver.id, kind: driver.kind, target: spec.trim(), trusted, state: { registered: true } })
         .onConflictDoUpdate({ target: sources.id, set: { trusted, state: sql`coalesce(${sources.state}, '{}'::jsonb) || '{"registered": true}'::jsonb` } });
-      return track(claimAndRun({ driver, trusted }));
+      return track(claimAndRun(source));
     },
     async hasSynced() {
       const [row] = await db.select({ id: sources.id }).from(sources).where(isNotNull(sources.lastSyncedAt)).limit(1);
       return row !== undefined;
     },
+    configuredSources: () => [...configured.keys()],
     start() {
       if (timer || stopped) return;
       const tick = () => {
         timer = setTimeout(() => {
-          syncAll()
+          syncAll({ skipRecent: true })
             .catch((e: unknown) => logger.error({ err: String(e) }, 'scheduled sync failed'))
             .finally(() => {
               if (!stopped) tick();
@@ -171,6 +231,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     },
     async stop() {
       stopped = true;
+      for (const wake of [...wakers]) wake();
       if (timer) clearTimeout(timer);
       timer = undefined;
       await inFlight;

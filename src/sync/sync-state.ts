@@ -60,6 +60,16 @@ export async function replaceProblems(db: Db, sourceId: string, runId: number, p
   });
 }
 
+/** The problems recorded for a source by its earlier runs, in file order. */
+export async function standingProblems(db: Db, sourceId: string): Promise<Problem[]> {
+  const rows = await db
+    .select({ filePath: syncProblems.filePath, line: syncProblems.line, entityRef: syncProblems.entityRef, message: syncProblems.message })
+    .from(syncProblems)
+    .where(eq(syncProblems.sourceId, sourceId))
+    .orderBy(syncProblems.filePath, syncProblems.line, syncProblems.id);
+  return rows.map((r) => ({ filePath: r.filePath, message: r.message, ...(r.line !== null ? { line: r.line } : {}), ...(r.entityRef !== null ? { entityRef: r.entityRef } : {}) }));
+}
+
 export async function recordMetrics(db: Db) {
   const kinds = await db.select({ kind: entities.kind, n: sql<number>`count(*)::int` }).from(entities).groupBy(entities.kind);
   metrics.entities.reset();

@@ -48,6 +48,12 @@ export interface Snapshot {
   onlyFiles?: string[];
   /** Source-specific state to keep for the next sync (e.g. ETags). */
   state?: Record<string, unknown>;
+  /**
+   * Called once every tree has been read, inside the write transaction: throws when what was read
+   * is no complete listing of the source (the folder moved, a listed file vanished or could not be
+   * read), and then nothing this run wrote is kept.
+   */
+  verify?(): Promise<void>;
   /** Releases what the trees hold open (e.g. a `git cat-file` process); called once reading is done. */
   close?(): Promise<void>;
 }

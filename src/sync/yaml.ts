@@ -5,12 +5,15 @@
  *
  * The `yaml` package (what Backstage parses with) is the reference. It costs about 0.3 ms per small
  * document, too slow for a 50,000-entity sync, so a file that cannot hold an alias (no `&anchor`)
- * is first parsed by js-yaml with the YAML 1.2 core schema, which gives the same values; anything
- * with anchors, and anything js-yaml rejects, goes through `yaml` for its alias limit and its
- * error messages and lines.
+ * is first parsed by js-yaml with a schema that resolves scalars as YAML 1.2 core does
+ * (yaml-core-schema.ts); anything the guard (yaml-fast-guard.ts) finds unusual (anchors, tags, null
+ * keys), and anything js-yaml rejects, goes through `yaml` for its values, its alias limit and its
+ * error messages and lines. test/unit/sync-yaml-fast-path.test.ts proves both agree.
  */
 import jsYaml from 'js-yaml';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { YAML_12_CORE_SCHEMA } from './yaml-core-schema.js';
+import { fastPathSafe, hasSuspectKey } from './yaml-fast-guard.js';
 
 export interface YamlLimits {
   maxBytes: number;
@@ -40,14 +43,11 @@ export function checkSize(bytes: number, limits: YamlLimits): void {
   if (bytes > limits.maxBytes) throw new YamlError(`file is ${bytes} bytes, larger than the limit of ${limits.maxBytes} bytes (MAX_FILE_BYTES)`);
 }
 
-// An anchor is `&name` after the start of a line, a space, a flow indicator, `:` or `-`.
-const MAY_HOLD_ANCHOR = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
-const DOCUMENT_START = /^---/m;
 
 /** Every non-null document of a YAML stream. Throws YamlError (with a line where known). */
 export function parseYamlDocuments(text: string, limits: YamlLimits): YamlDocument[] {
   checkSize(Buffer.byteLength(text, 'utf8'), limits);
-  if (!MAY_HOLD_ANCHOR.test(text)) {
+  if (fastPathSafe(text)) {
     const fast = parseWithoutAliases(text, limits);
     if (fast) return fast;
   }
@@ -58,11 +58,11 @@ export function parseYamlDocuments(text: string, limits: YamlLimits): YamlDocume
 function parseWithoutAliases(text: string, limits: YamlLimits): YamlDocument[] | undefined {
   const values: unknown[] = [];
   try {
-    jsYaml.loadAll(text, (doc) => values.push(doc), { schema: jsYaml.CORE_SCHEMA });
+    jsYaml.loadAll(text, (doc) => values.push(doc), { schema: YAML_12_CORE_SCHEMA });
   } catch {
     return undefined;
   }
-  if (values.length > limits.maxDocuments) return undefined;
+  if (values.length > limits.maxDocuments || values.some(hasSuspectKey)) return undefined;
   // Lines of each document's first content, found the way yaml reports them.
   const starts = documentLines(text);
   if (!starts || starts.length !== values.length) return undefined;

@@ -19,10 +19,12 @@ const templatesDir = new URL('../../templates', import.meta.url).pathname;
 let dataDir: string;
 let database: TestDatabase | undefined;
 let env: Record<string, string>;
+const apiToken = 'serve-test-token-0123456789';
+const auth = { authorization: `Bearer ${apiToken}` };
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'callsheet-serve-'));
-  env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', CATALOG_SOURCES: catalogDir, TEMPLATE_SOURCES: templatesDir, LOG_LEVEL: 'silent', NUDGE_ENABLED: 'false' };
+  env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', CATALOG_SOURCES: catalogDir, TEMPLATE_SOURCES: templatesDir, LOG_LEVEL: 'silent', NUDGE_ENABLED: 'false', API_TOKENS: `e2e:${apiToken}` };
   // On Postgres the service gets a database of its own; on PGlite it keeps one under DATA_DIR.
   if (testDatabaseUrl()) {
     database = await createTestDatabase();
@@ -58,11 +60,11 @@ describe('callsheet serve', () => {
 
   it('serves the synced catalog through the Backstage API and metrics', async () => {
     await service.firstSync;
-    const res = await fetch(`${base}/api/catalog/entities/by-name/component/default/payments-api`);
+    const res = await fetch(`${base}/api/catalog/entities/by-name/component/default/payments-api`, { headers: auth });
     expect(res.status).toBe(200);
     const entity = (await res.json()) as { spec: { owner: string }; relations: Array<{ type: string; targetRef: string }> };
     expect(entity.relations).toContainEqual({ type: 'ownedBy', targetRef: 'group:default/payments' });
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${base}/metrics`, { headers: auth })).text();
     expect(metrics).toMatch(/callsheet_entities\{kind="component"\} \d+/);
     expect(metrics).toMatch(/callsheet_http_request_duration_seconds_count\{route="\/api\/catalog\/entities\/by-name\/:kind\/:namespace\/:name",status="200"\} 1/);
   });

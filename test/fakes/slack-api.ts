@@ -16,6 +16,8 @@ export interface SlackCall {
   ok: boolean;
   /** For response_url posts: the hook id in the path. */
   hook?: string;
+  /** When the fake answered (ms since the epoch): recovery times are measured from these. */
+  at: number;
 }
 
 export interface FakeUser {
@@ -57,6 +59,8 @@ export interface FakeSlack {
   };
   /** The next `times` calls to `method` fail this way. */
   failNext(method: string, failure: Failure, times?: number): void;
+  /** Every call to `method` is answered after `ms` (a slow Slack; a post is then in flight for that long). */
+  setLatency(method: string, ms: number): void;
   close(): Promise<void>;
 }
 
@@ -167,7 +171,9 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
   const users = new Map<string, FakeUser>();
   const channels = new Map<string, FakeMessage[]>();
   const failures = new Map<string, Failure[]>();
+  const latency = new Map<string, number>();
   let counter = 0;
+  let lastTs = 0;
 
   function answer(method: string, args: Record<string, any>): Record<string, unknown> {
     const check = (blocks: unknown, max: number) => blockProblem(blocks, max);
@@ -189,7 +195,9 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
           return { ok: true, channel: args.channel, ts: message.ts };
         }
         counter++;
-        const ts = `${Math.floor(Date.now() / 1000)}.${String(counter).padStart(6, '0')}`;
+        // Like Slack: a message's ts is unique in its channel and increases with time (microseconds).
+        lastTs = Math.max(lastTs + 1, Date.now() * 1000);
+        const ts = `${Math.floor(lastTs / 1_000_000)}.${String(lastTs % 1_000_000).padStart(6, '0')}`;
         if (method === 'chat.postMessage') {
           list.push({ ts, text: args.text, blocks: args.blocks, ...(args.metadata ? { metadata: args.metadata } : {}), edits: 0 });
           channels.set(String(args.channel), list);
@@ -258,8 +266,10 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
     const hookMatch = /^\/response\/([\w-]+)$/.exec(path);
     const apiMatch = /^\/api\/([\w.]+)$/.exec(path);
     const method = hookMatch ? 'response_url' : apiMatch ? apiMatch[1] : '';
+    const delay = latency.get(method);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const send = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
-      calls.push({ method, args, status, ok: body.ok === true, hook: hookMatch?.[1] });
+      calls.push({ method, args, status, ok: body.ok === true, hook: hookMatch?.[1], at: Date.now() });
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
     };
     if (!method) return send(404, { ok: false, error: 'not_found' });
@@ -310,6 +320,7 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
       for (let i = 0; i < times; i++) list.push(failure);
       failures.set(method, list);
     },
+    setLatency: (method, ms) => void latency.set(method, ms),
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();

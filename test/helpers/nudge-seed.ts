@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { refOf } from '../../src/catalog/refs.js';
 import { relationsOf } from '../../src/catalog/relations.js';
 import { applySnapshot, type CatalogRecord } from '../../src/catalog/store.js';
+import { markOrgSource } from './org-source.js';
 import { validateEntity } from '../../src/catalog/validate.js';
 import type { Db } from '../../src/db/client.js';
 
@@ -29,6 +30,7 @@ export async function seedNudgeCatalog(db: Db, now: Date, text = readFileSync(fi
     (name) => `${name}/catalog-info.yaml`,
     (name) => `https://github.example/acme/${name}/blob/main/catalog-info.yaml`,
   );
+  await markOrgSource(db, 'fixture');
   await applySnapshot(db, { sourceId: 'fixture', records, now });
 }
 

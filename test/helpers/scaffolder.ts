@@ -18,8 +18,9 @@ export async function recordOf(raw: unknown, filePath: string): Promise<CatalogR
   return { ref: refOf(valid.entity), entity: valid.entity, relations: relationsOf(valid.entity), filePath, contentHash: createHash('sha256').update(JSON.stringify(valid.entity)).digest('hex') };
 }
 
+/** A source and its records; folders and Git repositories are org sources, as by default (ORG_SOURCES). */
 export async function addSource(db: Db, id: string, target: string, trusted: boolean, records: CatalogRecord[], kind = 'folder') {
-  await db.insert(sources).values({ id, kind, target, trusted }).onConflictDoNothing();
+  await db.insert(sources).values({ id, kind, target, trusted, org: kind !== 'github' }).onConflictDoNothing();
   await applySnapshot(db, { sourceId: id, records, now: new Date() });
 }
 

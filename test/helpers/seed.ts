@@ -11,6 +11,7 @@ import { relationsOf } from '../../src/catalog/relations.js';
 import { applySnapshot, type ApplyResult, type CatalogRecord } from '../../src/catalog/store.js';
 import { validateEntity } from '../../src/catalog/validate.js';
 import type { Db } from '../../src/db/client.js';
+import { markOrgSource } from './org-source.js';
 
 export const demoCatalogDir = resolve(new URL('../../catalog', import.meta.url).pathname);
 
@@ -74,5 +75,6 @@ export async function recordsOf(files: Record<string, string>, options: Pick<See
 export async function seedCatalog(db: Db, options: SeedOptions = {}): Promise<ApplyResult> {
   const files = { ...(options.dir === false ? {} : yamlFiles(options.dir ?? demoCatalogDir)), ...options.files };
   const records = await recordsOf(files, options);
+  await markOrgSource(db, options.sourceId ?? 'test');
   return applySnapshot(db, { sourceId: options.sourceId ?? 'test', records, now: options.now ?? new Date() });
 }

@@ -17,6 +17,7 @@ import { runLine } from '../../src/commands/run.js';
 import type { Db } from '../../src/db/client.js';
 import { silentLogger } from '../../src/logger.js';
 import type { FakeBotConnector } from '../fakes/bot-connector.js';
+import { markOrgSource } from './org-source.js';
 
 const require = createRequire(import.meta.url);
 // The package's `main` is an extension-less ES build Node cannot load; the UMD bundle works in Node.
@@ -52,6 +53,7 @@ export async function seedEntities(db: Db, raws: object[], sourceId = 'test'): P
     if (!v.ok) throw new Error(v.message);
     records.push({ ref: refOf(v.entity), entity: v.entity, relations: relationsOf(v.entity), filePath: 'catalog-info.yaml', contentHash: JSON.stringify(raw) });
   }
+  await markOrgSource(db, sourceId);
   await applySnapshot(db, { sourceId, now: new Date(), records });
 }
 

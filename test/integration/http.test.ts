@@ -13,6 +13,9 @@ describe('HTTP: health, readiness and the Backstage-compatible catalog API', () 
   let base: string;
   let ready = false;
   const rawBodies: string[] = [];
+  // The catalog API is private by default: these calls carry a token, as a Backstage client would.
+  const token = 'http-test-token-0123456789';
+  const auth = { authorization: `Bearer ${token}` };
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -23,7 +26,7 @@ describe('HTTP: health, readiness and the Backstage-compatible catalog API', () 
       rawBodies.push(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : `not raw: ${typeof req.body}`);
       res.status(204).end();
     });
-    const app = createHttpApp({ db: database.db, logger: silentLogger(), isReady: () => ready, mounts: [{ path: '/hooks/test', router: hook }] });
+    const app = createHttpApp({ db: database.db, logger: silentLogger(), isReady: () => ready, mounts: [{ path: '/hooks/test', router: hook }], apiAuth: { tokens: [{ name: 'http-test', secret: token }] } });
     server = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${server.port}`;
   });
@@ -33,7 +36,7 @@ describe('HTTP: health, readiness and the Backstage-compatible catalog API', () 
   });
 
   const get = async (path: string) => {
-    const res = await fetch(`${base}${path}`);
+    const res = await fetch(`${base}${path}`, { headers: auth });
     return { status: res.status, body: (await res.json()) as any, headers: res.headers };
   };
   const names = (items: Entity[]) => items.map((e) => `${e.kind.toLowerCase()}:${e.metadata.name}`).sort();
@@ -140,7 +143,7 @@ describe('HTTP: health, readiness and the Backstage-compatible catalog API', () 
 
   it('by-refs keeps the order, answers null for missing or malformed refs, and applies fields', async () => {
     const post = async (body: unknown, raw?: string) =>
-      fetch(`${base}/api/catalog/entities/by-refs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
+      fetch(`${base}/api/catalog/entities/by-refs`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: raw ?? JSON.stringify(body) });
     const res = await post({ entityRefs: ['group:default/sre', 'component:default/nope', 'Component:payments-api', 'not-a-ref', 'group:default/sre'], fields: ['metadata.name'] });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ items: [{ metadata: { name: 'sre' } }, null, { metadata: { name: 'payments-api' } }, null, { metadata: { name: 'sre' } }] });

@@ -21,7 +21,7 @@ import type { EntityField } from '../../src/scaffolder/form-types.js';
 import { initialValues } from '../../src/scaffolder/form-values.js';
 import type { TaskNotifier } from '../../src/scaffolder/notifier.js';
 import { openForm, submitTask } from '../../src/scaffolder/service.js';
-import { createTask, getTask, INTERRUPTED, type TaskRecord } from '../../src/scaffolder/tasks.js';
+import { claimTask, createTask, getTask, heartbeat, INTERRUPTED, type TaskRecord } from '../../src/scaffolder/tasks.js';
 import { runnableTemplates } from '../../src/scaffolder/templates.js';
 import { createWorker } from '../../src/scaffolder/worker.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -240,6 +240,22 @@ describe('workers', () => {
     expect((await getTask(db, fresh.id))!.status).toBe('processing');
     // An interrupted task will not run again, so its secrets are forgotten too.
     expect((await getTask(db, task.id))!.secrets).toBeNull();
+  });
+
+  it('judges heartbeats by the database clock: a replica running 5 minutes fast does not interrupt a healthy task', async () => {
+    const healthy = await createTask(db, { templateRef: 'template:default/counter', requester: ada, values: {} }, new Date());
+    // Claimed and heart-beaten by a replica whose own clock is 5 minutes slow: what it writes is the database's time.
+    const slow = { now: () => new Date(Date.now() - 5 * 60_000) };
+    const claimed = await claimTask(db, 'slow-replica', slow.now());
+    expect(claimed?.id).toBe(healthy.id);
+    expect(await heartbeat(db, healthy.id, 'slow-replica')).toBe(true);
+    const fast = { now: () => new Date(Date.now() + 5 * 60_000) };
+    const { finished, notifier } = recorder();
+    const worker = createWorker({ db, clock: fast, logger: silentLogger(), workerId: 'fast-replica', notifier, actions: createActionRegistry([]), staleAfterMs: 60_000 });
+    expect(await worker.recover()).toBe(0);
+    expect(finished).toEqual([]);
+    expect((await getTask(db, healthy.id))!.status).toBe('processing');
+    await db.update(scaffolderTasks).set({ status: 'failed' }).where(eq(scaffolderTasks.id, healthy.id));
   });
 
   it('fails a task whose action is not registered, with Backstage’s message', async () => {

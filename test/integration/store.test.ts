@@ -82,9 +82,11 @@ describe('applySnapshot', () => {
     const owned = (await db.select().from(relations).where(eq(relations.type, 'ownedBy'))).filter((r) => r.sourceRef.startsWith('component:default/bulk-'));
     expect(owned).toHaveLength(2500);
 
-    // bulk-0 moves from bulk/0.yaml to moved.yaml while bulk/0.yaml fails: kept as it was.
+    // bulk-0 moves from bulk/0.yaml to moved.yaml while bulk/0.yaml fails: kept as it was, and the
+    // second definition is a conflict (the first claimant keeps the ref).
     const kept = await applySnapshot(db, { sourceId: 's5', now, records: [await record(component('bulk-0', 'team-z'), 'moved.yaml')], preserve: (f) => f !== 'moved.yaml' });
-    expect(kept).toMatchObject({ updated: [], removed: [], unchanged: 1 });
+    expect(kept).toMatchObject({ updated: [], removed: [], shadowed: [['moved.yaml', 'bulk/0.yaml']] });
+    expect(kept.conflicts.map((c) => c.message)).toEqual(['component:default/bulk-0 is already defined in bulk/0.yaml; this definition is ignored']);
     // bulk-1 moves while its old file is read fine: updated, and its old file's other entities go.
     const moved = await applySnapshot(db, { sourceId: 's5', now, records: [await record(component('bulk-1', 'team-z'), 'moved.yaml')], onlyFiles: ['moved.yaml', 'bulk/0.yaml'] });
     expect(moved.updated).toEqual(['component:default/bulk-1']);

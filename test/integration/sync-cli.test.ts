@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { syncCli } from '../../src/cli/sync.js';
 import { validateCli } from '../../src/cli/validate.js';
+import { generateOrg } from '../fakes/github/generate.js';
+import { startFakeGithub } from '../fakes/github/server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { BILLION_LAUGHS, component, tempDir, writeFiles } from '../helpers/sync-fixtures.js';
 
@@ -39,6 +41,45 @@ describe('callsheet sync', () => {
     expect(await syncCli(['--strict'], clean)).toBe(0);
     expect(clean.text()).toMatch(/1 added, 0 updated, 0 removed, 1 unchanged/);
     expect(await syncCli(['--bogus'], capture(env))).toBe(2);
+  }, 240_000);
+
+  it('--strict fails on an unchanged source whose problems still stand, and prints them', async () => {
+    const catalog = await tempDir();
+    await writeFiles(catalog, { 'good/catalog-info.yaml': component('standing-good'), 'bad/catalog-info.yaml': `${component('standing-bad')}  owner: twice\n` });
+    const env = { CATALOG_SOURCES: catalog, TEMPLATE_SOURCES: '', DATA_DIR: await tempDir('callsheet-data-'), DATABASE_URL: database?.url };
+    expect(await syncCli([], capture(env))).toBe(0);
+    const again = capture(env);
+    expect(await syncCli(['--strict'], again)).toBe(1);
+    expect(again.text()).toContain(`${catalog}: unchanged`);
+    expect(again.text()).toContain('1 standing problem(s)');
+    expect(again.text()).toContain('bad/catalog-info.yaml:9: YAML error: Map keys must be unique');
+    expect(again.text()).toContain('1 source(s), 1 problem(s)');
+    // Fixed: the next run reads the change and the standing problem is gone.
+    await writeFiles(catalog, { 'bad/catalog-info.yaml': component('standing-bad') });
+    expect(await syncCli(['--strict'], capture(env))).toBe(0);
+    const clean = capture(env);
+    expect(await syncCli(['--strict'], clean)).toBe(0);
+    expect(clean.text()).toContain('1 source(s), 0 problem(s)');
+  }, 240_000);
+
+  it('syncs a github: source with GITHUB_TOKEN set, as serve does', async () => {
+    const fake = await startFakeGithub({ org: generateOrg({ org: 'acme', repos: 3 }) });
+    try {
+      const env = {
+        CATALOG_SOURCES: 'github:acme',
+        TEMPLATE_SOURCES: '',
+        GITHUB_TOKEN: 'test-token',
+        GITHUB_API_URL: fake.apiUrl,
+        DATA_DIR: await tempDir('callsheet-data-'),
+        DATABASE_URL: database?.url,
+      };
+      const io = capture(env);
+      expect(await syncCli([], io)).toBe(0);
+      expect(io.text()).not.toContain('needs the GitHub driver');
+      expect(io.text()).toMatch(/github:acme: synced.*: 3 added/);
+    } finally {
+      await fake.close();
+    }
   }, 240_000);
 });
 

@@ -23,7 +23,7 @@ describe('Teams configuration', () => {
         return (e as ConfigError).problems;
       }
     };
-    expect(problemsOf({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', NODE_ENV: 'production' })).toEqual(['TEAMS_ALLOW_UNAUTHENTICATED: unauthenticated Teams requests are refused when NODE_ENV=production']);
+    expect(problemsOf({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', NODE_ENV: 'production' })).toEqual(['TEAMS_ALLOW_UNAUTHENTICATED: unauthenticated Teams requests are allowed only when NODE_ENV is development or test (it is "production")']);
     expect(teamsConfigProblems(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }))).toEqual([]);
     expect(problemsOf({ MICROSOFT_APP_ID: 'a', MICROSOFT_APP_TYPE: 'SingleTenant' })).toEqual([
       'MICROSOFT_APP_PASSWORD: required for a SingleTenant app',

@@ -8,6 +8,11 @@ import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Snapshot, SourceDriver, Tree } from '../types.js';
 
+/** Test seams: called with the tree-relative path before each file read, e.g. to move the folder mid-sync. */
+export interface FolderHooks {
+  beforeRead?(path: string): Promise<void> | void;
+}
+
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
 export const YAML_FILE = /\.ya?ml$/i;
 
@@ -36,9 +41,20 @@ function isNotFound(e: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-/** A tree over a folder; reads never leave it, not even through a symbolic link. */
-export async function folderTree(root: string, entryPoints: string[], scanned: boolean): Promise<Tree> {
+/** Device and inode of a folder: the same path with another identity is another folder. */
+async function identityOf(path: string): Promise<string> {
+  const s = await stat(path, { bigint: true });
+  return `${s.dev}:${s.ino}`;
+}
+
+/**
+ * A tree over a folder; reads never leave it, not even through a symbolic link. `incomplete` hears
+ * of every listed file that vanished or could not be read: the listing is then no proof of anything.
+ */
+export async function folderTree(root: string, entryPoints: string[], scanned: boolean, opts: { hooks?: FolderHooks; incomplete?: (why: string) => void } = {}): Promise<Tree> {
   const realRoot = await realpath(root);
+  const listed = new Set(entryPoints);
+  const incomplete = opts.incomplete ?? (() => {});
   const inside = async (path: string): Promise<string | undefined> => {
     try {
       const real = await realpath(join(realRoot, path));
@@ -48,16 +64,33 @@ export async function folderTree(root: string, entryPoints: string[], scanned: b
       throw e;
     }
   };
+  /** Where a file is; a listed file that is gone or cannot be resolved makes the listing incomplete. */
+  const located = async (path: string) => {
+    const real = await inside(path).catch((e: unknown) => {
+      incomplete(`${path} could not be read: ${(e as Error).message}`);
+      throw e;
+    });
+    if (real === undefined && listed.has(path)) incomplete(`${path} disappeared while the folder was being read`);
+    return real;
+  };
   return {
     name: '',
     scanned,
     entryPoints: async () => entryPoints,
     async read(path) {
-      const real = await inside(path);
-      return real === undefined ? undefined : readFile(real, 'utf8');
+      await opts.hooks?.beforeRead?.(path);
+      const real = await located(path);
+      if (real === undefined) return undefined;
+      try {
+        return await readFile(real, 'utf8');
+      } catch (e) {
+        // A directory named as a target is that entity's problem; anything else means the folder changed under us.
+        if ((e as NodeJS.ErrnoException).code !== 'EISDIR') incomplete(`${path} could not be read: ${(e as Error).message}`);
+        throw e;
+      }
     },
     async size(path) {
-      const real = await inside(path);
+      const real = await located(path);
       return real === undefined ? undefined : (await stat(real)).size;
     },
     locationOf: (path) => ({ type: 'file', target: join(realRoot, path) }),
@@ -69,7 +102,7 @@ export async function scanFolder(root: string): Promise<Found[]> {
   return (await walk(root)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export function folderDriver(spec: string, deps: { cwd?: string } = {}): SourceDriver {
+export function folderDriver(spec: string, deps: { cwd?: string; hooks?: FolderHooks } = {}): SourceDriver {
   const root = resolve(deps.cwd ?? process.cwd(), spec);
   const id = spec.trim().replace(/(.)[\\/]+$/, '$1');
   return {
@@ -78,7 +111,9 @@ export function folderDriver(spec: string, deps: { cwd?: string } = {}): SourceD
     target: id,
     async snapshot(lastRevision): Promise<Snapshot | null> {
       let found: Found[];
+      let identity: string;
       try {
+        identity = await identityOf(root);
         found = await scanFolder(root);
       } catch (e) {
         if (isNotFound(e)) throw new Error(`catalog folder ${root} does not exist`);
@@ -88,7 +123,18 @@ export function folderDriver(spec: string, deps: { cwd?: string } = {}): SourceD
       for (const f of found) digest.update(`${f.path}\0${f.size}\0${f.mtimeMs}\n`);
       const revision = `folder:${digest.digest('hex').slice(0, 32)}`;
       if (revision === lastRevision) return null;
-      return { revision, trees: [await folderTree(root, found.map((f) => f.path), true)] };
+      const problems: string[] = [];
+      const tree = await folderTree(root, found.map((f) => f.path), true, { ...(deps.hooks ? { hooks: deps.hooks } : {}), incomplete: (why) => problems.push(why) });
+      return {
+        revision,
+        trees: [tree],
+        async verify() {
+          // The listing proves what is gone only if the folder read to the end is the one listed.
+          const now = await identityOf(root).catch(() => undefined);
+          if (now !== identity) problems.unshift(`catalog folder ${root} was moved, replaced or removed while it was being read`);
+          if (problems.length) throw new Error(`${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}`);
+        },
+      };
     },
   };
 }

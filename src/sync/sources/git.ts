@@ -165,6 +165,7 @@ export function gitDriver(specText: string, deps: { dataDir: string }): SourceDr
       }
 
       const reader = new BlobReader(cache);
+      let broken: string | undefined;
       const tree: Tree = {
         name: '',
         scanned: true,
@@ -172,7 +173,13 @@ export function gitDriver(specText: string, deps: { dataDir: string }): SourceDr
         async read(path) {
           const entry = files.get(path);
           if (!entry) return undefined;
-          return (await reader.read(entry.oid))?.toString('utf8');
+          const blob = await reader.read(entry.oid).catch((e: unknown) => {
+            broken ??= `${path}: ${(e as Error).message}`;
+            throw e;
+          });
+          // A blob the commit lists but the object store lacks means the cache is damaged: no proof of anything.
+          if (!blob) broken ??= `${path}: object ${entry.oid} is missing from the Git cache`;
+          return blob?.toString('utf8');
         },
         size: async (path) => files.get(path)?.size,
         locationOf: (path) => fileLocation(spec, branch, path),
@@ -184,6 +191,9 @@ export function gitDriver(specText: string, deps: { dataDir: string }): SourceDr
         ...(preserve ? { preserve } : {}),
         ...(onlyFiles ? { onlyFiles } : {}),
         state: { ...(state ?? {}), branch },
+        async verify() {
+          if (broken) throw new Error(`could not read ${broken}`);
+        },
         close: async () => reader.close(),
       };
     },

@@ -3,7 +3,7 @@
  * whole organisation written `github:<org>`.
  */
 import type { SourceDriver } from '../types.js';
-import { folderDriver } from './folder.js';
+import { folderDriver, type FolderHooks } from './folder.js';
 import { gitDriver, isGitSpec } from './git.js';
 
 export interface DriverDeps {
@@ -11,6 +11,8 @@ export interface DriverDeps {
   dataDir: string;
   /** Folder paths are relative to this (default: the process's working directory). */
   cwd?: string;
+  /** Test seams of folder sources. */
+  folderHooks?: FolderHooks;
   /** Builds the `github:<org>` driver; absent when GitHub is not configured. */
   github?: (org: string) => SourceDriver;
 }
@@ -23,5 +25,5 @@ export function driverFor(spec: string, deps: DriverDeps): SourceDriver {
     return deps.github(github[1]!.trim());
   }
   if (isGitSpec(trimmed)) return gitDriver(trimmed, { dataDir: deps.dataDir });
-  return folderDriver(trimmed, { cwd: deps.cwd });
+  return folderDriver(trimmed, { cwd: deps.cwd, ...(deps.folderHooks ? { hooks: deps.folderHooks } : {}) });
 }

@@ -14,3 +14,7 @@ export { writeCatalog } from './catalog.js';
 export { createFaultDatabase, faultSkipReason, type FaultDatabase, type Sql } from './postgres.js';
 export { killAll, spawnService, type LogLine, type ServiceProcess, type SpawnOptions } from './service-process.js';
 export { reportFigure, sleep, waitFor } from './wait.js';
+export { startDbProxy, type DbProxy } from './db-proxy.js';
+export { startSlowGitRemote, type SlowGitRemote } from './slow-git.js';
+/** `nodeArgs` for a replica whose clock is off by `offsetMs` (see skew-clock.mjs). */
+export const skewedClockArgs = (): string[] => ['--import', new URL('./skew-clock.mjs', import.meta.url).pathname];

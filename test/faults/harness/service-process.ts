@@ -49,6 +49,8 @@ export interface SpawnOptions {
   /** Wait until HTTP answers (default true). */
   waitForListening?: boolean;
   timeoutMs?: number;
+  /** Arguments for node before the entry point (a test-only `--import` preload, for example). */
+  nodeArgs?: string[];
 }
 
 export async function spawnService(options: SpawnOptions): Promise<ServiceProcess> {
@@ -72,7 +74,7 @@ export async function spawnService(options: SpawnOptions): Promise<ServiceProces
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
-  const child = spawn(process.execPath, [entry, 'serve'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry, 'serve'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: LogLine[] = [];
   let stderr = '';
   let buffered = '';

@@ -1,0 +1,63 @@
+/**
+ * Bearer tokens for the catalog API, as Backstage's static external-access tokens: each token has
+ * a name that logs and the audit log show, and a secret only the caller and the environment know.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { ApiToken } from '../config/security.js';
+import type { Logger } from '../logger.js';
+import { HttpError } from './errors.js';
+
+export interface ApiAuthOptions {
+  /** Accepted tokens; none means every request is refused (unless `open`). */
+  tokens: ApiToken[];
+  /** API_AUTH=off: the operator chose to open the API to anyone who can reach it. */
+  open?: boolean;
+  logger?: Logger;
+}
+
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+/**
+ * The name of the token whose secret is `presented`, comparing in constant time: every token is
+ * compared (no early exit) and over fixed-length digests, so timing tells neither which token nor
+ * how much of one matched.
+ */
+export function matchToken(tokens: ApiToken[], presented: string): string | undefined {
+  const given = digest(presented);
+  let found: string | undefined;
+  for (const token of tokens) {
+    if (timingSafeEqual(digest(token.secret), given) && found === undefined) found = token.name;
+  }
+  return found;
+}
+
+const TOKEN_NAME_KEY = 'apiTokenName';
+
+/** The name of the token that authorised this request (for logs and audit rows), if any. */
+export function apiTokenName(res: Response): string | undefined {
+  const name: unknown = res.locals[TOKEN_NAME_KEY];
+  return typeof name === 'string' ? name : undefined;
+}
+
+function bearerOf(req: Request): string | undefined {
+  const header = req.get('authorization');
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+/** Express middleware: 401 without a known bearer token; records the token's name on `res.locals`. */
+export function requireApiToken(options: ApiAuthOptions) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (options.open) return next();
+    const presented = bearerOf(req);
+    const name = presented ? matchToken(options.tokens, presented) : undefined;
+    if (!name) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="callsheet"');
+      options.logger?.info({ requestId: res.locals.requestId as string, path: req.path, presented: Boolean(presented) }, 'api request refused: no valid token');
+      return next(new HttpError(401, 'AuthenticationError', presented ? 'Invalid token' : 'Missing bearer token: send Authorization: Bearer <token> (see API_TOKENS)'));
+    }
+    res.locals[TOKEN_NAME_KEY] = name;
+    next();
+  };
+}
