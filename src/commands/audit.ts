@@ -7,7 +7,7 @@ import { listAudit, type AuditFilter, type AuditRow } from '../audit/query.js';
 import { resolveEntity } from '../catalog/queries-resolve.js';
 import { shortRef } from '../catalog/refs.js';
 import { parseDuration } from '../config/duration.js';
-import { mayAdminister } from '../trust/admins.js';
+import { mayAdminister } from '../trust/index.js';
 import { errorReply, refusalReply, type Reply } from './reply.js';
 import type { Command } from './types.js';
 
@@ -55,9 +55,8 @@ export const auditCommand: Command = {
   usage: 'audit [user|entity|template] [--since 7d]',
   example: 'audit payments-api --since 30d',
   async run(args, ctx): Promise<Reply> {
-    if (!(await mayAdminister(ctx.db, ctx.requester, ctx.adminGroups ?? []))) {
-      return refusalReply('Only members of the CALLSHEET_ADMINS groups may read the audit log.');
-    }
+    const may = await mayAdminister(ctx.db, ctx.requester, ctx.adminGroups ?? []);
+    if (!may.ok) return refusalReply(`Only members of the CALLSHEET_ADMINS groups may read the audit log: ${may.reason}.`);
     const parsed = parseAuditArgs(args);
     if (!parsed.ok) return errorReply(parsed.message);
     const { subject, sinceMs } = parsed.value;
