@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { toRef } from '../catalog/refs.js';
 import { loadConfig } from '../config/index.js';
 import { parseDuration } from '../config/duration.js';
+import type { Db } from '../db/client.js';
 import { openDatabaseFromConfig } from '../db/from-config.js';
 import type { CliIo, SubCommand } from './io.js';
 
@@ -59,22 +60,32 @@ function userFilter(value: string): string {
   return value;
 }
 
+/** The command against an open database (this process's, or the server's for a forwarded `audit`). */
+export async function runAudit(args: string[], io: Pick<CliIo, 'out' | 'err'>, db: Db, clock: Clock = systemClock): Promise<number> {
+  const parsed = parseAuditCliArgs(args);
+  if (!parsed.ok) {
+    io.err(`${parsed.message}\n${USAGE}`);
+    return 2;
+  }
+  const filter: AuditFilter = { since: new Date(clock.now().getTime() - parsed.sinceMs), limit: parsed.limit };
+  if (parsed.user) filter.actor = userFilter(parsed.user);
+  if (parsed.entity) filter.subject = { ref: parsed.entity.toLowerCase() };
+  const rows = await listAudit(db, filter);
+  for (const row of rows.reverse()) io.out(JSON.stringify({ ...row, at: row.at.toISOString() }));
+  return 0;
+}
+
 export function createAuditCli(clock: Clock = systemClock): SubCommand {
   return async (args: string[], io: CliIo) => {
+    // Usage errors before opening anything.
     const parsed = parseAuditCliArgs(args);
     if (!parsed.ok) {
       io.err(`${parsed.message}\n${USAGE}`);
       return 2;
     }
-    const config = loadConfig(io.env);
-    const database = await openDatabaseFromConfig(config);
+    const database = await openDatabaseFromConfig(loadConfig(io.env));
     try {
-      const filter: AuditFilter = { since: new Date(clock.now().getTime() - parsed.sinceMs), limit: parsed.limit };
-      if (parsed.user) filter.actor = userFilter(parsed.user);
-      if (parsed.entity) filter.subject = { ref: parsed.entity.toLowerCase() };
-      const rows = await listAudit(database.db, filter);
-      for (const row of rows.reverse()) io.out(JSON.stringify({ ...row, at: row.at.toISOString() }));
-      return 0;
+      return await runAudit(args, io, database.db, clock);
     } finally {
       await database.close();
     }

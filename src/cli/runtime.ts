@@ -38,8 +38,8 @@ export interface Runtime {
   /** Pull requests for nudges' Fix, when GitHub is configured. */
   pullRequests?: PullRequestOpener;
   context(requester: Requester): CommandContext;
-  /** The shell / CLI user from CALLSHEET_USER, mapped to a catalog User when possible. */
-  localRequester(platform: 'shell' | 'cli'): Promise<Requester>;
+  /** The shell / CLI user from CALLSHEET_USER (or `who`, a forwarded CLI's), mapped to a catalog User when possible. */
+  localRequester(platform: 'shell' | 'cli', who?: string): Promise<Requester>;
   createWorker(notifier: TaskNotifier): Worker;
   close(): Promise<void>;
 }
@@ -111,8 +111,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     githubSources,
     pullRequests: hasGithubAuth(config) ? githubPullRequestOpener({ client: githubClient, host: githubHost }) : undefined,
     context: (requester) => ({ db, clock, logger, requester, staleAfterDays: config.STALE_AFTER_DAYS, adminGroups: config.CALLSHEET_ADMINS }),
-    async localRequester(platform) {
-      const who = config.CALLSHEET_USER;
+    async localRequester(platform, who = config.CALLSHEET_USER) {
       if (!who) return { platform };
       const userRef = (await catalogUser(db, who)) ?? undefined;
       if (!userRef) logger.warn({ who }, 'CALLSHEET_USER matches no catalog User; answering without an identity');

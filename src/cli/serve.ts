@@ -36,6 +36,7 @@ import { catalogSearch, createTeamsAdapter, type TeamsAdapter } from '../../adap
 import { teamsFeatures } from '../../adapters/teams/features.js';
 import type { CliIo, SubCommand } from './io.js';
 import { firstSyncWithRetry } from './first-sync.js';
+import { startLocalCommands } from './local-commands.js';
 import { installProcessHandlers } from './process-handlers.js';
 import { githubSourcesFor, openRuntime, type Runtime } from './runtime.js';
 
@@ -144,6 +145,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     ],
   });
   const http = await startHttpServer(app, { port: config.PORT, host: config.HOST, ...serverLimits });
+  // This process owns the embedded database's files: CLI commands on this DATA_DIR are sent here.
+  const localCommands = runtime.database.kind === 'pglite' ? await startLocalCommands(runtime, config, logger) : undefined;
   let metricsServer: RunningServer | undefined;
   if (metricsOnOwnPort) {
     const metricsApp = express();
@@ -204,6 +207,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       ready = false;
       stopRequested = true;
       await Promise.all([http.close(), metricsServer?.close()]);
+      await localCommands?.close();
       await Promise.allSettled([nudges?.stop(), auditRetention.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
       // The delivery in flight is finished and recorded, and the run released, before the pool closes.
       await nudgeRunner.stop();

@@ -6,6 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { retryTransient } from '../db/transient.js';
 import { entities } from '../db/schema.js';
 import type { SyncService } from '../sync/service.js';
 import type { CatalogRegistrar } from './actions/catalog-register.js';
@@ -40,7 +41,8 @@ export function syncRegistrar(deps: { db: Db; sync: Pick<SyncService, 'addSource
     async register(target) {
       const report = await deps.sync.addSource(sourceSpecOf(target, deps.githubWebUrl));
       if (report.status === 'failed') throw new Error(`could not sync ${target}: ${report.error ?? 'unknown error'}`);
-      const rows = await deps.db.select({ ref: entities.ref }).from(entities).where(eq(entities.sourceId, report.sourceId));
+      // Retried through a failover: the sync is done, and failing the task now would lose it.
+      const rows = await retryTransient(() => deps.db.select({ ref: entities.ref }).from(entities).where(eq(entities.sourceId, report.sourceId)), { baseDelayMs: 500 });
       return { entityRefs: rows.map((r) => r.ref).sort() };
     },
   };

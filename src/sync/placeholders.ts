@@ -2,7 +2,9 @@
  * Backstage's `$text`, `$json` and `$yaml` placeholders: a one-key object replaced by the content of
  * the file it names, resolved relative to the entity's file and only inside the same tree (Backstage
  * likewise refuses to read a placeholder from another repository). Any other `$key` object (a JSON
- * Schema `$ref`, say) is left alone, as Backstage leaves it.
+ * Schema `$ref`, say) is left alone, as Backstage leaves it, and so is everything inside an object
+ * holding a `$` key (Backstage does not look inside). Nothing under `.git/` is ever read: in a folder
+ * source it holds credentials (a remote URL's token), and Git does not track it.
  */
 import { posix } from 'node:path';
 import { parseYamlValue, type YamlLimits } from './yaml.js';
@@ -30,15 +32,22 @@ export function resolveInTree(fromFile: string, target: string, what: string): s
   if (resolved === '..' || resolved.startsWith('../')) {
     throw new PlaceholderError(`${what} "${target}" points outside this source's tree`);
   }
+  if (resolved.split('/').includes('.git')) {
+    throw new PlaceholderError(`${what} "${target}" points into .git/, which is not part of the catalog and is never read`);
+  }
   return resolved;
 }
 
-/** Whether any one-key `$text`/`$json`/`$yaml` object occurs (a cheap synchronous scan). */
+function isResolverKey(key: string): boolean {
+  return key.startsWith('$') && resolvers.includes(key.slice(1) as Resolver);
+}
+
+/** Whether a `$text`/`$json`/`$yaml` object occurs where Backstage resolves one (a cheap scan). */
 export function hasPlaceholders(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasPlaceholders);
   if (value === null || typeof value !== 'object') return false;
   const keys = Object.keys(value);
-  if (keys.length === 1 && resolvers.includes(keys[0]!.slice(1) as Resolver) && keys[0]!.startsWith('$')) return true;
+  if (keys.some((k) => k.startsWith('$'))) return keys.length === 1 && isResolverKey(keys[0]!);
   return Object.values(value).some(hasPlaceholders);
 }
 
@@ -47,12 +56,13 @@ export async function resolvePlaceholders(value: unknown, ctx: PlaceholderContex
   if (Array.isArray(value)) return Promise.all(value.map((v) => resolvePlaceholders(v, ctx)));
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length === 1) {
+  if (entries.length === 1 && isResolverKey(entries[0]![0])) {
     const [key, target] = entries[0]!;
     const resolver = key.slice(1) as Resolver;
-    if (key.startsWith('$') && resolvers.includes(resolver) && typeof target === 'string') {
-      return substitute(resolver, target, ctx);
+    if (typeof target !== 'string') {
+      throw new PlaceholderError(`Placeholder ${key} expected a string value parameter, in the form of an absolute URL or a relative path; got ${JSON.stringify(target)}`);
     }
+    return substitute(resolver, target, ctx);
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of entries) out[k] = await resolvePlaceholders(v, ctx);
@@ -63,14 +73,20 @@ async function substitute(resolver: Resolver, target: string, ctx: PlaceholderCo
   const what = `Placeholder $${resolver}`;
   const path = resolveInTree(ctx.filePath, target, what);
   ctx.included(path);
-  const text = await ctx.read(path);
+  let text: string | undefined;
+  try {
+    text = await ctx.read(path);
+  } catch (e) {
+    // A directory or an unreadable file fails this entity only, never the whole source.
+    throw new PlaceholderError(`${what} could not read "${target}" (${path}): ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (text === undefined) throw new PlaceholderError(`${what} could not read "${target}": no such file`);
   if (Buffer.byteLength(text, 'utf8') > ctx.limits.maxBytes) {
     throw new PlaceholderError(`${what} "${target}" is larger than the limit of ${ctx.limits.maxBytes} bytes (MAX_FILE_BYTES)`);
   }
   if (resolver === 'text') return text;
   try {
-    return resolver === 'json' ? JSON.parse(text) : parseYamlValue(text, ctx.limits);
+    return resolver === 'json' ? JSON.parse(text) : parseYamlValue(text, ctx.limits, target);
   } catch (e) {
     throw new PlaceholderError(`${what} failed to parse "${target}": ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -3,18 +3,19 @@
  * entry points and Location targets are read as multi-document YAML, placeholders are resolved,
  * each entity gets its location annotations and is validated, relations are derived, and
  * Location entities are followed. Whatever cannot be read becomes a Problem, and the file lands in
- * `failedFiles` so the store keeps what that file held before.
+ * `failedFiles` so the store keeps what that file held before. As in Backstage, a Location whose
+ * target cannot be used (missing, a directory, unreadable, broken YAML, a document that is not an
+ * object, a refused kind, outside the source, an unsupported type) fails as a whole: the Location
+ * is not visible and nothing it points at is read.
  */
 import type { Entity } from '@backstage/catalog-model';
 import { refOf } from '../catalog/refs.js';
-import { relationsOf } from '../catalog/relations.js';
 import type { CatalogRecord } from '../catalog/store.js';
-import { validateEntity } from '../catalog/validate.js';
-import { annotate, locationString } from './annotate.js';
-import { BACKSTAGE_API_VERSION_LINE, CATALOG_NAME, isObject, labelOf, looksLikeEntity, message } from './documents.js';
-import { contentHash } from './hash.js';
-import { PlaceholderError, resolveInTree, resolvePlaceholders } from './placeholders.js';
 import type { KindRule } from '../trust/source-rules.js';
+import { locationString } from './annotate.js';
+import { BACKSTAGE_API_VERSION_LINE, CATALOG_NAME, envelopeError, isObject, labelOf, looksLikeEntity, message } from './documents.js';
+import { toRecord } from './entity-record.js';
+import { locationTargets, type Target } from './location-targets.js';
 import type { Problem, Tree } from './types.js';
 import { YamlError, checkSize, parseYamlDocuments, type YamlDocument, type YamlLimits } from './yaml.js';
 
@@ -60,7 +61,7 @@ interface Declaration {
 }
 
 interface Unit {
-  targets: { path: string; optional: boolean; raw: string }[];
+  targets: Target[];
   origin: string;
   /** The Location entity that named the targets; absent for entry points. */
   declaredBy?: Declaration;
@@ -69,10 +70,13 @@ interface Unit {
 type FileOutcome =
   | { kind: 'docs'; docs: YamlDocument[] }
   | { kind: 'missing' }
+  | { kind: 'directory' }
   | { kind: 'skip' }
   | { kind: 'error'; message: string; line?: number };
 
 const PREFETCH = 32;
+// Declares a Backstage apiVersion, in block or flow/JSON form: such a file is never skipped silently.
+const DECLARES_BACKSTAGE = /["']?apiVersion["']?\s*:\s*["']?([\w-]+\.)*backstage\.io\//;
 
 export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResult> {
   const full = (p: string) => (tree.name ? `${tree.name}/${p}` : p);
@@ -80,6 +84,9 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
   const result: ReadResult = { records: [], problems: [], failedFiles: new Set(), filesRead: new Set(), includes: new Map() };
   const visited = new Set<string>();
   const pendingText = new Map<string, Promise<string | undefined>>();
+  /** Targets loaded to judge their Location, kept until the Location's unit reads them. */
+  const preloaded = new Map<string, FileOutcome>();
+  const scanned = tree.scanned ?? false;
 
   const problem = (path: string, text: string, line?: number, entityRef?: string) =>
     result.problems.push({ filePath: full(path), message: text, ...(line ? { line } : {}), ...(entityRef ? { entityRef } : {}) });
@@ -112,86 +119,90 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
     try {
       text = await readText(path);
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EISDIR') return scannedEntry ? { kind: 'skip' } : { kind: 'directory' };
+      // A file over MAX_FILE_BYTES is always reported: it may well be a catalog file.
+      if (e instanceof YamlError) return { kind: 'error', message: e.message };
       if (!mustReport()) return { kind: 'skip' };
-      return { kind: 'error', message: e instanceof YamlError ? e.message : `could not read the file: ${message(e)}` };
+      return { kind: 'error', message: `could not read the file: ${message(e)}` };
     }
     if (text === undefined) return { kind: 'missing' };
     try {
       const docs = parseYamlDocuments(text, opts.limits);
-      if (scannedEntry && !CATALOG_NAME.test(path) && !docs.some((d) => looksLikeEntity(d.value)) && !opts.previous?.heldEntities(full(path))) {
-        return { kind: 'skip' };
-      }
+      if (scannedEntry && !mustReport() && !docs.some((d) => looksLikeEntity(d.value)) && !DECLARES_BACKSTAGE.test(text)) return { kind: 'skip' };
       return { kind: 'docs', docs };
     } catch (e) {
-      if (!mustReport() && !BACKSTAGE_API_VERSION_LINE.test(text)) return { kind: 'skip' };
+      if (!mustReport() && !BACKSTAGE_API_VERSION_LINE.test(text) && !DECLARES_BACKSTAGE.test(text)) return { kind: 'skip' };
       return e instanceof YamlError ? { kind: 'error', message: e.message, line: e.line } : { kind: 'error', message: message(e) };
     }
   }
 
   /** A file that cannot be used now keeps its entities, and the Locations it held keep being followed. */
   function fail(path: string, origin: string, queue: Unit[]) {
+    if (result.failedFiles.has(full(path))) return;
     result.failedFiles.add(full(path));
     for (const location of opts.previous?.locationsIn(full(path)) ?? []) {
-      const unit = locationUnit(location, path, 0, origin, true);
-      if (unit) queue.push(unit);
+      const targets = locationTargets(location, path, tree.locationOf(path).type, scanned).targets.filter((t) => !t.unreachable);
+      if (targets.length) queue.push({ targets, origin, declaredBy: { path, line: 0, ref: refOf(location) } });
     }
   }
 
-  function locationUnit(location: Entity, path: string, line: number, origin: string, quiet = false): Unit | undefined {
-    const spec = (location.spec ?? {}) as { target?: unknown; targets?: unknown; presence?: unknown };
-    const raws = [spec.target, ...(Array.isArray(spec.targets) ? spec.targets : [])].filter((t): t is string => typeof t === 'string');
-    const declaredBy = { path, line, ref: refOf(location) };
-    const unit: Unit = { targets: [], origin, declaredBy };
-    for (const raw of raws) {
-      if (/[*?[\]{}]/.test(raw)) {
-        // The scan already reads every YAML file, so a glob adds nothing there.
-        if (!tree.scanned && !quiet) problem(path, `${declaredBy.ref}: glob target "${raw}" is not supported; list the files, or use a folder or Git source, which reads every YAML file`, line, declaredBy.ref);
+  function refusal(kind: string): string | undefined {
+    if (allowed && !allowed.has(kind.toLocaleLowerCase('en-US'))) return `CATALOG_ALLOWED_KINDS: ${[...allowed].join(', ')}`;
+    if (opts.kindRule && !opts.kindRule.allows(kind)) return opts.kindRule.describe;
+    return undefined;
+  }
+
+  /** Why a file's documents fail the Location (or entry point) that reads them, if they do. */
+  function documentsRefused(path: string, docs: YamlDocument[], where: string): { message: string; line: number; inFile?: boolean } | undefined {
+    for (const doc of docs) {
+      // The parser's own error, which Backstage reports on the file as well as on the Location.
+      if (!isObject(doc.value)) return { message: `${full(path)}: expected an object at the document's root, got ${Array.isArray(doc.value) ? 'a list' : typeof doc.value}`, line: doc.line, inFile: true };
+      const invalid = envelopeError(doc.value);
+      if (invalid) return { message: `${full(path)}: ${labelOf(doc.value)}: ${invalid}`, line: doc.line };
+      const why = typeof doc.value.kind === 'string' ? refusal(doc.value.kind) : undefined;
+      if (why) return { message: `Entity ${labelOf(doc.value)} in ${full(path)}, read through ${where}, is not of an allowed kind (${why})`, line: doc.line };
+    }
+    return undefined;
+  }
+
+  /**
+   * Loads a Location's targets and judges it as Backstage's orchestrator does: the unit to read, or
+   * the reasons it fails (then its targets keep what they held before).
+   */
+  async function judgeLocation(location: Entity, path: string, line: number, origin: string, queue: Unit[]): Promise<string[]> {
+    const ref = refOf(location);
+    const { targets, errors } = locationTargets(location, path, tree.locationOf(path).type, scanned);
+    const where = `${ref} in ${full(path)}`;
+    for (const target of errors.length ? [] : targets) {
+      if (target.unreachable) {
+        if (!target.optional) errors.push(target.unreachable);
         continue;
       }
-      try {
-        unit.targets.push({ path: resolveInTree(path, raw, 'Location target'), optional: spec.presence === 'optional', raw });
-      } catch (e) {
-        if (!quiet) problem(path, `${declaredBy.ref}: ${message(e)}`, line, declaredBy.ref);
+      const outcome = await load(target.path, false);
+      if (outcome.kind === 'docs') {
+        const refused = documentsRefused(target.path, outcome.docs, where);
+        if (refused) {
+          errors.push(refused.message);
+          if (refused.inFile) problem(target.path, refused.message, refused.line);
+        } else if (!visited.has(target.path)) preloaded.set(target.path, outcome);
+      } else if (outcome.kind === 'missing' || outcome.kind === 'directory') {
+        if (!target.optional) errors.push(`target "${target.raw}" ${outcome.kind === 'missing' ? 'does not exist' : 'is a directory, not a file'}`);
+      } else if (outcome.kind === 'error') {
+        errors.push(`target "${target.raw}" could not be read: ${outcome.message}`);
+        result.filesRead.add(full(target.path));
+        problem(target.path, `${outcome.message} (read through ${where})`, outcome.line);
       }
     }
-    return unit.targets.length ? unit : undefined;
-  }
-
-  async function toRecord(raw: unknown, path: string, origin: string): Promise<{ record: CatalogRecord } | { error: string }> {
-    const label = labelOf(raw);
-    if (!isObject(raw)) return { error: `${label}: a catalog document must be an object, got ${Array.isArray(raw) ? 'a list' : typeof raw}` };
-    let resolved: Record<string, unknown>;
-    const included: string[] = [];
-    try {
-      resolved = (await resolvePlaceholders(raw, { filePath: path, read: readBounded, limits: opts.limits, included: (p) => included.push(full(p)) })) as Record<string, unknown>;
-    } catch (e) {
-      if (e instanceof PlaceholderError || e instanceof YamlError) return { error: `${label}: ${e.message}` };
-      throw e;
+    if (errors.length) {
+      for (const target of targets.filter((t) => !t.unreachable)) {
+        preloaded.delete(target.path);
+        fail(target.path, origin, queue);
+      }
+      return errors;
     }
-    if (included.length) result.includes.set(full(path), [...(result.includes.get(full(path)) ?? []), ...included]);
-    annotate(resolved, tree.locationOf(path), origin);
-    const validation = await validateEntity(resolved);
-    if (!validation.ok) return { error: validation.message };
-    const entity = validation.entity;
-    const ref = refOf(entity);
-    let relations;
-    try {
-      relations = relationsOf(entity);
-    } catch (e) {
-      return { error: `${ref}: ${message(e)}` };
-    }
-    const location = tree.locationOf(path);
-    return {
-      record: {
-        ref,
-        entity,
-        relations,
-        filePath: full(path),
-        ...(location.viewUrl ? { fileUrl: location.viewUrl } : {}),
-        ...(tree.committedAt(path) ? { fileCommittedAt: tree.committedAt(path) } : {}),
-        contentHash: contentHash(entity),
-      },
-    };
+    const reachable = targets.filter((t) => !t.unreachable);
+    if (reachable.length) queue.push({ targets: reachable, origin, declaredBy: { path, line, ref } });
+    return [];
   }
 
   async function processUnit(unit: Unit, queue: Unit[], scannedEntry: boolean) {
@@ -199,64 +210,55 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
     for (const target of unit.targets) {
       if (visited.has(target.path)) continue;
       visited.add(target.path);
-      const outcome = await load(target.path, scannedEntry);
-      if (outcome.kind === 'skip') continue;
-      if (outcome.kind === 'missing') {
-        if (target.optional || !unit.declaredBy) continue;
-        const { path, line, ref } = unit.declaredBy;
-        problem(path, `${ref}: target "${target.raw}" does not exist`, line, ref);
+      const outcome = preloaded.get(target.path) ?? (await load(target.path, scannedEntry));
+      preloaded.delete(target.path);
+      if (outcome.kind === 'skip' || outcome.kind === 'missing' || outcome.kind === 'directory') continue;
+      result.filesRead.add(full(target.path));
+      if (outcome.kind === 'error') {
+        problem(target.path, outcome.message, outcome.line);
         fail(target.path, unit.origin, queue);
         continue;
       }
-      result.filesRead.add(full(target.path));
-      if (outcome.kind === 'error') {
-        const via = unit.declaredBy ? ` (read through ${unit.declaredBy.ref} in ${full(unit.declaredBy.path)})` : '';
-        problem(target.path, `${outcome.message}${via}`, outcome.line);
-        fail(target.path, unit.origin, queue);
-        continue;
+      if (!unit.declaredBy) {
+        // An entry point is a registered location of its own: a bad document fails the whole file.
+        const refused = documentsRefused(target.path, outcome.docs, full(target.path));
+        if (refused) {
+          problem(target.path, refused.message, refused.line);
+          fail(target.path, unit.origin, queue);
+          continue;
+        }
       }
       files.push({ path: target.path, docs: outcome.docs });
     }
 
-    if (allowed || opts.kindRule) {
-      const refusal = (kind: string) =>
-        allowed && !allowed.has(kind.toLocaleLowerCase('en-US')) ? `CATALOG_ALLOWED_KINDS: ${[...allowed].join(', ')}` : opts.kindRule && !opts.kindRule.allows(kind) ? opts.kindRule.describe : undefined;
-      for (const file of files) {
-        const refused = file.docs.find((d) => isObject(d.value) && typeof d.value.kind === 'string' && refusal(d.value.kind) !== undefined);
-        if (!refused) continue;
-        // As in Backstage, one entity of a disallowed kind fails everything its Location emits.
-        const at = unit.declaredBy ?? { path: file.path, line: refused.line, ref: undefined };
-        const where = unit.declaredBy ? `${unit.declaredBy.ref} in ${full(unit.declaredBy.path)}` : full(file.path);
-        problem(at.path, `Entity ${labelOf(refused.value)} in ${full(file.path)}, read through ${where}, is not of an allowed kind (${refusal(String((refused.value as { kind: string }).kind))})`, at.line, at.ref);
-        for (const f of files) fail(f.path, unit.origin, queue);
-        return;
-      }
-    }
-
     for (const file of files) {
       const records: CatalogRecord[] = [];
+      const fileCtx = { tree, limits: opts.limits, full, read: readBounded, included: (paths: string[]) => result.includes.set(full(file.path), [...(result.includes.get(full(file.path)) ?? []), ...paths]) };
       for (const doc of file.docs) {
-        const outcome = await toRecord(doc.value, file.path, unit.origin);
+        const outcome = await toRecord(doc.value, file.path, unit.origin, fileCtx);
+        const label = labelOf(doc.value);
         if ('error' in outcome) {
-          problem(file.path, outcome.error, doc.line, labelOf(doc.value).includes('?') ? undefined : labelOf(doc.value));
+          problem(file.path, outcome.error, doc.line, label.includes('?') ? undefined : label);
           fail(file.path, unit.origin, queue);
           continue;
         }
-        records.push(outcome.record);
         if (outcome.record.entity.kind.toLowerCase() === 'location') {
-          const child = locationUnit(outcome.record.entity, file.path, doc.line, unit.origin);
-          if (child) queue.push(child);
+          const errors = await judgeLocation(outcome.record.entity, file.path, doc.line, unit.origin, queue);
+          if (errors.length) {
+            problem(file.path, `${outcome.record.ref}: ${errors.join('; ')}`, doc.line, outcome.record.ref);
+            fail(file.path, unit.origin, queue);
+            continue;
+          }
         }
+        records.push(outcome.record);
       }
       if (opts.onRecords) {
         if (records.length) await opts.onRecords(records, result.failedFiles.has(full(file.path)));
-      }
-      else result.records.push(...records);
+      } else result.records.push(...records);
     }
   }
 
   const entries = await tree.entryPoints();
-  const scanned = tree.scanned ?? false;
   for (let i = 0; i < entries.length; i++) {
     for (let j = i; j < Math.min(entries.length, i + PREFETCH); j++) prefetch(entries[j]!);
     const entry = entries[i]!;

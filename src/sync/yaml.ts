@@ -119,7 +119,8 @@ export function parseReference(text: string, limits: YamlLimits): YamlDocument[]
     }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: limits.maxAliasCount ?? DEFAULT_ALIAS_COUNT });
+      // JSON mode, as Backstage's parser calls toJSON(): a !!timestamp becomes its ISO string.
+      value = doc.toJS({ json: true, maxAliasCount: limits.maxAliasCount ?? DEFAULT_ALIAS_COUNT });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       throw new YamlError(
@@ -132,10 +133,15 @@ export function parseReference(text: string, limits: YamlLimits): YamlDocument[]
   return out;
 }
 
-/** One YAML value (for `$yaml` placeholders), with the same bounds. */
-export function parseYamlValue(text: string, limits: YamlLimits): unknown {
-  const docs = parseYamlDocuments(text, { ...limits, maxDocuments: 1 });
-  return docs[0]?.value ?? null;
+/**
+ * The one YAML document of a `$yaml` placeholder, with the same bounds. As in Backstage, an empty
+ * file or a file of several documents is an error (a document holding only `null` counts).
+ */
+export function parseYamlValue(text: string, limits: YamlLimits, target = 'the file'): unknown {
+  const docs = parseAllDocuments(text);
+  const count = Array.isArray(docs) ? docs.length : 0;
+  if (count !== 1) throw new YamlError(`expected to find exactly one document of data at ${target}, found ${count}`);
+  return parseReference(text, { ...limits, maxDocuments: 1 })[0]?.value ?? null;
 }
 
 /** yaml's first message line, without the position it appends (the caller prints `file:line:`). */

@@ -134,8 +134,9 @@ spec: { type: team, children: [] }
     await writeFiles(dir, { 'all.yaml': location(['./services/one.cat', './services/gone.cat']) });
     const [missing] = await sync.syncAll();
     expect(missing!.problems).toEqual([expect.objectContaining({ filePath: 'all.yaml', line: 1, message: expect.stringMatching(/location:default\/all: target "\.\/services\/gone\.cat" does not exist/) })]);
-    expect(missing!.removed).toBe(1);
-    expect(await refsOf(dir)).toEqual(['component:default/one', 'location:default/all']);
+    // As in Backstage, a Location with a missing target fails as a whole and keeps what it emitted before.
+    expect(missing!.removed).toBe(0);
+    expect(await refsOf(dir)).toEqual(['component:default/one', 'component:default/two', 'location:default/all']);
   });
 
   it('turns a billion-laughs file and an oversized file into problems', async () => {

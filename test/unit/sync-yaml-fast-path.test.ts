@@ -67,7 +67,7 @@ const stream = fc
 describe('the js-yaml fast path agrees with yaml (YAML 1.2, as Backstage parses)', () => {
   it('on scalars YAML 1.1 and js-yaml read differently', () => {
     expect(parseYamlDocuments('a: 0b101\nb: +0x1F\nc: -0o17\nd: 1_000\ne: -.5\n', limits)[0]!.value).toEqual({ a: '0b101', b: '+0x1F', c: '-0o17', d: '1_000', e: -0.5 });
-    expect(parseYamlDocuments('~: x\nd: !!timestamp 2020-01-01\n', limits)[0]!.value).toEqual({ '': 'x', d: new Date('2020-01-01') });
+    expect(parseYamlDocuments('~: x\nd: !!timestamp 2020-01-01\n', limits)[0]!.value).toEqual({ '': 'x', d: '2020-01-01T00:00:00.000Z' });
     for (const s of TRICKY) {
       same(`v: ${s}\n`);
       same(`${s}: v\n`);
