@@ -12,6 +12,7 @@ import { copyRows, textArray } from '../db/copy.js';
 import { entities } from '../db/schema.js';
 import type { Problem } from '../sync/types.js';
 import type { Relation } from './relations.js';
+import { chunks, removeUnseen } from './removals.js';
 
 export interface CatalogRecord {
   ref: string;
@@ -35,6 +36,8 @@ export interface ApplyResult {
   unchanged: number;
   /** Refs claimed by another source (first one wins) or twice in this source. */
   conflicts: Problem[];
+  /** Refs no Location reaches any more, kept and annotated `backstage.io/orphan: 'true'`. */
+  orphaned: string[];
   /** [file whose definition was ignored, file of this source that holds the ref]: a change to the second re-reads the first. */
   shadowed: [string, string][];
 }
@@ -44,11 +47,6 @@ export interface ApplyResult {
 // 245 MB but with more round trips than it saves.
 const ENTITY_CHUNK = 500;
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 function str(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
@@ -90,6 +88,13 @@ export interface WriterInput {
    * removals are looked for in these files alone instead of in everything the source holds.
    */
   onlyFiles?: readonly string[];
+  /**
+   * Whether this run reached the file. Asked at the end: an entity of a file not reached that came
+   * through a Location (its origin is another file) is an orphan, as in Backstage, and is kept,
+   * annotated, unless `orphans` is 'delete'. Without it, whatever is not seen is removed.
+   */
+  reached?: (filePath: string) => boolean;
+  orphans?: 'keep' | 'delete';
   now: Date;
 }
 
@@ -137,7 +142,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     // Postgres about a second of CPU and the first sync two seconds of wall time.
     const emptyAtStart = !hadEntities && !held?.others;
 
-    const result: ApplyResult = { added: [], updated: [], removed: [], unchanged: 0, conflicts: [], shadowed: [] };
+    const result: ApplyResult = { added: [], updated: [], removed: [], unchanged: 0, conflicts: [], shadowed: [], orphaned: [] };
     const duplicate = (record: CatalogRecord, holder: string) => {
       result.conflicts.push({ filePath: record.filePath, entityRef: record.ref, message: `${record.ref} is already defined in ${holder}; this definition is ignored` });
       result.shadowed.push([record.filePath, holder]);
@@ -214,7 +219,8 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
         }
         seen.set(record.ref, record.filePath);
         if (!row) inserts.push(record);
-        else if (preserve(row.file_path)) result.unchanged++;
+        // An orphan read again was reached through a Location again, even from outside the files in scope.
+        else if (preserve(row.file_path) && !row.content_hash.startsWith('orphan:')) result.unchanged++;
         else if (changed(record, row)) updates.push(record);
         else result.unchanged++;
       }
@@ -252,7 +258,8 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     // (not kept as it was, e.g. because it failed) and did not define it again.
     const late: CatalogRecord[] = [];
     for (const { record, before } of moved) {
-      const holder = seen.get(record.ref) ?? (preserve(before.file_path) ? before.file_path : undefined);
+      // An orphan holds its ref for nobody: a file that defines it takes it over.
+      const holder = seen.get(record.ref) ?? (preserve(before.file_path) && !before.content_hash.startsWith('orphan:') ? before.file_path : undefined);
       if (holder !== undefined) duplicate(record, holder);
       else {
         seen.set(record.ref, record.filePath);
@@ -262,14 +269,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     await write([], late);
 
     if (hadEntities) {
-      const candidates = inScope
-        ? await query<{ ref: string; file_path: string }>(tx, sql`select ref, file_path from entities where source_id = ${sourceId} and file_path = any(${textArray([...inScope])}::text[])`)
-        : await query<{ ref: string; file_path: string }>(tx, sql`select ref, file_path from entities where source_id = ${sourceId}`);
-      result.removed = candidates.filter((row) => !seen.has(row.ref) && !preserve(row.file_path)).map((row) => row.ref);
-      for (const part of chunks(result.removed, ENTITY_CHUNK)) {
-        await tx.execute(sql`delete from entities where source_id = ${sourceId} and ref = any(${textArray(part)}::text[])`);
-        await tx.execute(sql`delete from relations where origin_ref = any(${textArray(part)}::text[])`);
-      }
+      Object.assign(result, await removeUnseen(tx, { sourceId, at, seen, preserve, ...(inScope ? { inScope } : {}), ...(input.reached ? { reached: input.reached } : {}), ...(input.orphans ? { orphans: input.orphans } : {}) }));
     }
     return { value, applied: result };
   });

@@ -1,11 +1,11 @@
 /** `callsheet ask "<command>"`: one command against the stored catalog, synced first if it never was. */
 import { renderReplyText } from '../../adapters/shell/render-text.js';
 import { systemClock } from '../clock.js';
-import { runLine } from '../commands/run.js';
+import { runLineAudited } from '../commands/audited.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
-import type { SubCommand } from './io.js';
-import { openRuntime } from './runtime.js';
+import type { CliIo, SubCommand } from './io.js';
+import { openRuntime, type Runtime } from './runtime.js';
 
 export const askCli: SubCommand = async (args, io) => {
   const line = args.join(' ').trim();
@@ -19,16 +19,21 @@ export const askCli: SubCommand = async (args, io) => {
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   const runtime = await openRuntime(config, { logger, clock: systemClock });
   try {
-    if (!(await runtime.sync.hasSynced())) {
-      io.err('The catalog was never synced here: syncing first...');
-      for (const report of await runtime.sync.syncAll()) {
-        if (report.status === 'failed') io.err(`${report.sourceId}: ${report.error ?? 'failed'}`);
-      }
-    }
-    const reply = await runLine(line, runtime.context(await runtime.localRequester('cli')));
-    io.out(renderReplyText(reply));
-    return reply.isError ? 1 : 0;
+    return await runAsk(line, io, runtime);
   } finally {
     await runtime.close();
   }
 };
+
+/** The command against an open runtime (this process's, or the server's for a forwarded `ask`). */
+export async function runAsk(line: string, io: Pick<CliIo, 'out' | 'err'>, runtime: Pick<Runtime, 'sync' | 'context' | 'localRequester'>, who?: string): Promise<number> {
+  if (!(await runtime.sync.hasSynced())) {
+    io.err('The catalog was never synced here: syncing first...');
+    for (const report of await runtime.sync.syncAll()) {
+      if (report.status === 'failed') io.err(`${report.sourceId}: ${report.error ?? 'failed'}`);
+    }
+  }
+  const reply = await runLineAudited(line, runtime.context(await runtime.localRequester('cli', who)));
+  io.out(renderReplyText(reply));
+  return reply.isError ? 1 : 0;
+}

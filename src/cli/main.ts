@@ -2,14 +2,18 @@
  * `callsheet <sub-command>`: each sub-command lives in its own file and is loaded only when used,
  * so `callsheet validate` in a catalog repository's CI does not start a server or open a database.
  */
-import { processIo, type SubCommand } from './io.js';
+import { guardStdout, processIo, type SubCommand } from './io.js';
+
+/** Commands that open the database go to the running server when it owns an embedded one. */
+const forward = async (name: string, command: SubCommand) => (await import('./local-forward.js')).forwardWhenHeld(name, command);
 
 const subCommands: Record<string, { summary: string; load: () => Promise<SubCommand> }> = {
   serve: { summary: 'sync, then serve HTTP (and the shell when no chat is configured)', load: async () => (await import('./serve.js')).serveCli },
-  sync: { summary: 'one sync of every source [--strict]', load: async () => (await import('./sync.js')).syncCli },
-  ask: { summary: 'run one command, e.g. callsheet ask "owner payments-api"', load: async () => (await import('./ask.js')).askCli },
+  sync: { summary: 'one sync of every source [--strict]', load: async () => forward('sync', (await import('./sync.js')).syncCli) },
+  ask: { summary: 'run one command, e.g. callsheet ask "owner payments-api"', load: async () => forward('ask', (await import('./ask.js')).askCli) },
   config: { summary: 'print the effective configuration (secrets masked) or every problem in it', load: async () => (await import('./config.js')).configCli },
-  nudge: { summary: 'staleness digests: --dry-run prints what a run would send, --now runs one', load: async () => (await import('./nudge-chat.js')).nudgeCli },
+  nudge: { summary: 'staleness digests: --dry-run prints what a run would send, --now runs one', load: async () => forward('nudge', (await import('./nudge-chat.js')).nudgeCli) },
+  audit: { summary: 'the audit log as JSON lines [--since 7d] [--user <ref>] [--entity <ref>]', load: async () => forward('audit', (await import('./audit.js')).auditCli) },
   validate: { summary: 'check catalog files offline: callsheet validate <files or folders>', load: async () => (await import('./validate.js')).validateCli },
 };
 
@@ -32,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
   return (await entry.load())(args, processIo);
 }
 
+guardStdout();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -8,7 +8,7 @@ import { runLine } from '../commands/run.js';
 import { slackFeatures } from '../../adapters/slack/features.js';
 import { catalogSearch, createTeamsAdapter } from '../../adapters/teams/index.js';
 import { teamsFeatures } from '../../adapters/teams/features.js';
-import { createNudgeCli, type ChatFactory } from './nudge.js';
+import { createNudgeCli, type ChatFactory, type NudgeHost } from './nudge.js';
 
 const chat: ChatFactory = async ({ config, db, logger }) => {
   const clock = systemClock;
@@ -24,3 +24,6 @@ const chat: ChatFactory = async ({ config, db, logger }) => {
 };
 
 export const nudgeCli = createNudgeCli(chat);
+
+/** The same command inside a running server, on its configuration and open database. */
+export const nudgeCliWith = (host: NudgeHost) => createNudgeCli(chat, undefined, host);

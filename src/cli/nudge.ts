@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { parseFallbackChannel } from '../config/nudges.js';
-import { query, type Db } from '../db/client.js';
+import { query, type Database, type Db } from '../db/client.js';
 import { databaseNow } from '../db/db-clock.js';
 import { openDatabaseFromConfig } from '../db/from-config.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -57,8 +57,14 @@ async function manualSlot(db: Db): Promise<string> {
   return `manual:${(await databaseNow(db)).toISOString().slice(0, 16)}Z`;
 }
 
+/** A running server's configuration and database, for a command the local CLI forwarded to it. */
+export interface NudgeHost {
+  config: Config;
+  open(config: Config): Promise<Pick<Database, 'db' | 'close'>>;
+}
+
 /** `clock` fixes the time findings are evaluated at (tests); by default the database's clock. */
-export function createNudgeCli(chat: ChatFactory = async () => undefined, clock?: Clock): SubCommand {
+export function createNudgeCli(chat: ChatFactory = async () => undefined, clock?: Clock, host?: NudgeHost): SubCommand {
   return async (args, io) => {
     const mode = parseArgs(args);
     if (mode.kind === 'usage') {
@@ -67,9 +73,9 @@ export function createNudgeCli(chat: ChatFactory = async () => undefined, clock?
       return 2;
     }
     const dryRun = mode.kind === 'dry-run';
-    const config = loadConfig(io.env);
+    const config = host?.config ?? loadConfig(io.env);
     const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-    const database = await openDatabaseFromConfig(config);
+    const database = await (host?.open ?? openDatabaseFromConfig)(config);
     try {
       const db = database.db;
       if (mode.kind === 'status') {

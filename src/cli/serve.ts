@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { startAuditRetention } from '../audit/retention.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { slackSettings } from '../config/slack.js';
+import { runLineAudited } from '../commands/audited.js';
 import { runLine } from '../commands/run.js';
+import type { CommandContext } from '../commands/types.js';
 import type { Reply } from '../commands/reply.js';
 import { createHttpApp, startHttpServer, type RunningServer } from '../http/server.js';
 import { createReadiness } from '../http/readiness.js';
@@ -34,6 +36,7 @@ import { catalogSearch, createTeamsAdapter, type TeamsAdapter } from '../../adap
 import { teamsFeatures } from '../../adapters/teams/features.js';
 import type { CliIo, SubCommand } from './io.js';
 import { firstSyncWithRetry } from './first-sync.js';
+import { startLocalCommands } from './local-commands.js';
 import { installProcessHandlers } from './process-handlers.js';
 import { githubSourcesFor, openRuntime, type Runtime } from './runtime.js';
 
@@ -86,13 +89,15 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   // The worker is made below, once every notifier exists; features only call wake() later.
   let worker: Worker | undefined;
   const wake = { wake: () => worker?.wake() };
+  // Chat adapters build their own contexts; the admin groups are added here, where the config is.
+  const chatRunLine = (line: string, ctx: CommandContext) => runLine(line, { ...ctx, adminGroups: config.CALLSHEET_ADMINS });
   const slackConfig = slackSettings(config);
   const slackParts = slackConfig ? slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests }) : undefined;
   const slack = slackConfig
-    ? createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine, actions: slackParts!.actions, extensions: slackParts!.extensions })
+    ? createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, actions: slackParts!.actions, extensions: slackParts!.extensions })
     : undefined;
   const teams = teamsEnabled(config)
-    ? createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine, search: catalogSearch(db) })
+    ? createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, search: catalogSearch(db) })
     : undefined;
   const teamsParts = teams ? teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests }) : undefined;
   const output = options.output ?? process.stdout;
@@ -140,6 +145,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     ],
   });
   const http = await startHttpServer(app, { port: config.PORT, host: config.HOST, ...serverLimits });
+  // This process owns the embedded database's files: CLI commands on this DATA_DIR are sent here.
+  const localCommands = runtime.database.kind === 'pglite' ? await startLocalCommands(runtime, config, logger) : undefined;
   let metricsServer: RunningServer | undefined;
   if (metricsOnOwnPort) {
     const metricsApp = express();
@@ -186,7 +193,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
         await firstSync.catch(() => {});
         const { name, args } = parseLine(line);
         if (name === 'create' && args) return createInShell({ db, clock, wake: () => taskWorker.wake() }, args, requester, io);
-        return runLine(line, runtime.context(requester));
+        return runLineAudited(line, runtime.context(requester));
       },
     });
   }
@@ -200,6 +207,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       ready = false;
       stopRequested = true;
       await Promise.all([http.close(), metricsServer?.close()]);
+      await localCommands?.close();
       await Promise.allSettled([nudges?.stop(), auditRetention.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
       // The delivery in flight is finished and recorded, and the run released, before the pool closes.
       await nudgeRunner.stop();

@@ -7,6 +7,11 @@ export const syncEnv = z.object({
   TEMPLATE_SOURCES: sourceList('./templates'),
   /** Kinds a source may provide (comma list, any case); empty allows every kind. */
   CATALOG_ALLOWED_KINDS: list(''),
+  /**
+   * What happens to an entity no Location reaches any more: `keep` it, annotated
+   * `backstage.io/orphan: 'true'` (Backstage's default), or `delete` it.
+   */
+  CATALOG_ORPHAN_STRATEGY: z.enum(['keep', 'delete']).default('keep'),
   /** How long a source's sync lease lasts without a heartbeat: a dead replica's lease is free after it. */
   SYNC_LEASE_TTL: duration('12s'),
   /** How often a running sync renews its lease; well under SYNC_LEASE_TTL so one late beat does not lose it. */

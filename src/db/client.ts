@@ -3,11 +3,12 @@
  * Both give the same drizzle schema, migrations and queries.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
 import * as schema from './schema.js';
+import { acquirePgliteLock } from './pglite-lock.js';
 import { connectNoDelay } from './socket.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -85,9 +86,20 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   const dataDir = options.dataDir ?? 'memory://';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir);
-  await client.waitReady;
+  // A data folder has one owner process (see pglite-lock.ts): taken before the files are opened.
+  let lock: Awaited<ReturnType<typeof acquirePgliteLock>> | undefined;
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    lock = await acquirePgliteLock(`${resolve(dataDir)}.lock`);
+  }
+  let client: InstanceType<typeof PGlite>;
+  try {
+    client = new PGlite(dataDir);
+    await client.waitReady;
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,
@@ -96,7 +108,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       await migrate(drizzle(client, { schema }), { migrationsFolder });
     },
     async close() {
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }

@@ -18,6 +18,7 @@ interface EntityRow {
   lifecycle: string | null;
   system_ref: string | null;
   techdocs_ref: string | null;
+  orphan: string | null;
   links: unknown;
   source_id: string;
   file_path: string;
@@ -49,7 +50,7 @@ function toEntity(r: EntityRow): SnapshotEntity {
     ownerRef: r.owner_ref,
     lifecycle: r.lifecycle,
     systemRef: r.system_ref,
-    annotations: r.techdocs_ref ? { 'backstage.io/techdocs-ref': r.techdocs_ref } : {},
+    annotations: { ...(r.techdocs_ref ? { 'backstage.io/techdocs-ref': r.techdocs_ref } : {}), ...(r.orphan ? { 'backstage.io/orphan': r.orphan } : {}) },
     links: linksOf(r.links),
     sourceId: r.source_id,
     filePath: r.file_path,
@@ -64,7 +65,8 @@ async function loadEntities(db: Db, where: SQL): Promise<SnapshotEntity[]> {
   const rows = await query<EntityRow>(
     db,
     sql`select ref, kind, name, title, description, owner_ref, lifecycle, system_ref,
-               entity->'metadata'->'annotations'->>'backstage.io/techdocs-ref' as techdocs_ref, entity->'metadata'->'links' as links,
+               entity->'metadata'->'annotations'->>'backstage.io/techdocs-ref' as techdocs_ref,
+               entity->'metadata'->'annotations'->>'backstage.io/orphan' as orphan, entity->'metadata'->'links' as links,
                source_id, file_path, file_url, file_committed_at, last_changed_at, last_reviewed_at
           from entities where ${where}`,
   );

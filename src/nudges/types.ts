@@ -13,7 +13,7 @@ export interface SnapshotEntity {
   ownerRef: string | null;
   lifecycle: string | null;
   systemRef: string | null;
-  /** The annotations rules read (`backstage.io/techdocs-ref`); the loader reads no others. */
+  /** The annotations rules read (`backstage.io/techdocs-ref`, `backstage.io/orphan`); the loader reads no others. */
   annotations: Record<string, string>;
   /** `metadata.links` as written. */
   links: Array<{ url?: string; title?: string; type?: string }>;
@@ -58,6 +58,7 @@ export interface CatalogSnapshot {
 export type RuleId =
   | 'broken-file'
   | 'no-owner'
+  | 'orphan'
   | 'unknown-owner'
   | 'owner-without-members'
   | 'deprecated-in-use'

@@ -60,6 +60,22 @@ export async function closeStaleRuns(db: Db, sourceId: string, now: Date): Promi
   return rows.length;
 }
 
+/**
+ * Marks as interrupted every `running` run whose source's lease is gone (by the database's clock):
+ * a run takes its lease before it writes its row, so such a run has no live holder. Catches the
+ * runs of sources nobody syncs again (taken out of the configuration) too.
+ */
+export async function closeOrphanRuns(db: Db): Promise<number> {
+  const rows = await query<{ id: number }>(
+    db,
+    sql`update sync_runs set status = 'interrupted', finished_at = now(), error = ${INTERRUPTED_RUN}
+        where status = 'running'
+          and not exists (select 1 from leases where leases.name = 'sync:' || sync_runs.source_id and leases.expires_at > now())
+        returning id`,
+  );
+  return rows.length;
+}
+
 /** Whether any replica finished a sync of the source less than `intervalMs` ago (by the shared clock). */
 export async function syncedWithin(db: Db, sourceId: string, now: Date, intervalMs: number): Promise<boolean> {
   const [row] = await db.select({ at: sources.lastSyncedAt }).from(sources).where(eq(sources.id, sourceId));

@@ -10,6 +10,7 @@ import type { Db } from '../db/client.js';
 import { entities, sources, syncRuns } from '../db/schema.js';
 import { isTransientDbError } from '../db/transient.js';
 import { metrics } from '../metrics.js';
+import { edgesOf, locationTargets, LOCATIONS_STATE_KEY } from './dependencies.js';
 import { readTree } from './read-tree.js';
 import { emptyReport, type ConfiguredSource, type SourceReport } from './report.js';
 import { previousState, recordMetrics, replaceProblems, standingProblems } from './sync-state.js';
@@ -23,6 +24,8 @@ export interface RunDeps {
   limits: YamlLimits;
   /** Kinds allowed (any case); undefined allows every kind. */
   allowedKinds?: readonly string[];
+  /** CATALOG_ORPHAN_STRATEGY; 'keep' when absent. */
+  orphans?: 'keep' | 'delete';
 }
 
 export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?: { trees?: string[] }): Promise<SourceReport> {
@@ -99,15 +102,19 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
     const failed = new Set<string>();
     const read = new Set<string>();
     const includes = { ...((row?.state?.[INCLUDES_STATE_KEY] ?? {}) as Record<string, string[]>) };
+    const locations = { ...edgesOf(row?.state) };
+    const named = new Map<string, string[]>();
     const preserve = (filePath: string) => failed.has(filePath) || (snapshot.preserve?.(filePath) ?? false);
     let applied: ApplyResult;
     try {
       // Before the write transaction: on PGlite nothing outside it may query while it is open.
       const previous = await previousState(db, driver.id, snapshot.onlyFiles);
-      const scope = { sourceId: driver.id, preserve, now: clock.now(), ...(snapshot.onlyFiles ? { onlyFiles: snapshot.onlyFiles } : {}) };
+      const scope = { sourceId: driver.id, preserve, now: clock.now(), reached: (f: string) => read.has(f), orphans: deps.orphans ?? 'keep', ...(snapshot.onlyFiles ? { onlyFiles: snapshot.onlyFiles } : {}) };
       ({ applied } = await writeSnapshot(db, scope, async (writer) => {
         const onRecords = async (records: CatalogRecord[], fileFailed: boolean) => {
           if (fileFailed) failed.add(records[0]!.filePath);
+          const targets = locationTargets(records);
+          if (targets.length) named.set(records[0]!.filePath, targets);
           if (!trusted) {
             for (const r of records) {
               if (r.entity.kind.toLowerCase() === 'template') {
@@ -136,12 +143,16 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
       await snapshot.close?.();
     }
 
+    // A failed file's Locations are still followed (from what it held before), so their links stay too.
+    for (const f of read) if (!failed.has(f)) delete locations[f];
+    for (const [f, targets] of named) if (!failed.has(f)) locations[f] = targets;
     problems.push(...applied.conflicts);
     // A file whose definition lost to another file's is read again when that file changes (it may drop the ref).
     for (const [loser, holder] of applied.shadowed) if (read.has(loser)) includes[loser] = [...new Set([...(includes[loser] ?? []), holder])];
     report.added = applied.added.length;
     report.updated = applied.updated.length;
     report.removed = applied.removed.length;
+    if (applied.orphaned.length) report.notes.push(`${applied.orphaned.length} entities are orphans (no Location names their file any more), kept and annotated backstage.io/orphan; CATALOG_ORPHAN_STRATEGY=delete removes them`);
     // Entities kept without being read (unchanged files of an incremental sync) count as unchanged too.
     const [held] = await db.select({ n: sql<number>`count(*)::int` }).from(entities).where(eq(entities.sourceId, driver.id));
     report.unchanged = Math.max(applied.unchanged, Number(held?.n ?? 0) - report.added - report.updated);
@@ -155,7 +166,7 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
     await replaceProblems(db, driver.id, runId, problems, keepProblem);
     await db
       .update(sources)
-      .set({ lastRevision: snapshot.revision, state: { ...(row?.state ?? {}), ...(snapshot.state ?? {}), [INCLUDES_STATE_KEY]: includes } })
+      .set({ lastRevision: snapshot.revision, state: { ...(row?.state ?? {}), ...(snapshot.state ?? {}), [INCLUDES_STATE_KEY]: includes, [LOCATIONS_STATE_KEY]: locations } })
       .where(eq(sources.id, driver.id));
     await recordMetrics(db).catch((e: unknown) => logger.warn({ err: String(e) }, 'could not update catalog metrics'));
     logger.info(

@@ -36,14 +36,15 @@ describe.skipIf(skip)('sync under faults', () => {
 
   it('backends terminated during the first sync: the sync retries and completes; nothing lost, no run left running', async () => {
     fault = await createFaultDatabase();
-    const { dir, componentRefs } = writeCatalog({ components: 1500 });
+    const { dir, componentRefs } = writeCatalog({ components: 3000 });
     const service = await spawnService({ databaseUrl: fault.url, instance: 'sync-a', env: { CATALOG_SOURCES: dir, TEMPLATE_SOURCES: '' } });
     services.push(service);
     let terminated = 0;
-    // Terminate its busy backends a few times while the sync writes.
-    for (let i = 0; i < 6 && !service.hasExited(); i++) {
-      terminated += await fault.terminateBackends({ instance: 'sync-a', onlyActive: true });
-      await sleep(400);
+    // Terminate its busy backends (mid-query) a few times while the first sync writes.
+    for (let i = 0; i < 500 && terminated < 3 && !service.hasExited(); i++) {
+      const hit = await fault.terminateBackends({ instance: 'sync-a', onlyActive: true });
+      terminated += hit;
+      await sleep(hit ? 300 : 10);
     }
     const started = Date.now();
     await waitFor('every component in the catalog', async () => {
@@ -53,6 +54,8 @@ describe.skipIf(skip)('sync under faults', () => {
     reportFigure('sync completed after backend termination', Date.now() - started);
     console.log(`[faults] backends terminated during the sync: ${terminated}`);
     await waitFor('the run recorded', async () => (await runsOf(dir)).some((r) => r.status === 'synced'), 30_000);
+    expect(terminated).toBeGreaterThan(0);
+    console.log(`[faults] sync retries after transient errors: ${service.logs.filter((l) => l.msg === 'sync hit a transient database error; retrying').length}`);
     expect((await runsOf(dir)).filter((r) => r.status === 'running')).toEqual([]);
     expect(service.hasExited()).toBe(false);
     expect(await service.status('/healthz')).toBe(200);

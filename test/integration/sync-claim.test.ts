@@ -116,4 +116,16 @@ describe('sync claims', () => {
     const all = await database.db.select().from(syncRuns).where(eq(syncRuns.sourceId, dir));
     expect(all.filter((r) => r.status === 'running')).toEqual([]);
   });
+
+  it('closes the running rows of a source nobody syncs any more once its lease is gone, and only then', async () => {
+    const gone = '/srv/taken-out-of-the-configuration';
+    const live = '/srv/being-synced-elsewhere';
+    const [orphan] = await database.db.insert(syncRuns).values({ sourceId: gone, status: 'running', startedAt: new Date() }).returning();
+    expect(await acquireLease(database.db, `sync:${live}`, 'other-replica#run', 60_000)).toBe(true);
+    const [running] = await database.db.insert(syncRuns).values({ sourceId: live, status: 'running', startedAt: new Date() }).returning();
+    await service([], 'replica-a').syncAll();
+    const statusOf = async (id: number) => (await database.db.select().from(syncRuns).where(eq(syncRuns.id, id)))[0]?.status;
+    expect(await statusOf(orphan!.id)).toBe('interrupted');
+    expect(await statusOf(running!.id)).toBe('running');
+  });
 });

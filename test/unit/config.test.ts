@@ -30,6 +30,14 @@ describe('configuration', () => {
     }
   });
 
+  it('sync leases: 12 s lifetime and a 4 s heartbeat by default; a heartbeat slower than half the lifetime is refused', () => {
+    const config = loadConfig({});
+    expect([config.SYNC_LEASE_TTL, config.SYNC_LEASE_HEARTBEAT]).toEqual([12_000, 4_000]);
+    expect(loadConfig({ SYNC_LEASE_TTL: '30s', SYNC_LEASE_HEARTBEAT: '10s' }).SYNC_LEASE_TTL).toBe(30_000);
+    expect(() => loadConfig({ SYNC_LEASE_TTL: '10s', SYNC_LEASE_HEARTBEAT: '8s' })).toThrow(/SYNC_LEASE_HEARTBEAT: must be at most half of SYNC_LEASE_TTL/);
+    expect(() => loadConfig({ SYNC_LEASE_TTL: 'soon' })).toThrow(/SYNC_LEASE_TTL: expected a duration/);
+  });
+
   it('masks secrets when printing', async () => {
     expect(maskedConfig({ SLACK_BOT_TOKEN: 'xoxb-1', PORT: 1 })).toEqual({ SLACK_BOT_TOKEN: '********', PORT: 1 });
     const { io, out } = capture({ DATABASE_URL: 'postgres://u:hunter2@db/x' });

@@ -6,6 +6,7 @@ import { missingDocs } from './missing-docs.js';
 import { missingLifecycle } from './missing-lifecycle.js';
 import { missingSystem } from './missing-system.js';
 import { noOwner } from './no-owner.js';
+import { orphan } from './orphan.js';
 import { ownerWithoutMembers } from './owner-without-members.js';
 import { stale } from './stale.js';
 import { unknownOwner } from './unknown-owner.js';
@@ -13,7 +14,7 @@ import { unknownOwner } from './unknown-owner.js';
 export { brokenFile };
 
 /** Entity rules, worst first. */
-export const entityRules: EntityRule[] = [noOwner, unknownOwner, ownerWithoutMembers, deprecatedInUse, stale, missingDescription, missingLifecycle, missingSystem, missingDocs];
+export const entityRules: EntityRule[] = [noOwner, orphan, unknownOwner, ownerWithoutMembers, deprecatedInUse, stale, missingDescription, missingLifecycle, missingSystem, missingDocs];
 
 export const ruleInfo: Record<RuleId, { title: string; severity: number }> = Object.fromEntries([
   [brokenFile.id, { title: brokenFile.title, severity: brokenFile.severity }],

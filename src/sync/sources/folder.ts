@@ -41,6 +41,19 @@ function isNotFound(e: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
+/** Key of a folder source's state: non-YAML file read -> its size and modification time then. */
+const STAMPS_STATE_KEY = 'stamps';
+
+async function stampOf(path: string): Promise<string> {
+  const s = await stat(path).catch(() => undefined);
+  return s ? `${s.size}:${s.mtimeMs}` : '-';
+}
+
+async function stampsHold(root: string, stamps: Record<string, string>): Promise<boolean> {
+  for (const [path, stamp] of Object.entries(stamps)) if ((await stampOf(join(root, path))) !== stamp) return false;
+  return true;
+}
+
 /** Device and inode of a folder: the same path with another identity is another folder. */
 async function identityOf(path: string): Promise<string> {
   const s = await stat(path, { bigint: true });
@@ -51,7 +64,7 @@ async function identityOf(path: string): Promise<string> {
  * A tree over a folder; reads never leave it, not even through a symbolic link. `incomplete` hears
  * of every listed file that vanished or could not be read: the listing is then no proof of anything.
  */
-export async function folderTree(root: string, entryPoints: string[], scanned: boolean, opts: { hooks?: FolderHooks; incomplete?: (why: string) => void } = {}): Promise<Tree> {
+export async function folderTree(root: string, entryPoints: string[], scanned: boolean, opts: { hooks?: FolderHooks; incomplete?: (why: string) => void; stamp?: (path: string, stamp: string) => void } = {}): Promise<Tree> {
   const realRoot = await realpath(root);
   const listed = new Set(entryPoints);
   const incomplete = opts.incomplete ?? (() => {});
@@ -82,7 +95,9 @@ export async function folderTree(root: string, entryPoints: string[], scanned: b
       const real = await located(path);
       if (real === undefined) return undefined;
       try {
-        return await readFile(real, 'utf8');
+        const text = await readFile(real, 'utf8');
+        if (!YAML_FILE.test(path) && opts.stamp) opts.stamp(path, await stampOf(real));
+        return text;
       } catch (e) {
         // A directory named as a target is that entity's problem; anything else means the folder changed under us.
         if ((e as NodeJS.ErrnoException).code !== 'EISDIR') incomplete(`${path} could not be read: ${(e as Error).message}`);
@@ -109,7 +124,7 @@ export function folderDriver(spec: string, deps: { cwd?: string; hooks?: FolderH
     id,
     kind: 'folder',
     target: id,
-    async snapshot(lastRevision): Promise<Snapshot | null> {
+    async snapshot(lastRevision, state): Promise<Snapshot | null> {
       let found: Found[];
       let identity: string;
       try {
@@ -122,12 +137,17 @@ export function folderDriver(spec: string, deps: { cwd?: string; hooks?: FolderH
       const digest = createHash('sha256');
       for (const f of found) digest.update(`${f.path}\0${f.size}\0${f.mtimeMs}\n`);
       const revision = `folder:${digest.digest('hex').slice(0, 32)}`;
-      if (revision === lastRevision) return null;
+      // Files read through Locations and placeholders need not be YAML, so the listing misses them: their stamps tell.
+      const stamps = (state?.[STAMPS_STATE_KEY] ?? {}) as Record<string, string>;
+      if (revision === lastRevision && (await stampsHold(root, stamps))) return null;
+      const read: Record<string, string> = {};
       const problems: string[] = [];
-      const tree = await folderTree(root, found.map((f) => f.path), true, { ...(deps.hooks ? { hooks: deps.hooks } : {}), incomplete: (why) => problems.push(why) });
+      const tree = await folderTree(root, found.map((f) => f.path), true, { ...(deps.hooks ? { hooks: deps.hooks } : {}), incomplete: (why) => problems.push(why), stamp: (p, stamp) => (read[p] = stamp) });
       return {
         revision,
         trees: [tree],
+        // Filled while the tree is read; stored once reading is done.
+        state: { [STAMPS_STATE_KEY]: read },
         async verify() {
           // The listing proves what is gone only if the folder read to the end is the one listed.
           const now = await identityOf(root).catch(() => undefined);

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, posix, resolve } from 'node:path';
 import { INCLUDES_STATE_KEY, type FileLocation, type Snapshot, type SourceDriver, type Tree } from '../types.js';
+import { edgesOf, linkedClosure } from '../dependencies.js';
 import { YAML_FILE } from './folder.js';
 import { BlobReader, git } from './git-cli.js';
 
@@ -104,6 +105,11 @@ async function diff(cwd: string, from: string, to: string): Promise<{ changed: s
   return { changed, deleted };
 }
 
+/** Whether a Location of the source named the file last time. */
+function isTarget(state: Record<string, unknown> | null, path: string): boolean {
+  return Object.values(edgesOf(state)).some((targets) => targets.includes(path));
+}
+
 async function hasCommit(cwd: string, sha: string): Promise<boolean> {
   return git(['cat-file', '-e', `${sha}^{commit}`], { cwd }).then(
     () => true,
@@ -111,12 +117,21 @@ async function hasCommit(cwd: string, sha: string): Promise<boolean> {
   );
 }
 
-async function defaultBranch(url: string): Promise<string | undefined> {
-  const out = await git(['ls-remote', '--symref', url, 'HEAD']).catch(() => '');
+async function defaultBranch(url: string, remoteOptions: string[]): Promise<string | undefined> {
+  const out = await git([...remoteOptions, 'ls-remote', '--symref', url, 'HEAD']).catch(() => '');
   return /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(out)?.[1];
 }
 
-export function gitDriver(specText: string, deps: { dataDir: string }): SourceDriver {
+export interface GitDriverDeps {
+  dataDir: string;
+  /**
+   * `git -c` options for every command that talks to the remote, asked before each fetch: a
+   * remote registered at run time is re-checked and its addresses pinned (src/sync/remote-policy.ts).
+   */
+  remoteOptions?: () => Promise<string[]>;
+}
+
+export function gitDriver(specText: string, deps: GitDriverDeps): SourceDriver {
   const spec = parseGitSpec(specText);
   const id = `${publicUrl(spec.url)}${spec.branch ? `#${spec.branch}` : ''}`;
   const cache = join(resolve(deps.dataDir), 'git', createHash('sha256').update(spec.url).digest('hex').slice(0, 24));
@@ -132,12 +147,13 @@ export function gitDriver(specText: string, deps: { dataDir: string }): SourceDr
         await git(['init', '--bare', '--quiet', cache]);
       }
       const ref = spec.branch ? `refs/heads/${spec.branch}` : 'HEAD';
-      await git(['fetch', '--quiet', '--no-tags', '--force', spec.url, `+${ref}:${headRef}`], { cwd: cache });
+      const remoteOptions = (await deps.remoteOptions?.()) ?? [];
+      await git([...remoteOptions, 'fetch', '--quiet', '--no-tags', '--force', spec.url, `+${ref}:${headRef}`], { cwd: cache });
       const commit = (await git(['rev-parse', `${headRef}^{commit}`], { cwd: cache })).trim();
       if (commit === lastRevision) return null;
 
       const previousBranch = typeof state?.branch === 'string' ? state.branch : undefined;
-      const branch = spec.branch ?? previousBranch ?? (webBaseOf(spec.url) ? await defaultBranch(spec.url) : undefined) ?? 'HEAD';
+      const branch = spec.branch ?? previousBranch ?? (webBaseOf(spec.url) ? await defaultBranch(spec.url, remoteOptions) : undefined) ?? 'HEAD';
       const files = await listFiles(cache, commit);
       const includes = (state?.[INCLUDES_STATE_KEY] ?? {}) as Record<string, string[]>;
 
@@ -148,16 +164,18 @@ export function gitDriver(specText: string, deps: { dataDir: string }): SourceDr
       if (lastRevision && (await hasCommit(cache, lastRevision))) {
         const { changed, deleted } = await diff(cache, lastRevision, commit);
         const touched = new Set([...changed, ...deleted]);
-        const reread = new Set(changed.filter((p) => YAML_FILE.test(p) && !SKIPPED.test(p)));
+        // Files linked to a touched one through Locations are looked at with it (any name: Location targets need not be YAML).
+        const scope = linkedClosure(edgesOf(state), [...touched].filter((p) => (YAML_FILE.test(p) && !SKIPPED.test(p)) || isTarget(state, p)));
+        const reread = new Set([...scope].filter((p) => files.has(p) && YAML_FILE.test(p) && !SKIPPED.test(p)));
         for (const [file, included] of Object.entries(includes)) {
-          if (files.has(file) && included.some((p) => touched.has(p))) reread.add(file);
+          if (files.has(file) && included.some((p) => touched.has(p) || scope.has(p))) reread.add(file);
         }
         entryPoints = [...reread].sort();
-        const gone = new Set(deleted);
-        preserve = (filePath) => !reread.has(filePath) && !gone.has(filePath);
-        onlyFiles = [...reread, ...gone];
+        const inScope = new Set([...scope, ...reread, ...deleted]);
+        preserve = (filePath) => !inScope.has(filePath);
+        onlyFiles = [...inScope];
         times = await commitTimes(cache, [`${lastRevision}..${commit}`]);
-        const unchanged = entryPoints.filter((p) => !times.has(p));
+        const unchanged = onlyFiles.filter((p) => files.has(p) && !times.has(p));
         if (unchanged.length) for (const [p, t] of await commitTimes(cache, [commit], unchanged)) times.set(p, t);
       } else {
         entryPoints = [...files.keys()].filter((p) => YAML_FILE.test(p) && !SKIPPED.test(p)).sort();
