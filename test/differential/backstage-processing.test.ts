@@ -128,7 +128,7 @@ describe('Callsheet reads a catalog as Backstage processes it', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, 180_000);
 
   it("on random mutations of Backstage's example catalog", async () => {
     const catalog = [...examples.keys()].filter((p) => /\.ya?ml$/.test(p) && !p.endsWith('.oas.yaml'));
@@ -140,7 +140,7 @@ describe('Callsheet reads a catalog as Backstage processes it', () => {
       }),
       { numRuns: 40 },
     );
-  });
+  }, 180_000);
 
   it('through the real sync of a folder source, on random mutations', async () => {
     const database = await createTestDatabase();
@@ -193,5 +193,5 @@ describe('Callsheet reads a catalog as Backstage processes it', () => {
     } finally {
       await database.close();
     }
-  });
+  }, 180_000);
 });
