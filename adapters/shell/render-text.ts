@@ -2,7 +2,7 @@
  * Renders a Reply as plain text for the terminal. Buttons that run a command are numbered and shown
  * as the command to type, so `1` (or the command itself) picks one.
  */
-import type { Button, Reply, RichText, Section } from '../../src/commands/reply.js';
+import { openableUrl, type Button, type Reply, type RichText, type Section } from '../../src/commands/reply.js';
 
 function spanText(text: RichText | undefined): string {
   if (!text) return '';
@@ -10,8 +10,11 @@ function spanText(text: RichText | undefined): string {
     .map((span) => {
       if (typeof span === 'string') return span;
       switch (span.type) {
-        case 'link':
-          return span.text === span.url || span.url === `mailto:${span.text}` ? span.text : `${span.text} <${span.url}>`;
+        case 'link': {
+          // Only http(s) addresses are shown: terminals make them clickable too.
+          const url = openableUrl(span.url);
+          return !url || span.text === span.url || url === span.text ? span.text || url || '' : `${span.text} <${url}>`;
+        }
         case 'user':
           return span.email ? `${span.name} <${span.email}>` : span.name;
         case 'channel':
@@ -58,8 +61,10 @@ function renderButton(button: Button, number: () => number): string {
   switch (button.action.type) {
     case 'command':
       return `[${number()}] ${button.action.command}`;
-    case 'url':
-      return `${button.label}: ${button.action.url}`;
+    case 'url': {
+      const url = openableUrl(button.action.url);
+      return url ? `${button.label}: ${url}` : button.label;
+    }
     case 'action':
       return `${button.label} (available in Slack and Teams)`;
   }

@@ -11,7 +11,7 @@ import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import type { Form } from '../../src/scaffolder/form-types.js';
 import type { Values } from '../../src/scaffolder/form-values.js';
-import { secretStrings, splitSecrets, submitTask } from '../../src/scaffolder/service.js';
+import { submitTask } from '../../src/scaffolder/service.js';
 import type { CreateState } from './render-form.js';
 import { renderReply } from './render-reply.js';
 import { taskMessage, type SlackTaskTarget } from './task-notifier.js';
@@ -28,12 +28,6 @@ export interface Who {
   userId: string;
   teamId?: string;
   name?: string;
-}
-
-/** The form's answers as they may be kept in the audit log: password fields left out. */
-export function auditValues(form: Form, values: Values): { values: Values; secrets: string[] } {
-  const split = splitSecrets(form, values);
-  return { values: split.values, secrets: secretStrings(split.secrets) };
 }
 
 /** Creates the task after its DM is posted, so the task knows which message to keep updating. */

@@ -20,12 +20,12 @@ import type { Logger } from '../../src/logger.js';
 import { SLACK_MODAL_LIMITS as L } from '../../src/scaffolder/form-limits.js';
 import type { Form } from '../../src/scaffolder/form-types.js';
 import { initialValues, type Values } from '../../src/scaffolder/form-values.js';
-import { openForm } from '../../src/scaffolder/service.js';
+import { auditableValues, openForm } from '../../src/scaffolder/service.js';
 import { validatePage, validateValues } from '../../src/scaffolder/validate-values.js';
 import { apology } from './answer.js';
 import { recordAudit } from './audit.js';
 import { registerCreateOptions } from './create-options.js';
-import { auditValues, startTask, type Who } from './create-task.js';
+import { startTask, type Who } from './create-task.js';
 import { formView, loadingView, noticeView, pickerView, suggestionNotice, TEMPLATE_ACTION, TEMPLATE_BLOCK, TEMPLATE_PICK } from './create-views.js';
 import { resolveRequester } from './identities.js';
 import { lineFor, type FeatureAction, type SlackExtension } from './listeners.js';
@@ -62,7 +62,7 @@ export function createModal(deps: CreateModalDeps): { extension: SlackExtension;
 
   /** A modal submission in the audit log: which template and page, how it ended, answers without passwords. */
   const auditSubmission = (who: Who, requester: Requester | undefined, template: string | undefined, outcome: AuditOutcome, details: Record<string, unknown>, form?: Form, values?: Values) => {
-    const kept = form && values ? auditValues(form, values) : undefined;
+    const kept = form && values ? auditableValues(form, values) : undefined;
     return recordAudit(db, logger, {
       actor: who.userId,
       actorRef: requester?.userRef,

@@ -65,3 +65,15 @@ export function createAuthentication(config: TeamsAuthConfig): ConfigurationBotF
     credentials,
   );
 }
+
+/**
+ * Channels whose tokens botbuilder checks against fixed Microsoft endpoints, ignoring every
+ * override: `AseChannel` (App Service Environment) tokens are verified against the Emulator's
+ * OpenID metadata on login.microsoftonline.com, set by `AseChannelValidation.init` when the
+ * authentication is built. Callsheet serves Teams (and the Emulator), never ASE, so such an
+ * activity is refused before botbuilder looks at it: no key fetch leaves for a host the operator
+ * did not configure, and nothing of the activity is acted on.
+ */
+export function refusedChannel(channelId: unknown): string | undefined {
+  return typeof channelId === 'string' && channelId.trim().toLowerCase() === 'asechannel' ? channelId : undefined;
+}

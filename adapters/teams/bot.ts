@@ -6,11 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { ActivityTypes, TeamsInfo, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Clock } from '../../src/clock.js';
 import type { Reply } from '../../src/commands/reply.js';
-import { errorReply } from '../../src/commands/reply.js';
+import { errorReply, outcomeOf } from '../../src/commands/reply.js';
 import { parseLine } from '../../src/commands/grammar.js';
 import type { CommandContext, Requester } from '../../src/commands/types.js';
 import type { Db } from '../../src/db/client.js';
 import { auditLog } from '../../src/db/schema.js';
+import { recordAuditSafely } from '../../src/audit/record.js';
 import type { Logger } from '../../src/logger.js';
 import { metrics } from '../../src/metrics.js';
 import { recordCall } from './api-calls.js';
@@ -150,6 +151,17 @@ async function onMessage(deps: BotDeps, context: TurnContext): Promise<void> {
   await rememberConversation(deps, activity, true);
   const requester = await requesterFor(deps, context);
   const reply = await answer(deps, line, commandContext(deps, requester));
+  await recordAuditSafely(deps.db, deps.logger, {
+    at: deps.clock.now(),
+    platform: 'teams',
+    actor: requester.externalId ?? activity.from?.id ?? 'unknown',
+    actorRef: requester.userRef,
+    action: 'command',
+    target: parseLine(line).name || 'help',
+    channel: activity.conversation?.id,
+    text: line,
+    outcome: outcomeOf(reply),
+  });
   await context.sendActivity(await replyActivity(deps.db, reply, tenantOf(activity), dialogIds(deps)));
 }
 
@@ -175,14 +187,17 @@ async function onSubmit(deps: BotDeps, context: TurnContext, data: SubmitData): 
     const value = Object.fromEntries(Object.entries(data.value ?? {}).map(([k, v]) => [k, String(v)]));
     reply = handler ? await handler(value, ctx, { conversationId: activity.conversation.id, activityId: activity.replyToId }) : errorReply('That button is no longer available. Ask again to get a fresh card.');
   }
-  await deps.db.insert(auditLog).values({
+  await recordAuditSafely(deps.db, deps.logger, {
     at: deps.clock.now(),
     platform: 'teams',
     actor: requester.externalId ?? 'unknown',
-    actorRef: requester.userRef ?? null,
+    actorRef: requester.userRef,
     action: data.callsheet === 'command' ? 'button.command' : `button.${data.id}`,
-    target: data.callsheet === 'command' ? data.line.slice(0, 200) : (data.value?.ref ?? null),
-    details: { conversationId: activity.conversation?.id, outcome: reply.isError ? 'error' : 'ok' },
+    target: data.callsheet === 'command' ? data.line.slice(0, 200) : (data.value?.ref ?? data.value?.entity ?? null),
+    channel: activity.conversation?.id,
+    text: data.callsheet === 'command' ? data.line : null,
+    outcome: outcomeOf(reply),
+    details: data.callsheet === 'action' ? (data.value ?? null) : null,
   });
   const message = await replyActivity(deps.db, reply, tenantOf(activity), dialogIds(deps));
   if (activity.replyToId) {

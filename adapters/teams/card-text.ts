@@ -12,9 +12,9 @@ const ELLIPSIS = '…';
 /** A piece of card text: plain text (escaped here) or an atomic piece kept whole or dropped. */
 export type CardPart = { text: string } | { atomic: string; onKept?: () => void };
 
-/** `<at …>` / `</at>` in catalog text start with a look-alike bracket instead, so Teams shows them as text. */
+/** `<at…` / `</at` in catalog text start with a look-alike bracket instead, so Teams shows them as text (also `<attr`: a cut must not leave a tag behind). */
 export function neutraliseMentions(text: string): string {
-  return text.replace(/<(?=\s*\/?\s*at\b)/gi, '‹');
+  return text.replace(/<(?=\s*\/?\s*at)/gi, '‹');
 }
 
 /** Every code point of the text as it is shown, escaped: the units a cut may fall between. */
@@ -28,7 +28,14 @@ function units(text: string): string[] {
  * is kept whole or left out with everything after it; `onKept` runs only for the parts kept, so a
  * card never lists a mention entity whose `<at>` text was cut away.
  */
-export function fitCardParts(parts: CardPart[], max: number = MAX_TEXT): string {
+export function fitCardParts(input: CardPart[], max: number = MAX_TEXT): string {
+  // Neighbouring texts are one text: `<` at the end of one and `at>` at the start of the next make a tag.
+  const parts: CardPart[] = [];
+  for (const part of input) {
+    const last = parts[parts.length - 1];
+    if ('text' in part && last && 'text' in last) parts[parts.length - 1] = { text: last.text + part.text };
+    else parts.push(part);
+  }
   const pieces = parts.map((p) => ('text' in p ? units(p.text) : [p.atomic]));
   const total = pieces.reduce((n, us) => n + us.reduce((m, u) => m + u.length, 0), 0);
   const room = total <= max ? max : max - ELLIPSIS.length;

@@ -4,6 +4,7 @@
  * same page. The last page posts a progress card into the conversation, creates the task (which
  * points at that card) and closes the dialog. Permissions are checked on every turn.
  */
+import { recordAuditSafely, type AuditOutcome } from '../../src/audit/record.js';
 import { OPEN_TEMPLATE_ACTION } from '../../src/commands/create.js';
 import type { Reply } from '../../src/commands/reply.js';
 import type { Clock } from '../../src/clock.js';
@@ -13,7 +14,7 @@ import { entityOptions } from '../../src/scaffolder/entity-options.js';
 import type { EntityField, FieldError, Form, Option } from '../../src/scaffolder/form-types.js';
 import { initialValues, type Values } from '../../src/scaffolder/form-values.js';
 import { stepsOf } from '../../src/scaffolder/runner.js';
-import { openForm, submitTask } from '../../src/scaffolder/service.js';
+import { auditableValues, openForm, submitTask } from '../../src/scaffolder/service.js';
 import type { TemplateRecord } from '../../src/scaffolder/templates.js';
 import { validatePage, validateValues } from '../../src/scaffolder/validate-values.js';
 import type { Worker } from '../../src/scaffolder/worker.js';
@@ -92,13 +93,33 @@ export function createDialog(deps: CreateDialogDeps): DialogHandler {
       const state = parseState(data.state);
       if (!state) return { type: 'message', text: 'This form is out of date. Type create to start again.' };
       const opened = await openForm(db, state.template, turn.ctx.requester);
-      if (!opened.ok) return { type: 'message', text: opened.message };
+      const { requester } = turn.ctx;
+      const audit = (outcome: AuditOutcome, details: Record<string, unknown>, values?: Values) => {
+        const kept = values && opened.ok ? auditableValues(opened.form, values) : undefined;
+        return recordAuditSafely(db, deps.logger, {
+          at: deps.clock.now(),
+          platform: 'teams',
+          actor: requester.externalId ?? 'unknown',
+          actorRef: requester.userRef,
+          action: 'modal.submit',
+          target: state.template,
+          channel: turn.reference.conversation?.id,
+          outcome,
+          details: { page: state.page, ...details, ...(kept ? { values: kept.values } : {}) },
+          secrets: kept?.secrets,
+        });
+      };
+      if (!opened.ok) {
+        await audit('refused', { reason: opened.message });
+        return { type: 'message', text: opened.message };
+      }
       const { form, template } = opened;
       if (state.page >= form.pages.length) return { type: 'message', text: 'The template changed while you were filling it in. Type create to start again.' };
       const read = readPage(form, state, data);
       if (data.nav === 'back') return page(form, { ...state, page: Math.max(0, state.page - 1), values: read.values }, turn);
       const errors = [...read.errors];
       for (const e of validatePage(form, state.page, read.values)) if (!errors.some((x) => x.field === e.field)) errors.push(e);
+      await audit(errors.length > 0 ? 'error' : 'ok', errors.length > 0 ? { errors } : {}, read.values);
       if (errors.length > 0) return page(form, { ...state, values: read.values }, turn, errors);
       if (state.page < form.pages.length - 1) return page(form, { ...state, page: state.page + 1, values: read.values }, turn);
       const all = validateValues(form, read.values);

@@ -13,7 +13,7 @@ import { allowedTenants, teamsConfigProblems, type TeamsEnv } from '../../src/co
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import { recordCall } from './api-calls.js';
-import { createAuthentication, teamsMode, type TeamsAuthConfig } from './auth.js';
+import { createAuthentication, refusedChannel, teamsMode, type TeamsAuthConfig } from './auth.js';
 import { cardActivity, createTurnHandler, replyActivity, tenantOf, type ActionHandler } from './bot.js';
 import type { StoredReference } from './conversations.js';
 import type { SearchHit } from './message-extension.js';
@@ -127,6 +127,12 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
       return;
     }
     if (typeof activity.timestamp === 'string') activity.timestamp = new Date(activity.timestamp);
+    const refused = refusedChannel(activity.channelId);
+    if (refused) {
+      logger.warn({ channelId: refused, activityType: activity.type }, 'Teams request rejected: channel not served (its tokens would be checked against Microsoft hosts, whatever is configured)');
+      res.status(401).json({ error: 'unauthorized' });
+      return;
+    }
     const header = req.headers.authorization ?? '';
     let authenticated;
     try {

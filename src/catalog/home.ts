@@ -2,10 +2,11 @@
  * What a person's home screen shows: the teams they belong to, what each owns (counts by kind and
  * the first entries) and the catalog problems in their teams' files. Plain data, for any face.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { query } from '../db/client.js';
-import { entities, relations } from '../db/schema.js';
+import { entities } from '../db/schema.js';
+import { orgGroupsOf } from '../trust/membership.js';
 import { shortRef } from './refs.js';
 
 export interface HomeEntity {
@@ -47,12 +48,11 @@ const DEFAULT_LIMITS: HomeLimits = { teams: 8, entities: 5, problems: 5 };
 
 export async function loadHome(db: Db, userRef: string | undefined, limits: HomeLimits = DEFAULT_LIMITS): Promise<HomeData> {
   if (!userRef) return { teams: [], moreTeams: 0 };
-  const memberships = await db
-    .select({ ref: relations.targetRef, title: entities.title })
-    .from(relations)
-    .leftJoin(entities, eq(entities.ref, relations.targetRef))
-    .where(and(eq(relations.sourceRef, userRef), eq(relations.type, 'memberOf')))
-    .orderBy(asc(relations.targetRef));
+  // Teams are identity data: memberships declared in org sources only (the trust module decides).
+  const groupRefs = [...(await orgGroupsOf(db, userRef))];
+  const memberships = groupRefs.length
+    ? await db.select({ ref: entities.ref, title: entities.title }).from(entities).where(inArray(entities.ref, groupRefs)).orderBy(asc(entities.ref))
+    : [];
   const shown = memberships.slice(0, limits.teams);
   const refs = shown.map((m) => m.ref);
   if (!refs.length) return { userRef, teams: [], moreTeams: 0 };

@@ -1,7 +1,7 @@
 /** `callsheet ask "<command>"`: one command against the stored catalog, synced first if it never was. */
 import { renderReplyText } from '../../adapters/shell/render-text.js';
 import { systemClock } from '../clock.js';
-import { runLine } from '../commands/run.js';
+import { runLineAudited } from '../commands/audited.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import type { CliIo, SubCommand } from './io.js';
@@ -33,7 +33,7 @@ export async function runAsk(line: string, io: Pick<CliIo, 'out' | 'err'>, runti
       if (report.status === 'failed') io.err(`${report.sourceId}: ${report.error ?? 'failed'}`);
     }
   }
-  const reply = await runLine(line, runtime.context(await runtime.localRequester('cli', who)));
+  const reply = await runLineAudited(line, runtime.context(await runtime.localRequester('cli', who)));
   io.out(renderReplyText(reply));
   return reply.isError ? 1 : 0;
 }

@@ -1,18 +1,19 @@
 /**
  * The server's side of forwarded CLI commands: while `serve` owns an embedded (PGlite) database,
- * `callsheet sync`/`ask`/`nudge` run here, in the server's process, against its open runtime.
+ * `callsheet sync`/`ask`/`nudge`/`audit` run here, in the server's process, against its open runtime.
  */
 import type { Config } from '../config/index.js';
 import { startLocalCommandServer, type LocalCommandRunner } from '../http/local-command.js';
 import type { Logger } from '../logger.js';
 import { runAsk } from './ask.js';
+import { runAudit } from './audit.js';
 import { nudgeCliWith } from './nudge-chat.js';
 import type { Runtime } from './runtime.js';
 import { newSecret, removeServeAddress, writeServeAddress } from './serve-address.js';
 import { runSync } from './sync.js';
 
 /** The commands that may be forwarded: those that open the database. */
-export const FORWARDED_COMMANDS = ['sync', 'ask', 'nudge'] as const;
+export const FORWARDED_COMMANDS = ['sync', 'ask', 'nudge', 'audit'] as const;
 
 export function localCommandRunner(runtime: Runtime): LocalCommandRunner {
   const nudge = nudgeCliWith({ config: runtime.config, open: async () => ({ db: runtime.database.db, close: async () => {} }) });
@@ -30,6 +31,8 @@ export function localCommandRunner(runtime: Runtime): LocalCommandRunner {
       }
       case 'nudge':
         return nudge(request.args, { ...io, env: {} });
+      case 'audit':
+        return runAudit(request.args, io, runtime.database.db);
       default:
         io.err(`"${request.command}" cannot be sent to the server; it takes ${FORWARDED_COMMANDS.join(', ')}`);
         return 2;

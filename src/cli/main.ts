@@ -13,6 +13,7 @@ const subCommands: Record<string, { summary: string; load: () => Promise<SubComm
   ask: { summary: 'run one command, e.g. callsheet ask "owner payments-api"', load: async () => forward('ask', (await import('./ask.js')).askCli) },
   config: { summary: 'print the effective configuration (secrets masked) or every problem in it', load: async () => (await import('./config.js')).configCli },
   nudge: { summary: 'staleness digests: --dry-run prints what a run would send, --now runs one', load: async () => forward('nudge', (await import('./nudge-chat.js')).nudgeCli) },
+  audit: { summary: 'the audit log as JSON lines [--since 7d] [--user <ref>] [--entity <ref>]', load: async () => forward('audit', (await import('./audit.js')).auditCli) },
   validate: { summary: 'check catalog files offline: callsheet validate <files or folders>', load: async () => (await import('./validate.js')).validateCli },
 };
 

@@ -26,6 +26,7 @@ import { syncRegistrar } from '../scaffolder/registrar.js';
 import { createWorker, type Worker } from '../scaffolder/worker.js';
 import { githubDriver } from '../sync/sources/github.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
+import { checkRemote } from '../sync/remote-policy.js';
 
 export interface Runtime {
   config: Config;
@@ -81,11 +82,15 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     githubSources.set(org, [...(githubSources.get(org) ?? []), githubSourceId(parsed)]);
   }
 
+  // Locations registered at run time (catalog:register) may name only these remotes.
+  const reposDir = join(config.DATA_DIR, 'repos');
+  const remotePolicy = { allowedHosts: [...new Set([new URL(webUrlOf(config.GITHUB_API_URL)).hostname.toLowerCase(), ...config.GIT_ALLOWED_HOSTS])], reposDir };
   const sync = createSyncService({
     db,
     config,
     logger,
     clock,
+    checkRegistered: (spec) => checkRemote(spec, remotePolicy),
     drivers: {
       github: (rest) => {
         const source = `github:${rest}`;
@@ -95,10 +100,10 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     },
   });
 
-  const registrar = syncRegistrar({ db, sync, githubWebUrl: hasGithubAuth(config) ? webUrlOf(config.GITHUB_API_URL) : undefined });
+  const registrar = syncRegistrar({ db, sync, githubWebUrl: hasGithubAuth(config) ? webUrlOf(config.GITHUB_API_URL) : undefined, policy: remotePolicy });
   const actions = builtinActions({
     registrar,
-    publishGit: { reposDir: join(config.DATA_DIR, 'repos') },
+    publishGit: { reposDir },
     extra: hasGithubAuth(config) ? [publishGithubAction({ client: githubClient, host: githubHost })] : [],
   });
 
@@ -110,7 +115,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     sync,
     githubSources,
     pullRequests: hasGithubAuth(config) ? githubPullRequestOpener({ client: githubClient, host: githubHost }) : undefined,
-    context: (requester) => ({ db, clock, logger, requester, staleAfterDays: config.STALE_AFTER_DAYS }),
+    context: (requester) => ({ db, clock, logger, requester, staleAfterDays: config.STALE_AFTER_DAYS, adminGroups: config.CALLSHEET_ADMINS }),
     async localRequester(platform, who = config.CALLSHEET_USER) {
       if (!who) return { platform };
       const userRef = (await catalogUser(db, who)) ?? undefined;

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { startAuditRetention } from '../audit/retention.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { slackSettings } from '../config/slack.js';
+import { runLineAudited } from '../commands/audited.js';
 import { runLine } from '../commands/run.js';
+import type { CommandContext } from '../commands/types.js';
 import type { Reply } from '../commands/reply.js';
 import { createHttpApp, startHttpServer, type RunningServer } from '../http/server.js';
 import { createReadiness } from '../http/readiness.js';
@@ -87,13 +89,15 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   // The worker is made below, once every notifier exists; features only call wake() later.
   let worker: Worker | undefined;
   const wake = { wake: () => worker?.wake() };
+  // Chat adapters build their own contexts; the admin groups are added here, where the config is.
+  const chatRunLine = (line: string, ctx: CommandContext) => runLine(line, { ...ctx, adminGroups: config.CALLSHEET_ADMINS });
   const slackConfig = slackSettings(config);
   const slackParts = slackConfig ? slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests }) : undefined;
   const slack = slackConfig
-    ? createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine, actions: slackParts!.actions, extensions: slackParts!.extensions })
+    ? createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, actions: slackParts!.actions, extensions: slackParts!.extensions })
     : undefined;
   const teams = teamsEnabled(config)
-    ? createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine, search: catalogSearch(db) })
+    ? createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, search: catalogSearch(db) })
     : undefined;
   const teamsParts = teams ? teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests }) : undefined;
   const output = options.output ?? process.stdout;
@@ -189,7 +193,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
         await firstSync.catch(() => {});
         const { name, args } = parseLine(line);
         if (name === 'create' && args) return createInShell({ db, clock, wake: () => taskWorker.wake() }, args, requester, io);
-        return runLine(line, runtime.context(requester));
+        return runLineAudited(line, runtime.context(requester));
       },
     });
   }

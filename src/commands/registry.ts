@@ -1,4 +1,5 @@
 /** Every command of the grammar. Add a command: write `src/commands/<name>.ts` and list it here. */
+import { auditCommand } from './audit.js';
 import { createCommand } from './create.js';
 import { depsCommand } from './deps.js';
 import { findEntitiesCommand } from './find.js';
@@ -18,6 +19,7 @@ const commands: Command[] = [
   staleCommand,
   scoreCommand,
   createCommand,
+  auditCommand,
 ];
 commands.push(helpCommand(() => commands));
 

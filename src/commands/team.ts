@@ -2,6 +2,7 @@
  * `team <group>`: members, child teams and everything the team owns, by kind. Without an argument:
  * the asker's own teams, when the platform knows who they are in the catalog.
  */
+import { orgGroupsOf } from '../trust/membership.js';
 import { displayName, emailOf } from '../catalog/entity-view.js';
 import { getEntities, getEntity, ownedBy, ownedCounts, relationsFrom, type EntityRow } from '../catalog/queries.js';
 import { resolveEntity } from '../catalog/queries-resolve.js';
@@ -70,7 +71,8 @@ async function myTeams(ctx: CommandContext): Promise<Reply> {
   if (!userRef || !user) {
     return usageReply(teamCommand, "needs a team name: I don't know which catalog user you are");
   }
-  const groups = (await relationsFrom(ctx.db, [user.ref], ['memberOf'])).map((r) => r.targetRef);
+  // "My teams" is identity data: memberships declared in org sources only.
+  const groups = [...(await orgGroupsOf(ctx.db, user.ref))];
   const rows = await getEntities(ctx.db, groups);
   const known = groups.map((g) => rows.get(g)).filter((g): g is EntityRow => Boolean(g));
   if (known.length === 1) return teamReply(known[0], ctx);

@@ -21,6 +21,8 @@ export interface CommandContext {
   requester: Requester;
   /** Days after which an unchanged, unconfirmed catalog file is stale. */
   staleAfterDays: number;
+  /** CALLSHEET_ADMINS: groups whose members may use admin commands (`audit`). None when absent. */
+  adminGroups?: readonly string[];
 }
 
 export interface Command {

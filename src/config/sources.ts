@@ -21,6 +21,7 @@ export interface SourceItem {
 }
 
 const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
+const KIND_CONTINUES = /^[A-Za-z][A-Za-z0-9]*(?:[&#].*)?$/;
 const KINDS_PARAM = /([?&])kinds=([^&#]*)/i;
 const GIT_SCHEMES = new Set(['https', 'http', 'ssh', 'git', 'file']);
 
@@ -32,7 +33,8 @@ export function splitSourceItems(value: string): string[] {
   const items: string[] = [];
   for (const piece of value.split(',')) {
     const last = items.at(-1);
-    if (last !== undefined && /[?&]kinds=[^&#]*$/i.test(last) && KIND.test(piece.trim())) items[items.length - 1] = `${last},${piece.trim()}`;
+    // `Group`, `Group&path=x` or `Group#main` right after `kinds=...` continues that list.
+    if (last !== undefined && /[?&]kinds=[^&#]*$/i.test(last) && KIND_CONTINUES.test(piece.trim())) items[items.length - 1] = `${last},${piece.trim()}`;
     else items.push(piece.trim());
   }
   return items;

@@ -11,6 +11,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { apiTokenName, requireApiToken, type ApiAuthOptions } from './api-auth.js';
+import { recordAuditSafely } from '../audit/record.js';
 import { catalogApiRouter } from './catalog-api.js';
 import type { ReadinessState } from './readiness.js';
 import { HttpError, errorBody } from './errors.js';
@@ -48,8 +49,20 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       // is logged with the token's name at info, so who read the catalog is on record.
       const token = apiTokenName(res);
       const line = { requestId, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10, ...(token ? { token } : {}) };
-      if (token) logger.info(line, 'api request');
-      else logger.debug(line, 'http request');
+      if (token) {
+        logger.info(line, 'api request');
+        // Every call made with a token is an audit row under the token's name (the path only, as above).
+        void recordAuditSafely(db, logger, {
+          at: new Date(),
+          platform: 'api',
+          actor: token,
+          action: 'api',
+          target: line.path,
+          text: `${req.method} ${line.path}`,
+          outcome: res.statusCode < 400 ? 'ok' : res.statusCode === 401 || res.statusCode === 403 ? 'refused' : 'error',
+          details: { status: res.statusCode, requestId },
+        });
+      } else logger.debug(line, 'http request');
     });
     next();
   });

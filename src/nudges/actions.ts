@@ -7,7 +7,8 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { shortRef, splitRef, tryRef } from '../catalog/refs.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { auditLog, entities, nudgeDeliveries, reviews, snoozes } from '../db/schema.js';
+import { recordAudit } from '../audit/record.js';
+import { entities, nudgeDeliveries, reviews, snoozes } from '../db/schema.js';
 import { digestAfterAction, digestToReply, FIX_FIELD, type Digest, type DoneAction, type FixField } from './digest.js';
 import type { PullRequestOpener } from './ports.js';
 import { isRuleId } from './rules/index.js';
@@ -24,7 +25,7 @@ export interface Actor {
 export class ActionError extends Error {}
 
 async function audit(db: Db, actor: Actor, action: string, target: string, details: Record<string, unknown>, at: Date): Promise<void> {
-  await db.insert(auditLog).values({ at, platform: actor.platform, actor: actor.name, actorRef: actor.userRef ?? null, action, target, details });
+  await recordAudit(db, { at, platform: actor.platform, actor: actor.name, actorRef: actor.userRef, action, target, details });
 }
 
 /** Records that the entity is still accurate: clears its staleness for STALE_AFTER_DAYS. */

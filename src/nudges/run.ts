@@ -149,7 +149,9 @@ export function createNudgeRunner(deps: NudgeRunnerDeps): NudgeRunner {
     const unclaimed: RunOutcome = { claimed: false, counts: {}, done: false };
     const { notBefore } = options;
     // A replica whose clock runs fast fires early: the slot is claimed once the database's clock says so.
-    for (let ms = notBefore ? await msUntil(claims, notBefore) : 0; ms > 0 && !stopped; ms = await msUntil(claims, notBefore!)) await pause(Math.min(ms, 60_000));
+    let ms = notBefore ? await msUntil(claims, notBefore) : 0;
+    if (ms > 0) logger.info({ slot, waitMs: Math.round(ms) }, "nudge slot fired early by this replica's clock; waiting for the database clock");
+    for (; ms > 0 && !stopped; ms = await msUntil(claims, notBefore!)) await pause(Math.min(ms, 60_000));
     if (stopped) return unclaimed;
     const run = await claimRun(claims, slot, notBefore, deps.clock?.now());
     if (!run) return unclaimed;

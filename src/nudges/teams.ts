@@ -2,7 +2,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { tryRef } from '../catalog/refs.js';
 import type { Db } from '../db/client.js';
-import { entities, relations } from '../db/schema.js';
+import { entities } from '../db/schema.js';
+import { orgGroupsOf } from '../trust/membership.js';
 import { evaluate, UNOWNED, type TeamReport } from './evaluate.js';
 import { loadSnapshot, loadTeamSnapshot } from './load-snapshot.js';
 
@@ -19,10 +20,9 @@ export async function resolveTeam(db: Db, arg: string): Promise<string | undefin
   return owns.length > 0 ? ref : undefined;
 }
 
-/** The Groups a catalog User belongs to, and the User itself (it may own things directly). */
+/** The Groups a catalog User belongs to, by org data only (the trust module decides membership). */
 export async function teamsOf(db: Db, userRef: string): Promise<string[]> {
-  const rows = await db.select({ ref: relations.targetRef }).from(relations).where(and(eq(relations.sourceRef, userRef), eq(relations.type, 'memberOf')));
-  return [...new Set(rows.map((r) => r.ref))].sort();
+  return [...(await orgGroupsOf(db, userRef))].sort();
 }
 
 export async function teamReport(db: Db, teamRef: string, now: Date, staleAfterDays: number): Promise<TeamReport> {

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { retryTransient } from '../db/transient.js';
 import { entities } from '../db/schema.js';
+import { checkRemote, type RemotePolicy } from '../sync/remote-policy.js';
 import type { SyncService } from '../sync/service.js';
 import type { CatalogRegistrar } from './actions/catalog-register.js';
 
@@ -36,10 +37,17 @@ export function sourceSpecOf(target: string, webUrl: string | undefined): string
   return `github:${owner}/${name}`;
 }
 
-export function syncRegistrar(deps: { db: Db; sync: Pick<SyncService, 'addSource'>; githubWebUrl?: string }): CatalogRegistrar {
+/**
+ * `policy` says which remotes a user's URL may name (src/sync/remote-policy.ts); a repository on the
+ * configured GitHub becomes `github:<owner>/<repo>`, read through its API, and needs no other check.
+ */
+export function syncRegistrar(deps: { db: Db; sync: Pick<SyncService, 'addSource'>; githubWebUrl?: string; policy: RemotePolicy }): CatalogRegistrar {
   return {
     async register(target) {
-      const report = await deps.sync.addSource(sourceSpecOf(target, deps.githubWebUrl));
+      const spec = sourceSpecOf(target, deps.githubWebUrl);
+      // Refused before anything is stored or fetched; the task fails with the reason.
+      if (!/^github:/i.test(spec)) await checkRemote(spec, deps.policy);
+      const report = await deps.sync.addSource(spec);
       if (report.status === 'failed') throw new Error(`could not sync ${target}: ${report.error ?? 'unknown error'}`);
       // Retried through a failover: the sync is done, and failing the task now would lose it.
       const rows = await retryTransient(() => deps.db.select({ ref: entities.ref }).from(entities).where(eq(entities.sourceId, report.sourceId)), { baseDelayMs: 500 });

@@ -35,6 +35,12 @@ export function splitSecrets(form: Form, values: Values): { values: Values; secr
   return { values: rest, secrets };
 }
 
+/** A form's answers as they may be recorded (audit log): password fields left out, their values listed to scrub. */
+export function auditableValues(form: Form, values: Values): { values: Values; secrets: string[] } {
+  const split = splitSecrets(form, values);
+  return { values: split.values, secrets: secretStrings(split.secrets) };
+}
+
 /** The values a task runs with: its stored values and its secrets put back. */
 export function withSecrets(values: Values, secrets: readonly TaskSecret[] | null): Values {
   let out = values;

@@ -13,16 +13,19 @@ import { claimAndRun as claim, closeOrphanRuns, DEFAULT_LEASE_TTL_MS, leaseExpir
 import { sources, syncProblems } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { emptyReport, type ConfiguredSource, type RemovedSource, type SourceReport } from './report.js';
+import { recordIdentityConflicts } from './identity-problems.js';
 import { runSource } from './run-source.js';
+import { isGitSpec } from './sources/git.js';
 import { orgSourceKeys, parseSourceItem, sourceKey } from '../config/sources.js';
 import { driverFor, type DriverDeps } from './sources/index.js';
 import { recordMetrics } from './sync-state.js';
+import type { SourceDriver } from './types.js';
 
 export type SyncConfig = Pick<
   Config,
   'CATALOG_SOURCES' | 'TEMPLATE_SOURCES' | 'CATALOG_ALLOWED_KINDS' | 'DATA_DIR' | 'MAX_FILE_BYTES' | 'MAX_DOCUMENTS_PER_FILE' | 'SYNC_INTERVAL' | 'INSTANCE_ID'
 > &
-  Partial<Pick<Config, 'SYNC_LEASE_TTL' | 'SYNC_LEASE_HEARTBEAT' | 'ORG_SOURCES' | 'CATALOG_ORPHAN_STRATEGY'>>;
+  Partial<Pick<Config, 'SYNC_LEASE_TTL' | 'SYNC_LEASE_HEARTBEAT' | 'ORG_SOURCES' | 'CATALOG_ORPHAN_STRATEGY' | 'CALLSHEET_ADMINS'>>;
 
 export type { RemovedSource, SourceReport } from './report.js';
 
@@ -53,6 +56,12 @@ export interface SyncServiceDeps {
   clock: Clock;
   /** The `github:<org>` driver and the folder base, when not the defaults. */
   drivers?: Omit<DriverDeps, 'dataDir'>;
+  /**
+   * Checks a source registered at run time (not from the configuration) before each sync and
+   * returns the `git -c` options that keep its fetch on the checked addresses; throws to refuse it.
+   * `github:` sources are read through the configured GitHub's API and are not asked about.
+   */
+  checkRegistered?: (spec: string) => Promise<string[]>;
 }
 
 type Configured = ConfiguredSource;
@@ -61,12 +70,25 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const { db, config, logger, clock } = deps;
   const configured = new Map<string, Configured>();
   const makeDriver = (spec: string) => driverFor(spec, { dataDir: config.DATA_DIR, ...deps.drivers });
+  const makeRegisteredDriver = (spec: string): SourceDriver => {
+    const check = deps.checkRegistered;
+    if (!check || /^github:/i.test(spec.trim())) return makeDriver(spec);
+    const driver = driverFor(spec, { dataDir: config.DATA_DIR, ...deps.drivers, remoteOptions: () => check(spec) });
+    if (isGitSpec(spec)) return driver;
+    // A folder or anything else is refused by the check itself, before anything is read.
+    return { ...driver, snapshot: async (...args: Parameters<SourceDriver["snapshot"]>) => (await check(spec), driver.snapshot(...args)) };
+  };
   /** A source from its item: the driver reads the item without `?kinds=`, the rule comes from it. */
   const fromItem = (raw: string, trusted: boolean, org: boolean): Configured => {
     const item = parseSourceItem(raw);
     return { driver: makeDriver(item.spec), trusted, org, rule: item.rule };
   };
   const orgKeys = orgSourceKeys(config);
+  /** A source registered at run time: its driver re-checks the remote before each sync. */
+  const registeredItem = (raw: string, trusted: boolean): Configured => {
+    const item = parseSourceItem(raw);
+    return { driver: makeRegisteredDriver(item.spec), trusted, org: false, rule: item.rule };
+  };
   const register = (spec: string, trusted: boolean): Configured => {
     const entry = fromItem(spec, trusted, orgKeys.has(sourceKey(parseSourceItem(spec).spec)));
     const known = configured.get(entry.driver.id);
@@ -92,12 +114,26 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   async function claimAndRun(source: Configured, scope?: { trees?: string[] }, options?: ClaimOptions): Promise<SourceReport> {
     try {
       const run = () => runSource({ db, logger, clock, limits, orphans: config.CATALOG_ORPHAN_STRATEGY ?? 'keep', ...(allowedKinds ? { allowedKinds } : {}) }, source, scope);
-      return await claim({ db, logger, clock, config }, source, run, options);
+      const report = await claim({ db, logger, clock, config }, source, run, options);
+      if (report.status === 'synced') await reportIdentityConflicts(report);
+      return report;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       logger.error({ source: source.driver.id, err: message }, 'sync failed');
       metrics.syncDuration.observe({ source_kind: source.driver.kind, outcome: 'failed' }, 0);
       return { ...emptyReport(source, 'failed'), error: message };
+    }
+  }
+
+  /** Conflicts can span sources, so they are recomputed after every run; the run's own Users' are in its report. */
+  async function reportIdentityConflicts(report: SourceReport): Promise<void> {
+    try {
+      const problems = await recordIdentityConflicts(db, config.CALLSHEET_ADMINS ?? []);
+      const own = problems.filter((p) => p.sourceId === report.sourceId);
+      for (const p of own) logger.warn({ source: p.sourceId, file: p.filePath, entity: p.entityRef }, p.message);
+      report.problems.push(...own.map(({ sourceId: _, ...p }) => p));
+    } catch (e) {
+      logger.warn({ err: String(e) }, 'could not check identity conflicts');
     }
   }
 
@@ -108,7 +144,17 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   async function registered(): Promise<Configured[]> {
     const rows = await db.select().from(sources).where(sql`${sources.state} ->> 'registered' = 'true'`);
-    return rows.filter((r) => !configured.has(r.id)).map((r) => fromItem(r.target, r.trusted, false));
+    return rows
+      .filter((r) => !configured.has(r.id))
+      .flatMap((r) => {
+        try {
+          return [registeredItem(r.target, r.trusted)];
+        } catch (e) {
+          // One bad registration must not stop every other source from syncing.
+          logger.warn({ source: r.id, err: String(e) }, 'registered source cannot be read; skipped');
+          return [];
+        }
+      });
   }
 
   // A source whose lease another run holds is tried again the moment that lease runs out: if its
@@ -192,7 +238,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     if (known) return known;
     const [row] = await db.select().from(sources).where(eq(sources.id, id));
     if (!row) throw new Error(`unknown source "${id}"`);
-    return fromItem(row.target, row.trusted, false);
+    return row.state?.registered === true ? registeredItem(row.target, row.trusted) : fromItem(row.target, row.trusted, false);
   }
 
   return {
@@ -204,13 +250,22 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     async addSource(spec, opts = {}) {
       const trusted = opts.trusted ?? false;
       // Registered at run time: catalog data, never a source of people (ORG_SOURCES is configuration).
-      const source = fromItem(spec, trusted, false);
+      const plain = fromItem(spec, trusted, false);
+      const source = configured.has(plain.driver.id) ? plain : registeredItem(spec, trusted);
       const driver = source.driver;
+      const [before] = await db.select({ id: sources.id }).from(sources).where(eq(sources.id, driver.id));
       await db
         .insert(sources)
         .values({ id: driver.id, kind: driver.kind, target: spec.trim(), trusted, state: { registered: true } })
         .onConflictDoUpdate({ target: sources.id, set: { trusted, state: sql`coalesce(${sources.state}, '{}'::jsonb) || '{"registered": true}'::jsonb` } });
-      return track(claimAndRun(source));
+      const report = await track(claimAndRun(source));
+      // A registration that never worked is not kept: it would be retried every interval, forever,
+      // failing each time where no one sees it. The requester is told instead (the report).
+      if (report.status === 'failed' && !before) {
+        await db.delete(syncProblems).where(eq(syncProblems.sourceId, driver.id));
+        await db.delete(sources).where(eq(sources.id, driver.id));
+      }
+      return report;
     },
     async hasSynced() {
       const [row] = await db.select({ id: sources.id }).from(sources).where(isNotNull(sources.lastSyncedAt)).limit(1);

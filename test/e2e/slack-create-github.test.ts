@@ -93,7 +93,7 @@ describe('/catalog create in Slack publishing to GitHub', () => {
       workerId: 'slack-create-github',
       notifier: features.taskNotifier,
       actions: builtinActions({
-        registrar: syncRegistrar({ db, sync, githubWebUrl: github.url }),
+        registrar: syncRegistrar({ db, sync, githubWebUrl: github.url, policy: { allowedHosts: [], reposDir: join(work, 'data', 'repos') } }),
         publishGit: { reposDir: join(work, 'data', 'repos') },
         // The template's RepoUrlPicker allows github.com: that is the configured GitHub here, served by the fake.
         extra: [publishGithubAction({ client: async () => client, host: 'github.com' })],

@@ -21,6 +21,7 @@ import { branchHead, commitObject, filesAt, stateOf } from '../fakes/github/repo
 import { startFakeGithub, type FakeGithub } from '../fakes/github/server.js';
 import { viewProblem } from '../fakes/slack-api.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { markOrgSource } from '../helpers/org-source.js';
 import { recordsFromYaml } from '../helpers/nudge-seed.js';
 import { blockText, interact, viewSubmission } from '../helpers/slack-interactions.js';
 import { buttonClick, startTestbed, TOKEN, type Testbed } from '../helpers/slack-testbed.js';
@@ -114,6 +115,7 @@ describe('nudge Fix in Slack opens a pull request on GitHub', () => {
       ...(await recordsFromYaml(PEOPLE, (name) => `org/${name}.yaml`)),
       ...(await recordsFromYaml(LEDGER_YAML, () => 'catalog-info.yaml', () => fileUrl)),
     ];
+    await markOrgSource(db, 'fixture');
     await applySnapshot(db, { sourceId: 'fixture', records, now });
     bed = await startTestbed(db, (fake) => {
       features = slackFeatures({ db, logger, clock: fixedClock(now), config: { SLACK_BOT_TOKEN: TOKEN, SLACK_API_URL: fake.apiUrl }, opener });

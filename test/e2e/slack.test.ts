@@ -11,6 +11,7 @@ import type { CommandContext } from '../../src/commands/types.js';
 import { auditLog, chatEmailLookups, syncProblems } from '../../src/db/schema.js';
 import { metrics } from '../../src/metrics.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { markOrgSource } from '../helpers/org-source.js';
 import { buttonClick, SECRET, startTestbed, type Testbed } from '../helpers/slack-testbed.js';
 import { signSlack } from '../helpers/slack-sign.js';
 
@@ -31,6 +32,8 @@ async function seed(database: TestDatabase) {
     if (!v.ok) throw new Error(v.message);
     records.push({ ref: refOf(v.entity), entity: v.entity, relations: relationsOf(v.entity), filePath: `catalog/${raw.metadata.name}.yaml`, contentHash: raw.metadata.name });
   }
+  // People count only from org sources (issue 13): this folder is the organisation's.
+  await markOrgSource(database.db, 'local');
   await applySnapshot(database.db, { sourceId: 'local', records, now: new Date() });
   await database.db.insert(syncProblems).values({ sourceId: 'local', filePath: 'catalog/broken.yaml', line: 7, ownerRef: 'group:default/payments', message: 'spec.owner is required' });
 }

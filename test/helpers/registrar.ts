@@ -9,10 +9,13 @@ import { silentLogger } from '../../src/logger.js';
 import type { CatalogRegistrar } from '../../src/scaffolder/actions/index.js';
 import { syncRegistrar } from '../../src/scaffolder/registrar.js';
 import { createSyncService } from '../../src/sync/service.js';
+import { checkRemote } from '../../src/sync/remote-policy.js';
 
 export function realRegistrar(db: Db, dataDir: string): CatalogRegistrar & { targets: string[] } {
   const config = loadConfig({ DATA_DIR: dataDir, CATALOG_SOURCES: '', TEMPLATE_SOURCES: '' });
-  const registrar = syncRegistrar({ db, sync: createSyncService({ db, config, logger: silentLogger(), clock: systemClock }) });
+  // As serve does: only repositories publish:git made (somewhere under dataDir) may be registered.
+  const policy = { allowedHosts: [], reposDir: dataDir };
+  const registrar = syncRegistrar({ db, sync: createSyncService({ db, config, logger: silentLogger(), clock: systemClock, checkRegistered: (spec) => checkRemote(spec, policy) }), policy });
   const targets: string[] = [];
   return {
     targets,

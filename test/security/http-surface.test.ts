@@ -191,3 +191,27 @@ describe('server limits', () => {
     for (const s of held) s.destroy();
   });
 });
+
+describe('API_TOKENS', () => {
+  const problems = (value: string) => {
+    try {
+      loadConfig({ API_TOKENS: value });
+      return [];
+    } catch (e) {
+      return (e as { problems: string[] }).problems;
+    }
+  };
+  it('is validated at start-up without ever echoing a secret', () => {
+    expect(problems('ci:0123456789abcdef,backstage:fedcba9876543210')).toEqual([]);
+    for (const [value, reason] of [
+      ['ci:short-secret', /token "ci": the secret must be at least 16 characters/],
+      ['just-a-secret-with-no-name-0123', /item 1: expected name:secret/],
+      ['ci:0123456789abcdef,ci:fedcba9876543210', /token "ci" is listed twice/],
+      ['a:0123456789abcdef,b:0123456789abcdef', /token "b" has the same secret as "a"/],
+    ] as const) {
+      const found = problems(value);
+      expect(found.join('\n')).toMatch(reason);
+      expect(found.join('\n')).not.toMatch(/short-secret|0123456789abcdef|fedcba|no-name-0123/);
+    }
+  });
+});

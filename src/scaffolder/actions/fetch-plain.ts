@@ -18,7 +18,7 @@ export const fetchPlainAction = createAction({
   schema,
   async handler(ctx) {
     const { input, workspace } = ctx;
-    const { files } = await walkTemplateDir(resolveTemplateUrl(ctx.templateDir, input.url), workspace.limits);
+    const { files } = await walkTemplateDir(await resolveTemplateUrl(ctx.templateDir, input.url), workspace.limits);
     for (const file of files) {
       const destination = `${input.targetPath.replace(/\/+$/, '')}/${file.path}`;
       if (!input.replace && (await lstat(await workspace.resolve(destination)).catch(() => undefined))) continue;

@@ -23,7 +23,7 @@ export const fetchTemplateFileAction = createAction({
   schema,
   async handler(ctx) {
     const { input, workspace } = ctx;
-    const source = resolveTemplateUrl(ctx.templateDir, input.url);
+    const source = await resolveTemplateUrl(ctx.templateDir, input.url);
     const stat = await lstat(source).catch(() => undefined);
     if (!stat) throw new Error(`template file ${input.url} does not exist`);
     if (stat.isSymbolicLink()) throw new PathRefused(`template file ${input.url} is a symbolic link`);

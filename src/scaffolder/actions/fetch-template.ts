@@ -39,7 +39,7 @@ export const fetchTemplateAction = createAction({
   schema,
   async handler(ctx) {
     const { input, workspace } = ctx;
-    const source = resolveTemplateUrl(ctx.templateDir, input.url);
+    const source = await resolveTemplateUrl(ctx.templateDir, input.url);
     const { files } = await walkTemplateDir(source, workspace.limits);
     const globs = input.copyWithoutTemplating ?? input.copyWithoutRender ?? [];
     const verbatim = globs.length > 0 ? picomatch(globs, { dot: true }) : () => false;

@@ -2,15 +2,32 @@
  * Reading the template's own files (skeletons) for fetch actions: a `url` is a path relative to the
  * template file and must stay inside the template's folder; symlinks are refused, the walk is bounded.
  */
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PathRefused, type WorkspaceLimits } from '../workspace.js';
 
-export function resolveTemplateUrl(templateDir: string, url: string): string {
+const outside = (rel: string) => rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+
+/**
+ * The folder or file `url` names, inside the template's folder. Checking the text of the path is
+ * not enough: `./midlink/inner` with `midlink -> /outside` names a folder outside it. So every
+ * component below the template folder is looked at (a symlink anywhere on the way is refused, as
+ * symlinks inside a skeleton are), and the real path must still be inside the real template folder.
+ */
+export async function resolveTemplateUrl(templateDir: string, url: string): Promise<string> {
   if (/^[a-z][a-z0-9+.-]*:/i.test(url)) throw new PathRefused(`url ${url} is not supported: fetch actions read files next to the template (a relative path such as ./skeleton)`);
   const full = resolve(templateDir, url);
   const rel = relative(templateDir, full);
-  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new PathRefused(`url ${url} leaves the template's folder`);
+  if (outside(rel)) throw new PathRefused(`url ${url} leaves the template's folder`);
+  let current = resolve(templateDir);
+  for (const part of rel.split(sep).filter(Boolean)) {
+    current = join(current, part);
+    const stat = await lstat(current).catch(() => undefined);
+    if (!stat) break; // a missing path fails later with "does not exist"
+    if (stat.isSymbolicLink()) throw new PathRefused(`url ${url}: ${relative(templateDir, current).split(sep).join('/')} is a symbolic link; symlinks are not followed`);
+  }
+  const [realBase, realFull] = await Promise.all([realpath(templateDir).catch(() => undefined), realpath(full).catch(() => undefined)]);
+  if (realBase && realFull && outside(relative(realBase, realFull))) throw new PathRefused(`url ${url} leaves the template's folder`);
   return full;
 }
 

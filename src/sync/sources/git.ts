@@ -117,12 +117,21 @@ async function hasCommit(cwd: string, sha: string): Promise<boolean> {
   );
 }
 
-async function defaultBranch(url: string): Promise<string | undefined> {
-  const out = await git(['ls-remote', '--symref', url, 'HEAD']).catch(() => '');
+async function defaultBranch(url: string, remoteOptions: string[]): Promise<string | undefined> {
+  const out = await git([...remoteOptions, 'ls-remote', '--symref', url, 'HEAD']).catch(() => '');
   return /^ref: refs\/heads\/(\S+)\s+HEAD/m.exec(out)?.[1];
 }
 
-export function gitDriver(specText: string, deps: { dataDir: string }): SourceDriver {
+export interface GitDriverDeps {
+  dataDir: string;
+  /**
+   * `git -c` options for every command that talks to the remote, asked before each fetch: a
+   * remote registered at run time is re-checked and its addresses pinned (src/sync/remote-policy.ts).
+   */
+  remoteOptions?: () => Promise<string[]>;
+}
+
+export function gitDriver(specText: string, deps: GitDriverDeps): SourceDriver {
   const spec = parseGitSpec(specText);
   const id = `${publicUrl(spec.url)}${spec.branch ? `#${spec.branch}` : ''}`;
   const cache = join(resolve(deps.dataDir), 'git', createHash('sha256').update(spec.url).digest('hex').slice(0, 24));
@@ -138,12 +147,13 @@ export function gitDriver(specText: string, deps: { dataDir: string }): SourceDr
         await git(['init', '--bare', '--quiet', cache]);
       }
       const ref = spec.branch ? `refs/heads/${spec.branch}` : 'HEAD';
-      await git(['fetch', '--quiet', '--no-tags', '--force', spec.url, `+${ref}:${headRef}`], { cwd: cache });
+      const remoteOptions = (await deps.remoteOptions?.()) ?? [];
+      await git([...remoteOptions, 'fetch', '--quiet', '--no-tags', '--force', spec.url, `+${ref}:${headRef}`], { cwd: cache });
       const commit = (await git(['rev-parse', `${headRef}^{commit}`], { cwd: cache })).trim();
       if (commit === lastRevision) return null;
 
       const previousBranch = typeof state?.branch === 'string' ? state.branch : undefined;
-      const branch = spec.branch ?? previousBranch ?? (webBaseOf(spec.url) ? await defaultBranch(spec.url) : undefined) ?? 'HEAD';
+      const branch = spec.branch ?? previousBranch ?? (webBaseOf(spec.url) ? await defaultBranch(spec.url, remoteOptions) : undefined) ?? 'HEAD';
       const files = await listFiles(cache, commit);
       const includes = (state?.[INCLUDES_STATE_KEY] ?? {}) as Record<string, string[]>;
 

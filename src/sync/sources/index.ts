@@ -15,6 +15,8 @@ export interface DriverDeps {
   folderHooks?: FolderHooks;
   /** Builds the `github:<org>` driver; absent when GitHub is not configured. */
   github?: (org: string) => SourceDriver;
+  /** `git -c` options asked before each fetch of a Git source (see GitDriverDeps). */
+  remoteOptions?: () => Promise<string[]>;
 }
 
 export function driverFor(spec: string, deps: DriverDeps): SourceDriver {
@@ -24,6 +26,6 @@ export function driverFor(spec: string, deps: DriverDeps): SourceDriver {
     if (!deps.github) throw new Error(`source "${trimmed}" needs the GitHub driver (configure GitHub access)`);
     return deps.github(github[1]!.trim());
   }
-  if (isGitSpec(trimmed)) return gitDriver(trimmed, { dataDir: deps.dataDir });
+  if (isGitSpec(trimmed)) return gitDriver(trimmed, { dataDir: deps.dataDir, ...(deps.remoteOptions ? { remoteOptions: deps.remoteOptions } : {}) });
   return folderDriver(trimmed, { cwd: deps.cwd, ...(deps.folderHooks ? { hooks: deps.folderHooks } : {}) });
 }
