@@ -153,16 +153,24 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
   }
 
   /** Why a file's documents fail the Location (or entry point) that reads them, if they do. */
-  function documentsRefused(path: string, docs: YamlDocument[], where: string): { message: string; line: number; inFile?: boolean } | undefined {
+  function documentsRefused(path: string, docs: YamlDocument[], where: string): { message: string; line: number; parserError?: { message: string; line: number } } | undefined {
+    let first: { message: string; line: number } | undefined;
+    let parserError: { message: string; line: number } | undefined;
     for (const doc of docs) {
-      // The parser's own error, which Backstage reports on the file as well as on the Location.
-      if (!isObject(doc.value)) return { message: `${full(path)}: expected an object at the document's root, got ${Array.isArray(doc.value) ? 'a list' : typeof doc.value}`, line: doc.line, inFile: true };
-      const invalid = envelopeError(doc.value);
-      if (invalid) return { message: `${full(path)}: ${labelOf(doc.value)}: ${invalid}`, line: doc.line };
-      const why = typeof doc.value.kind === 'string' ? refusal(doc.value.kind) : undefined;
-      if (why) return { message: `Entity ${labelOf(doc.value)} in ${full(path)}, read through ${where}, is not of an allowed kind (${why})`, line: doc.line };
+      let why: string | undefined;
+      if (!isObject(doc.value)) {
+        // The parser's own error, which Backstage reports on the file as well as on the Location.
+        why = `${full(path)}: expected an object at the document's root, got ${Array.isArray(doc.value) ? 'a list' : typeof doc.value}`;
+        parserError ??= { message: why, line: doc.line };
+      } else {
+        const invalid = envelopeError(doc.value);
+        const refused = invalid === undefined && typeof doc.value.kind === 'string' ? refusal(doc.value.kind) : undefined;
+        if (invalid) why = `${full(path)}: ${labelOf(doc.value)}: ${invalid}`;
+        else if (refused) why = `Entity ${labelOf(doc.value)} in ${full(path)}, read through ${where}, is not of an allowed kind (${refused})`;
+      }
+      if (why) first ??= { message: why, line: doc.line };
     }
-    return undefined;
+    return first ? { ...first, ...(parserError ? { parserError } : {}) } : undefined;
   }
 
   /**
@@ -183,7 +191,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
         const refused = documentsRefused(target.path, outcome.docs, where);
         if (refused) {
           errors.push(refused.message);
-          if (refused.inFile) problem(target.path, refused.message, refused.line);
+          if (refused.parserError) problem(target.path, refused.parserError.message, refused.parserError.line);
         } else if (!visited.has(target.path)) preloaded.set(target.path, outcome);
       } else if (outcome.kind === 'missing' || outcome.kind === 'directory') {
         if (!target.optional) errors.push(`target "${target.raw}" ${outcome.kind === 'missing' ? 'does not exist' : 'is a directory, not a file'}`);

@@ -58,6 +58,14 @@ function apply(files: Map<string, string>, e: Edit) {
   else files.set('loc.yaml', `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: loc\nspec:\n  targets: [${e.targets.map((t) => `./${t}`).join(', ')}]\n`);
 }
 
+/** Sequences that once broke the property, always run first. */
+const REGRESSION: Edit[] = [
+  { op: 'locate', targets: ['NOEXT', 'child.cat'] },
+  { op: 'write', path: 'NOEXT', names: ['e1'], owner: 'team-b' },
+  { op: 'write', path: 'b.yaml', names: ['e4', 'e1'], owner: 'team-b' },
+  { op: 'locate', targets: ['child.cat'] },
+];
+
 describe('incremental sync equals a fresh sync of the same commit (property)', () => {
   let incremental: TestDatabase;
   let fresh: TestDatabase;
@@ -140,7 +148,7 @@ describe('incremental sync equals a fresh sync of the same commit (property)', (
         }
       }),
       // Each run is a repository and up to 12 syncs: bounded so the test stays well under a minute.
-      { numRuns: 8, endOnFailure: true },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 8), endOnFailure: true, examples: [[REGRESSION]] },
     );
   }, 240_000);
 });
