@@ -15,6 +15,7 @@ import type { KindRule } from '../trust/source-rules.js';
 import { locationString } from './annotate.js';
 import { BACKSTAGE_API_VERSION_LINE, CATALOG_NAME, envelopeError, isObject, labelOf, looksLikeEntity, message } from './documents.js';
 import { toRecord } from './entity-record.js';
+import { locationTargets as linkedTargets } from './dependencies.js';
 import { locationTargets, type Target } from './location-targets.js';
 import type { Problem, Tree } from './types.js';
 import { YamlError, checkSize, parseYamlDocuments, type YamlDocument, type YamlLimits } from './yaml.js';
@@ -253,6 +254,8 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
         if (outcome.record.entity.kind.toLowerCase() === 'location') {
           const errors = await judgeLocation(outcome.record.entity, file.path, doc.line, unit.origin, queue);
           if (errors.length) {
+            // Its targets are what can fix it: a change to one re-reads this file (as placeholders do).
+            fileCtx.included(linkedTargets([outcome.record]));
             problem(file.path, `${outcome.record.ref}: ${errors.join('; ')}`, doc.line, outcome.record.ref);
             fail(file.path, unit.origin, queue);
             continue;

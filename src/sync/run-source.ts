@@ -145,7 +145,8 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
 
     // A failed file's Locations are still followed (from what it held before), so their links stay too.
     for (const f of read) if (!failed.has(f)) delete locations[f];
-    for (const [f, targets] of named) if (!failed.has(f)) locations[f] = targets;
+    // A failed file's new targets are linked too: a change to one of them may be what fixes it.
+    for (const [f, targets] of named) locations[f] = failed.has(f) ? [...new Set([...(locations[f] ?? []), ...targets])] : targets;
     problems.push(...applied.conflicts);
     // A file whose definition lost to another file's is read again when that file changes (it may drop the ref).
     for (const [loser, holder] of applied.shadowed) if (read.has(loser)) includes[loser] = [...new Set([...(includes[loser] ?? []), holder])];

@@ -1,9 +1,10 @@
 /** Shared by the nudge fault tests: the replicas' environment, a one-off schedule, the CLI as a process, and the counts read back from the fake Slack. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { parse } from 'yaml';
 import type { FakeSlack } from '../fakes/slack-api.js';
 import { ensureBuilt, projectRoot } from './harness/index.js';
 
@@ -22,6 +23,16 @@ export function nudgeEnv(slack: FakeSlack, catalogDir: string, extra: Record<str
     CATALOG_SOURCES: catalogDir,
     ...extra,
   };
+}
+
+/** Owners of the Templates in ./templates, which replicas sync by default (TEMPLATE_SOURCES) next to the test's catalog. */
+export function bundledTemplateOwners(): Set<string> {
+  const dir = join(projectRoot, 'templates');
+  const owners = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => (parse(readFileSync(join(dir, d.name, 'template.yaml'), 'utf8')) as { spec?: { owner?: string } }).spec?.owner)
+    .filter((o): o is string => typeof o === 'string');
+  return new Set(owners);
 }
 
 /** A six-field cron expression (with seconds) that fires once, `ms` from now (UTC), and its time. */

@@ -133,7 +133,9 @@ describe('incremental sync equals a fresh sync of the same commit (property)', (
           const conflict = (p: { message: string }) => /already defined in/.test(p.message);
           const problemFiles = new Set(inc.problems.filter((p) => !conflict(p)).map((p) => p.filePath));
           // Refs history holds differently: orphans, and what a broken or missing file kept from before.
-          const kept = new Set(inc.rows.filter((r) => orphan(r) || problemFiles.has(r.filePath) || !files.has(r.filePath)).map((r) => r.ref));
+          // A failing Location keeps what its targets held, so a problem on the origin file counts too.
+          const originFile = (r: (typeof inc.rows)[number]) => (r.entity as { metadata: { annotations?: Record<string, string> } }).metadata.annotations?.['backstage.io/managed-by-origin-location']?.split('#HEAD:')[1] ?? '';
+          const kept = new Set(inc.rows.filter((r) => orphan(r) || problemFiles.has(r.filePath) || problemFiles.has(originFile(r)) || !files.has(r.filePath)).map((r) => r.ref));
           // Refs claimed twice: which file wins depends on who claimed first, which a fresh read cannot know.
           const claimed = new Set([...inc.problems, ...fr.problems].filter(conflict).map((p) => p.entityRef!));
           const skip = (ref: string) => kept.has(ref) || claimed.has(ref);

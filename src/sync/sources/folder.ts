@@ -93,7 +93,11 @@ export async function folderTree(root: string, entryPoints: string[], scanned: b
     async read(path) {
       await opts.hooks?.beforeRead?.(path);
       const real = await located(path);
-      if (real === undefined) return undefined;
+      // A target that does not exist yet is watched too: creating it changes what the Location gives.
+      if (real === undefined) {
+        if (!YAML_FILE.test(path)) opts.stamp?.(path, '-');
+        return undefined;
+      }
       try {
         const text = await readFile(real, 'utf8');
         if (!YAML_FILE.test(path) && opts.stamp) opts.stamp(path, await stampOf(real));
