@@ -48,7 +48,7 @@ export async function resolveRequester(deps: IdentityDeps, user: TeamsUser): Pro
   const { db, clock } = deps;
   const tenantAllowed = deps.tenantAllowed?.(user.tenantId) ?? true;
   const identify = async (email: string | null, aadObjectId: string | null | undefined) =>
-    (await resolveTeamsUser(db, { tenantId: user.tenantId, tenantAllowed, ...(aadObjectId ? { aadObjectId } : {}), ...(email ? { email } : {}) }, deps.logger)).userRef ?? null;
+    (await resolveTeamsUser(db, { tenantId: user.tenantId, tenantAllowed, now: clock.now(), ...(aadObjectId ? { aadObjectId } : {}), ...(email ? { email } : {}) }, deps.logger)).userRef ?? null;
   const [cached] = await db
     .select()
     .from(chatIdentities)

@@ -6,6 +6,7 @@
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { describeClaim, usersClaiming, type Claim, type ClaimResult } from './claims.js';
+import { bind, boundUser, checkBoundUser, otherBinding } from './teams-bindings.js';
 
 export interface IdentityAnswer {
   userRef?: string;
@@ -56,14 +57,44 @@ export interface TeamsWho {
   email?: string;
   /** Whether the tenant is one of TEAMS_ALLOWED_TENANTS (e-mails from other tenants prove nothing). */
   tenantAllowed: boolean;
+  /** When the binding is recorded (the adapter's clock). */
+  now?: Date;
 }
 
 /**
- * A Teams user: by the object id an org User is annotated with, else (inside an allowed tenant only)
- * by profile e-mail, unless that User names a different object id.
+ * A Teams user: first by the (tenant, object id) binding recorded when it was last resolved (while
+ * that User is still an uncontested org User), else by the object id an org User is annotated with,
+ * else (inside an allowed tenant only) by profile e-mail, unless that User names a different object
+ * id or is already bound to another object id of the tenant. A successful match is recorded.
  */
 export async function resolveTeamsUser(db: Db, who: TeamsWho, logger?: Logger): Promise<IdentityAnswer> {
   if (!who.tenantAllowed) return { reason: `tenant ${who.tenantId || '(none)'} is not an allowed tenant` };
+  const oid = who.aadObjectId?.trim().toLowerCase();
+  if (oid) {
+    const bound = await boundUser(db, who.tenantId, oid);
+    if (bound) {
+      const check = await checkBoundUser(db, bound, oid);
+      if (check.status === 'ok') return { userRef: bound, reason: 'bound object id (seen before)' };
+      if (check.status === 'conflict') return onConflict(logger, { type: 'aad', value: `${bound} (bound to ${oid})` }, check.refs);
+      // Gone from org data or now annotated with another object id: the record is not honoured.
+    }
+  }
+  const answer = await resolveTeamsFresh(db, who, logger);
+  if (!answer.userRef || !oid) return answer;
+  const other = await otherBinding(db, who.tenantId, answer.userRef, oid);
+  if (other && answer.reason === 'matched by e-mail') {
+    const key = `teams-binding:${who.tenantId}:${oid}`;
+    if (logger && !warned.has(key)) {
+      warned.add(key);
+      logger.warn({ claim: 'email', user: answer.userRef, tenant: who.tenantId, aadObjectId: oid, boundTo: other }, 'identity conflict: a Teams object id presents the e-mail of a User already bound to another object id; it gets no User');
+    }
+    return { reason: `${answer.userRef} is already bound to another Teams object id of this tenant` };
+  }
+  await bind(db, who.tenantId, oid, answer.userRef, who.now ?? new Date());
+  return answer;
+}
+
+async function resolveTeamsFresh(db: Db, who: TeamsWho, logger?: Logger): Promise<IdentityAnswer> {
   if (who.aadObjectId) {
     const byId = await usersClaiming(db, { type: 'aad', value: who.aadObjectId });
     if (byId.status === 'one') return { userRef: byId.user.ref, reason: 'annotated object id' };
