@@ -2,6 +2,7 @@
  * The Teams bot end to end over HTTP: signed Bot Framework tokens checked against a local OpenID
  * metadata document, replies sent to a local fake connector, state in a real database.
  */
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTeamsAdapter, findConversation } from '../../adapters/teams/index.js';
 import { ConfigError } from '../../src/config/index.js';
@@ -91,7 +92,7 @@ describe('questions', () => {
   it('maps the Teams user to the catalog User by profile email, cached in chat_identities', async () => {
     const lookups = connector.memberLookups.length;
     await bot.post(channelMessage(connector, 'help'));
-    const [row] = await database.db.select().from(chatIdentities);
+    const [row] = await database.db.select().from(chatIdentities).where(eq(chatIdentities.platform, 'teams'));
     expect(row).toMatchObject({ platform: 'teams', workspaceId: TENANT, externalId: ALICE.id, email: 'alice@example.com', userRef: 'user:default/alice' });
     // Cached: the second question within the TTL looks nobody up.
     expect(connector.memberLookups.length).toBe(lookups);

@@ -97,6 +97,15 @@ describe('Teams user bound to a catalog User by tenant + aadObjectId once seen',
     expect(await bindings(FOREIGN)).toEqual([]);
   });
 
+  it('is not honoured while the User has an identity conflict', async () => {
+    await seedEntities(database.db, [
+      { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'platform' }, spec: { type: 'team', children: [] } },
+      { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice' }, spec: { profile: { email: 'alice@example.com' }, memberOf: ['platform'] } },
+      { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice2' }, spec: { profile: { email: 'alice@example.com' }, memberOf: ['platform'] } },
+    ]);
+    expect(await replyTo(personalMessage(connector, 'create platform-tool'))).not.toContain('Start Platform tool');
+  });
+
   it('is not honoured once the User is gone from org data', async () => {
     await seedEntities(database.db, [{ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'platform' }, spec: { type: 'team', children: [] } }]);
     expect(await replyTo(personalMessage(connector, 'create platform-tool'))).not.toContain('Start Platform tool');
