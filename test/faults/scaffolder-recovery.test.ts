@@ -2,14 +2,15 @@
  * Scaffolder tasks under faults, with the compiled service as real processes on real Postgres:
  * backends terminated while a task runs (the task completes, recorded once), and a replica whose
  * clock runs 5 minutes fast beside one running a task (the task is not declared interrupted).
- * A task's register step clones from a Git remote the test holds, so it is provably mid-run.
+ * A task's register step clones a repository the test holds (a `file://` repository in the replica's
+ * own DATA_DIR/repos, the only local remote catalog:register accepts), so it is provably mid-run.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFaultDatabase, ensureBuilt, faultSkipReason, killAll, reportFigure, skewedClockArgs, sleep, spawnService, startSlowGitRemote, waitFor, writeCatalog, type FaultDatabase, type ServiceProcess, type SlowGitRemote } from './harness/index.js';
+import { createFaultDatabase, createHeldRepo, ensureBuilt, faultSkipReason, killAll, reportFigure, skewedClockArgs, sleep, spawnService, waitFor, writeCatalog, type FaultDatabase, type HeldRepo, type ServiceProcess } from './harness/index.js';
 
 const skip = faultSkipReason();
 if (skip) console.log(skip);
@@ -48,11 +49,11 @@ describe.skipIf(skip)('scaffolder tasks under faults', () => {
   // The build (a minute or two) belongs to no test's time budget.
   beforeAll(() => ensureBuilt().then(() => undefined), 300_000);
   let fault: FaultDatabase | undefined;
-  let remote: SlowGitRemote | undefined;
+  let remote: HeldRepo | undefined;
   const services: ServiceProcess[] = [];
   afterEach(async () => {
     await killAll(services.splice(0));
-    await remote?.close();
+    remote?.close();
     remote = undefined;
     await fault?.close();
     fault = undefined;
@@ -65,17 +66,19 @@ describe.skipIf(skip)('scaffolder tasks under faults', () => {
     return id;
   }
   const taskOf = async (id: string) => (await fault!.sql<{ status: string; claimed_by: string | null; error: string | null }[]>`select status, claimed_by, error from scaffolder_tasks where id = ${id}`)[0]!;
-  const envFor = (templates: string, catalog: string) => ({ CATALOG_SOURCES: catalog, TEMPLATE_SOURCES: templates, SCAFFOLDER_POLL_INTERVAL: '500ms', SYNC_INTERVAL: '5m' });
+  const envFor = (templates: string, catalog: string, dataDir?: string) => ({ CATALOG_SOURCES: catalog, TEMPLATE_SOURCES: templates, SCAFFOLDER_POLL_INTERVAL: '500ms', SYNC_INTERVAL: '5m', ...(dataDir ? { DATA_DIR: dataDir } : {}) });
+  const dataDirFor = (instance: string) => mkdtempSync(join(tmpdir(), `callsheet-faults-${instance}-`));
 
   it('backends terminated while a task runs: the task completes and is recorded once', async () => {
     fault = await createFaultDatabase();
-    remote = await startSlowGitRemote({ 'catalog-info.yaml': component('made-by-task') }, { held: true });
+    const dataDir = dataDirFor('task-a');
+    remote = createHeldRepo(dataDir, 'made-by-task', { 'catalog-info.yaml': component('made-by-task') });
     const { dir } = writeCatalog({ components: 10 });
-    const service = await spawnService({ databaseUrl: fault.url, instance: 'task-a', env: envFor(templateSource(remote.url), dir) });
+    const service = await spawnService({ databaseUrl: fault.url, instance: 'task-a', env: envFor(templateSource(remote.url), dir, dataDir) });
     services.push(service);
     await waitFor('ready', async () => (await service.status('/readyz')) === 200, 60_000, 100);
     const id = await submit();
-    await waitFor('the task mid-run (cloning)', async () => remote!.requests() > 0 && (await taskOf(id)).status === 'processing', 60_000, 100);
+    await waitFor('the task mid-run (cloning)', async () => remote!.reading() && (await taskOf(id)).status === 'processing', 60_000, 100);
     await fault.terminateBackends({ instance: 'task-a' });
     const releasedAt = Date.now();
     remote.release();
@@ -98,14 +101,15 @@ describe.skipIf(skip)('scaffolder tasks under faults', () => {
 
   it('a replica whose clock runs 5 minutes fast does not declare another replica’s healthy task interrupted', async () => {
     fault = await createFaultDatabase();
-    remote = await startSlowGitRemote({ 'catalog-info.yaml': component('made-beside-skew') }, { held: true });
+    const dataDir = dataDirFor('steady-a');
+    remote = createHeldRepo(dataDir, 'made-beside-skew', { 'catalog-info.yaml': component('made-beside-skew') });
     const { dir } = writeCatalog({ components: 10 });
     const templates = templateSource(remote.url);
-    const a = await spawnService({ databaseUrl: fault.url, instance: 'steady-a', env: envFor(templates, dir) });
+    const a = await spawnService({ databaseUrl: fault.url, instance: 'steady-a', env: envFor(templates, dir, dataDir) });
     services.push(a);
     await waitFor('steady-a ready', async () => (await a.status('/readyz')) === 200, 60_000, 100);
     const id = await submit();
-    await waitFor('steady-a runs the task', async () => remote!.requests() > 0 && (await taskOf(id)).claimed_by === 'steady-a', 60_000, 100);
+    await waitFor('steady-a runs the task', async () => remote!.reading() && (await taskOf(id)).claimed_by === 'steady-a', 60_000, 100);
     const fast = await spawnService({
       databaseUrl: fault.url,
       instance: 'fast-b',

@@ -18,3 +18,4 @@ export { startDbProxy, type DbProxy } from './db-proxy.js';
 export { startSlowGitRemote, type SlowGitRemote } from './slow-git.js';
 /** `nodeArgs` for a replica whose clock is off by `offsetMs` (see skew-clock.mjs). */
 export const skewedClockArgs = (): string[] => ['--import', new URL('./skew-clock.mjs', import.meta.url).pathname];
+export { createHeldRepo, type HeldRepo } from './held-repo.js';
