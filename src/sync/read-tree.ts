@@ -66,6 +66,8 @@ interface Unit {
   origin: string;
   /** The Location entity that named the targets; absent for entry points. */
   declaredBy?: Declaration;
+  /** Followed from what a failed file held before, only so its targets keep their entities. */
+  kept?: boolean;
 }
 
 type FileOutcome =
@@ -143,7 +145,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
     result.failedFiles.add(full(path));
     for (const location of opts.previous?.locationsIn(full(path)) ?? []) {
       const targets = locationTargets(location, path, tree.locationOf(path).type, scanned).targets.filter((t) => !t.unreachable);
-      if (targets.length) queue.push({ targets, origin, declaredBy: { path, line: 0, ref: refOf(location) } });
+      if (targets.length) queue.push({ targets, origin, declaredBy: { path, line: 0, ref: refOf(location) }, kept: true });
     }
   }
 
@@ -218,6 +220,10 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
     const files: { path: string; docs: YamlDocument[] }[] = [];
     for (const target of unit.targets) {
       if (visited.has(target.path)) continue;
+      // A target already failed in this read (e.g. the broken file that failed this very Location)
+      // keeps its entities and has its problem reported; reading it again would report it twice,
+      // which a fresh read (no previous Locations to follow) never does.
+      if (unit.kept && result.failedFiles.has(full(target.path))) continue;
       visited.add(target.path);
       const outcome = preloaded.get(target.path) ?? (await load(target.path, scannedEntry));
       preloaded.delete(target.path);

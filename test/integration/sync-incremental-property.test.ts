@@ -65,6 +65,22 @@ const REGRESSION: Edit[] = [
   { op: 'write', path: 'b.yaml', names: ['e4', 'e1'], owner: 'team-b' },
   { op: 'locate', targets: ['child.cat'] },
 ];
+/** A broken Location target, once reported twice by the incremental sync (seed 2045703412, path "7"). */
+const BROKEN_TARGET: Edit[] = [
+  { op: 'write', path: 'NOEXT', names: ['e4'], owner: 'team-a' },
+  { op: 'break', path: 'child.cat' },
+];
+/** A shadowed non-YAML target, once re-read as an entry point (its own origin) when the winner changed. */
+const SHADOWED_TARGET: Edit[] = [
+  { op: 'write', path: 'child.cat', names: ['e2', 'e1'], owner: 'team-b' },
+  { op: 'write', path: 'a.yaml', names: ['e4'], owner: 'team-a' },
+  { op: 'write', path: 'dir/c.yaml', names: ['e4', 'e1'], owner: 'team-b' },
+];
+/** PROPERTY_SEED (and PROPERTY_PATH) replay a run fast-check reported. */
+const replay = {
+  ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}),
+  ...(process.env.PROPERTY_PATH ? { path: process.env.PROPERTY_PATH } : {}),
+};
 
 describe('incremental sync equals a fresh sync of the same commit (property)', () => {
   let incremental: TestDatabase;
@@ -150,7 +166,7 @@ describe('incremental sync equals a fresh sync of the same commit (property)', (
         }
       }),
       // Each run is a repository and up to 12 syncs: bounded so the test stays well under a minute.
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 8), endOnFailure: true, examples: [[REGRESSION]] },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 8), endOnFailure: true, examples: [[REGRESSION], [BROKEN_TARGET], [SHADOWED_TARGET]], ...replay },
     );
   }, 240_000);
 });

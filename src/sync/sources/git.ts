@@ -166,10 +166,12 @@ export function gitDriver(specText: string, deps: GitDriverDeps): SourceDriver {
         const touched = new Set([...changed, ...deleted]);
         // Files linked to a touched one through Locations are looked at with it (any name: Location targets need not be YAML).
         const scope = linkedClosure(edgesOf(state), [...touched].filter((p) => (YAML_FILE.test(p) && !SKIPPED.test(p)) || isTarget(state, p)));
+        // Files that depend on a touched one (placeholders, a lost ref) come in with what links to them:
+        // a Location target that is no YAML file is read through its Location, never as an entry point
+        // (that would give its entities the wrong origin).
+        const dependents = Object.entries(includes).filter(([file, included]) => files.has(file) && included.some((p) => touched.has(p) || scope.has(p)));
+        for (const p of linkedClosure(edgesOf(state), dependents.map(([file]) => file))) scope.add(p);
         const reread = new Set([...scope].filter((p) => files.has(p) && YAML_FILE.test(p) && !SKIPPED.test(p)));
-        for (const [file, included] of Object.entries(includes)) {
-          if (files.has(file) && included.some((p) => touched.has(p) || scope.has(p))) reread.add(file);
-        }
         entryPoints = [...reread].sort();
         const inScope = new Set([...scope, ...reread, ...deleted]);
         preserve = (filePath) => !inScope.has(filePath);
