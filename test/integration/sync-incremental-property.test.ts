@@ -76,9 +76,13 @@ const SHADOWED_TARGET: Edit[] = [
   { op: 'write', path: 'a.yaml', names: ['e4'], owner: 'team-a' },
   { op: 'write', path: 'dir/c.yaml', names: ['e4', 'e1'], owner: 'team-b' },
 ];
-/** PROPERTY_SEED (and PROPERTY_PATH) replay a run fast-check reported. */
+/**
+ * PROPERTY_SEED (and PROPERTY_PATH) replay a run fast-check reported. The default suite uses a fixed
+ * seed so CI is reproducible (a counterexample found by exploring is added to `examples` once fixed);
+ * PROPERTY_SEED=random explores new sequences, e.g. with PROPERTY_RUNS=30.
+ */
 const replay = {
-  ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}),
+  ...(process.env.PROPERTY_SEED === 'random' ? {} : { seed: Number(process.env.PROPERTY_SEED ?? 20261202) }),
   ...(process.env.PROPERTY_PATH ? { path: process.env.PROPERTY_PATH } : {}),
 };
 
