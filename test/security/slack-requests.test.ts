@@ -4,7 +4,7 @@
  * run it, and the refusal is in the audit log.
  */
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { slackFeatures, type SlackFeatures } from '../../adapters/slack/features.js';
 import { ACTION } from '../../adapters/slack/render-reply.js';
 import { FIELD_ACTION, FORM_PAGE } from '../../adapters/slack/render-form.js';
@@ -81,7 +81,13 @@ describe('Slack request holes', () => {
     const refused = await interact(bed, optionsLoad(pageOf(template), 'f:owner', FIELD_ACTION, 'team', { user: 'U0ADA' }));
     expect(refused.status).toBe(200);
     expect(refused.json).toEqual({ options: [] });
-    const rows = await database.db.select().from(auditLog).where(eq(auditLog.action, 'refusal'));
-    expect(rows).toContainEqual(expect.objectContaining({ platform: 'slack', actor: 'U0ADA', actorRef: 'user:default/ada', target: template, outcome: 'refused' }));
+    // The audit row is written after the answer (options must reach Slack within its deadline): wait for it.
+    await vi.waitFor(
+      async () => {
+        const rows = await database.db.select().from(auditLog).where(eq(auditLog.action, 'refusal'));
+        expect(rows).toContainEqual(expect.objectContaining({ platform: 'slack', actor: 'U0ADA', actorRef: 'user:default/ada', target: template, outcome: 'refused' }));
+      },
+      { timeout: 10_000, interval: 50 },
+    );
   });
 });
