@@ -5,16 +5,13 @@
  * nothing, and is logged once per tenant. Real adapter over HTTP, tokens signed by the test's JWKS.
  */
 import { count } from 'drizzle-orm';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { auditLog, chatChannels, chatIdentities } from '../../src/db/schema.js';
-import { startFakeBotConnector, type FakeBotConnector } from '../fakes/bot-connector.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { addSource, recordOf } from '../helpers/scaffolder.js';
-import { restrictedTemplateYaml } from '../helpers/security-service.js';
-import { ALICE, TENANT, cardText, cardsIn, personalMessage, seedEntities, startBot, type RunningBot } from '../helpers/teams.js';
-import yaml from 'js-yaml';
+import type { FakeBotConnector } from '../fakes/bot-connector.js';
+import type { TestDatabase } from '../helpers/db.js';
+import { startTeamsTrustBed } from '../helpers/teams-trust-bed.js';
+import { cardText, cardsIn, personalMessage, type RunningBot } from '../helpers/teams.js';
 
 const FOREIGN = 'tenant-evil';
 const EVE = { id: '29:eve', name: 'Eve', aadObjectId: 'aad-eve' };
@@ -22,19 +19,10 @@ const EVE = { id: '29:eve', name: 'Eve', aadObjectId: 'aad-eve' };
 let database: TestDatabase;
 let connector: FakeBotConnector;
 let bot: RunningBot;
-const logs: Record<string, any>[] = [];
+let logs: Record<string, any>[];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  connector = await startFakeBotConnector();
-  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
-  bot = await startBot(database.db, connector, { MICROSOFT_APP_TENANT_ID: TENANT }, { logger });
-  await seedEntities(database.db, [
-    { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'platform' }, spec: { type: 'team', children: [] } },
-    { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice' }, spec: { profile: { email: 'alice@example.com' }, memberOf: ['platform'] } },
-  ]);
-  await addSource(database.db, 'templates', '/templates', true, [await recordOf(yaml.load(restrictedTemplateYaml('platform-tool', 'platform')), 'platform-tool/template.yaml')]);
-  connector.addMember('a:personal-alice', { id: ALICE.id, name: ALICE.name, aadObjectId: ALICE.aadObjectId, email: 'alice@example.com' });
+  ({ database, connector, bot, logs } = await startTeamsTrustBed());
   // The foreign tenant's admin controls Eve's profile: it says she is alice@example.com.
   connector.addMember('a:personal-eve', { id: EVE.id, name: EVE.name, aadObjectId: EVE.aadObjectId, email: 'alice@example.com', tenantId: FOREIGN });
 });

@@ -5,15 +5,12 @@
  * permissions). Real adapter over HTTP, Bot Framework tokens signed by the test's JWKS.
  */
 import { and, eq } from 'drizzle-orm';
-import { pino } from 'pino';
-import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatIdentities } from '../../src/db/schema.js';
-import { startFakeBotConnector, type FakeBotConnector } from '../fakes/bot-connector.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { addSource, recordOf } from '../helpers/scaffolder.js';
-import { restrictedTemplateYaml } from '../helpers/security-service.js';
-import { ALICE, TENANT, cardText, cardsIn, personalMessage, seedEntities, startBot, type RunningBot } from '../helpers/teams.js';
+import type { FakeBotConnector } from '../fakes/bot-connector.js';
+import type { TestDatabase } from '../helpers/db.js';
+import { startTeamsTrustBed } from '../helpers/teams-trust-bed.js';
+import { ALICE, TENANT, cardText, cardsIn, personalMessage, seedEntities, type RunningBot } from '../helpers/teams.js';
 
 const FOREIGN = 'tenant-evil';
 const MALLORY = { id: '29:mallory', name: 'Mallory', aadObjectId: 'aad-mallory' };
@@ -22,20 +19,11 @@ const EVE = { id: '29:eve', name: 'Eve', aadObjectId: 'aad-eve' };
 let database: TestDatabase;
 let connector: FakeBotConnector;
 let bot: RunningBot;
-const logs: Record<string, any>[] = [];
+let logs: Record<string, any>[];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  connector = await startFakeBotConnector();
-  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
   // A 1 ms profile cache: every message looks the profile up again, so an e-mail change is seen.
-  bot = await startBot(database.db, connector, { MICROSOFT_APP_TENANT_ID: TENANT, TEAMS_IDENTITY_TTL: 1 }, { logger });
-  await seedEntities(database.db, [
-    { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'platform' }, spec: { type: 'team', children: [] } },
-    { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice' }, spec: { profile: { email: 'alice@example.com' }, memberOf: ['platform'] } },
-  ]);
-  await addSource(database.db, 'templates', '/templates', true, [await recordOf(yaml.load(restrictedTemplateYaml('platform-tool', 'platform')), 'platform-tool/template.yaml')]);
-  connector.addMember('a:personal-alice', { id: ALICE.id, name: ALICE.name, aadObjectId: ALICE.aadObjectId, email: 'alice@example.com' });
+  ({ database, connector, bot, logs } = await startTeamsTrustBed({ TEAMS_IDENTITY_TTL: 1 }));
 });
 
 afterAll(async () => {
