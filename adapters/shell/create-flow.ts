@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../src/db/client.js';
 import type { Clock } from '../../src/clock.js';
-import { errorReply, type Reply } from '../../src/commands/reply.js';
+import { errorReply, type Reply } from '../../src/reply/reply.js';
 import type { Requester } from '../../src/commands/types.js';
 import { entityOptions } from '../../src/scaffolder/entity-options.js';
 import { openForm, submitTask } from '../../src/scaffolder/service.js';

@@ -3,7 +3,7 @@
  * appear once what they depend on is answered), defaults on Enter, and every validation error —
  * the field's own or the page schema's — answered by asking that field again.
  */
-import type { EntityField, Field, Form, Option } from '../../src/scaffolder/form-types.js';
+import type { EntityField, Field, Form, Option } from '../../src/reply/form.js';
 import { coerceAnswer, getPath, initialValues, isVisible, setPath, type Values } from '../../src/scaffolder/form-values.js';
 import { validatePage } from '../../src/scaffolder/validate-values.js';
 

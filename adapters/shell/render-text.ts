@@ -2,7 +2,7 @@
  * Renders a Reply as plain text for the terminal. Buttons that run a command are numbered and shown
  * as the command to type, so `1` (or the command itself) picks one.
  */
-import { openableUrl, type Button, type Reply, type RichText, type Section } from '../../src/commands/reply.js';
+import { openableUrl, type Button, type Reply, type RichText, type Section } from '../../src/reply/reply.js';
 
 function spanText(text: RichText | undefined): string {
   if (!text) return '';

@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
 import { commandButtons, renderReplyText } from './render-text.js';
 
 export interface ShellOptions {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseLine } from '../../src/commands/grammar.js';
 import { findCommand } from '../../src/commands/registry.js';
-import { errorReply, outcomeOf, type Reply } from '../../src/commands/reply.js';
+import { errorReply, outcomeOf, type Reply } from '../../src/reply/reply.js';
 import type { CommandContext, Requester } from '../../src/commands/types.js';
 import { metrics } from '../../src/metrics.js';
 import { recordAudit } from './audit.js';

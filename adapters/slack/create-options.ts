@@ -9,7 +9,7 @@ import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import { entityOptions } from '../../src/scaffolder/entity-options.js';
 import { SLACK_MODAL_LIMITS as L } from '../../src/scaffolder/form-limits.js';
-import type { EntityField } from '../../src/scaffolder/form-types.js';
+import type { EntityField } from '../../src/reply/form.js';
 import { openForm } from '../../src/scaffolder/service.js';
 import { runnableTemplates } from '../../src/scaffolder/templates.js';
 import { recordAudit } from './audit.js';

@@ -5,11 +5,11 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../src/clock.js';
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
 import type { Requester } from '../../src/commands/types.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
-import type { Form } from '../../src/scaffolder/form-types.js';
+import type { Form } from '../../src/reply/form.js';
 import type { Values } from '../../src/scaffolder/form-values.js';
 import { submitTask } from '../../src/scaffolder/service.js';
 import type { CreateState } from './render-form.js';

@@ -5,7 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import { SLACK_MODAL_LIMITS as L, fitText } from '../../src/scaffolder/form-limits.js';
-import type { Form } from '../../src/scaffolder/form-types.js';
+import type { Form } from '../../src/reply/form.js';
 import { initialValues } from '../../src/scaffolder/form-values.js';
 import type { TemplateRecord } from '../../src/scaffolder/templates.js';
 import { clipEscaped, escapeMrkdwn, mrkdwnOf } from './mrkdwn.js';

@@ -1,7 +1,7 @@
 /** The App Home tab: the user's teams, what they own, their files' problems, and command buttons. */
 import type { types } from '@slack/bolt';
 import type { HomeData, HomeTeam } from '../../src/catalog/home.js';
-import type { Button, Reply, Section } from '../../src/commands/reply.js';
+import type { Button, Reply, Section } from '../../src/reply/reply.js';
 import { LIMITS, replyBlocks } from './render-reply.js';
 
 const run = (label: string, command: string, style?: Button['style']): Button => ({ label, action: { type: 'command', command }, ...(style ? { style } : {}) });

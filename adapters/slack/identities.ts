@@ -8,7 +8,7 @@ import type { WebClient } from '@slack/web-api';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Clock } from '../../src/clock.js';
-import type { Reply, RichText, Span } from '../../src/commands/reply.js';
+import type { Reply, RichText, Span } from '../../src/reply/reply.js';
 import type { Requester } from '../../src/commands/types.js';
 import type { Db } from '../../src/db/client.js';
 import { chatEmailLookups, chatIdentities, entities } from '../../src/db/schema.js';

@@ -6,7 +6,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import pLimit from 'p-limit';
 import { loadHome } from '../../src/catalog/home.js';
-import { outcomeOf, type Reply } from '../../src/commands/reply.js';
+import { outcomeOf, type Reply } from '../../src/reply/reply.js';
 import type { CommandContext } from '../../src/commands/types.js';
 import { inboundDeliveries } from '../../src/db/schema.js';
 import { metrics } from '../../src/metrics.js';

@@ -2,7 +2,7 @@
  * Rich text -> Slack mrkdwn, cut to a length without ever breaking an escape, a mention or a link.
  * Catalog text is escaped so that it cannot smuggle `<!channel>` or fake links into a message.
  */
-import { openableUrl, type RichText, type Span } from '../../src/commands/reply.js';
+import { openableUrl, type RichText, type Span } from '../../src/reply/reply.js';
 
 /** Catalog User ref -> Slack user id. */
 export type MentionMap = ReadonlyMap<string, string>;

@@ -18,7 +18,7 @@ import { isRuleId, ruleInfo } from '../../src/nudges/rules/index.js';
 import type { RuleId } from '../../src/nudges/types.js';
 import { entityOptions } from '../../src/scaffolder/entity-options.js';
 import { SLACK_MODAL_LIMITS as L, fitText } from '../../src/scaffolder/form-limits.js';
-import type { EntityField } from '../../src/scaffolder/form-types.js';
+import type { EntityField } from '../../src/reply/form.js';
 import { apology } from './answer.js';
 import { resolveMentions, resolveRequester } from './identities.js';
 import type { FeatureAction, SlackExtension, SlackInteraction } from './listeners.js';

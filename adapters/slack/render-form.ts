@@ -7,7 +7,7 @@
 import type { types } from '@slack/bolt';
 import { parseRepoUrl } from '../../src/scaffolder/filters.js';
 import { SLACK_MODAL_LIMITS as L, fitText } from '../../src/scaffolder/form-limits.js';
-import type { Field, FieldError, Form, Option } from '../../src/scaffolder/form-types.js';
+import type { Field, FieldError, Form, Option } from '../../src/reply/form.js';
 import { coerceAnswer, getPath, isVisible, setPath, type Values } from '../../src/scaffolder/form-values.js';
 import { clip, clipEscaped, escapeMrkdwn } from './mrkdwn.js';
 

@@ -4,7 +4,7 @@
  * odd answer is shortened, never rejected.
  */
 import type { types } from '@slack/bolt';
-import { plain, type Button, type ListItem, type Reply, type RichText, type Section } from '../../src/commands/reply.js';
+import { plain, type Button, type ListItem, type Reply, type RichText, type Section } from '../../src/reply/reply.js';
 import { clip, mrkdwnOf, safeUrl, toMrkdwn, type MentionMap } from './mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;

@@ -18,7 +18,7 @@ import type { Requester } from '../../src/commands/types.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import { SLACK_MODAL_LIMITS as L } from '../../src/scaffolder/form-limits.js';
-import type { Form } from '../../src/scaffolder/form-types.js';
+import type { Form } from '../../src/reply/form.js';
 import { initialValues, type Values } from '../../src/scaffolder/form-values.js';
 import { auditableValues, openForm } from '../../src/scaffolder/service.js';
 import { validatePage, validateValues } from '../../src/scaffolder/validate-values.js';

@@ -4,7 +4,7 @@
  * Tasks started elsewhere (shell, Teams) are not this notifier's to report.
  */
 import type { WebClient } from '@slack/web-api';
-import type { Reply, RichText, Section } from '../../src/commands/reply.js';
+import type { Reply, RichText, Section } from '../../src/reply/reply.js';
 import type { Logger } from '../../src/logger.js';
 import type { TaskNotifier } from '../../src/scaffolder/notifier.js';
 import { taskReply } from '../../src/scaffolder/task-reply.js';

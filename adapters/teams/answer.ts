@@ -1,7 +1,7 @@
 /** Runs one command line for Teams, with metrics, and turns a crash into a reply with a log reference. */
 import { randomUUID } from 'node:crypto';
-import type { Reply } from '../../src/commands/reply.js';
-import { errorReply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
+import { errorReply } from '../../src/reply/reply.js';
 import { parseLine } from '../../src/commands/grammar.js';
 import type { CommandContext } from '../../src/commands/types.js';
 import { metrics } from '../../src/metrics.js';

@@ -3,7 +3,7 @@
  * and the small helpers every kind of turn shares.
  */
 import type { Clock } from '../../src/clock.js';
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
 import type { CommandContext, Requester } from '../../src/commands/types.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';

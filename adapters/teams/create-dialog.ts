@@ -6,12 +6,12 @@
  */
 import { recordAuditSafely, type AuditOutcome } from '../../src/audit/record.js';
 import { OPEN_TEMPLATE_ACTION } from '../../src/commands/create.js';
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
 import type { Clock } from '../../src/clock.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import { entityOptions } from '../../src/scaffolder/entity-options.js';
-import type { EntityField, FieldError, Form, Option } from '../../src/scaffolder/form-types.js';
+import type { EntityField, FieldError, Form, Option } from '../../src/reply/form.js';
 import { initialValues, type Values } from '../../src/scaffolder/form-values.js';
 import { stepsOf } from '../../src/scaffolder/runner.js';
 import { auditableValues, openForm, submitTask } from '../../src/scaffolder/service.js';

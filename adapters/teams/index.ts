@@ -6,7 +6,7 @@ import Bottleneck from 'bottleneck';
 import { CloudAdapter, TurnContext, type Activity, type ConversationParameters, type ConversationReference } from 'botbuilder';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Clock } from '../../src/clock.js';
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
 import type { CommandContext } from '../../src/commands/types.js';
 import { ConfigError } from '../../src/config/index.js';
 import { allowedTenants, teamsConfigProblems, type TeamsEnv } from '../../src/config/teams.js';

@@ -1,7 +1,7 @@
 /** Message turns: questions (mention stripped) and button clicks that replace their card. */
 import { TurnContext, type Activity } from 'botbuilder';
-import type { Reply } from '../../src/commands/reply.js';
-import { errorReply, outcomeOf } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
+import { errorReply, outcomeOf } from '../../src/reply/reply.js';
 import { parseLine } from '../../src/commands/grammar.js';
 import { recordAuditSafely } from '../../src/audit/record.js';
 import { answer } from './answer.js';

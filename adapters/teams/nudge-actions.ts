@@ -7,7 +7,7 @@
 import { and, eq } from 'drizzle-orm';
 import { shortRef } from '../../src/catalog/refs.js';
 import type { Clock } from '../../src/clock.js';
-import { errorReply, type Reply } from '../../src/commands/reply.js';
+import { errorReply, type Reply } from '../../src/reply/reply.js';
 import type { Requester } from '../../src/commands/types.js';
 import type { Db } from '../../src/db/client.js';
 import { nudgeDeliveries } from '../../src/db/schema.js';
@@ -18,7 +18,7 @@ import type { PullRequestOpener } from '../../src/nudges/ports.js';
 import { isRuleId } from '../../src/nudges/rules/index.js';
 import type { StoredMessage } from '../../src/nudges/run.js';
 import { entityOptions } from '../../src/scaffolder/entity-options.js';
-import type { EntityField } from '../../src/scaffolder/form-types.js';
+import type { EntityField } from '../../src/reply/form.js';
 import type { ActionHandler, ActionOrigin } from './bot.js';
 import { channelReference } from './conversation-targets.js';
 import type { TeamsAdapter } from './index.js';

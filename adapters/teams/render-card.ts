@@ -3,10 +3,13 @@
  * People become Teams mentions when the caller can resolve them; lists are cut with "and N more"
  * until the card fits in Teams' message size limit; `summary` is the text fallback.
  */
-import type { Button, ListItem, Reply, RichText, Section, Span } from '../../src/commands/reply.js';
-import { openableUrl, plain } from '../../src/commands/reply.js';
+import type { Button, ListItem, Reply, RichText, Section, Span } from '../../src/reply/reply.js';
+import { openableUrl, plain } from '../../src/reply/reply.js';
 import { cardPlain, cardText, fitCardParts, type CardPart } from './card-text.js';
 import { openData } from './task-module.js';
+import { CARD_VERSION, type CardJson } from './card-json.js';
+
+export { CARD_VERSION, type CardJson } from './card-json.js';
 
 export type UserSpan = Extract<Span, { type: 'user' }>;
 
@@ -18,14 +21,12 @@ export interface MentionTarget {
 
 export type MentionLookup = (user: UserSpan) => MentionTarget | undefined;
 
-export type CardJson = Record<string, unknown> & { type: 'AdaptiveCard'; version: string; body: Array<Record<string, unknown>> };
 
 /** What a button click sends back (Action.Submit data). */
 export type SubmitData =
   | { callsheet: 'command'; line: string }
   | { callsheet: 'action'; id: string; value: Record<string, string> };
 
-export const CARD_VERSION = '1.5';
 /** Teams rejects messages over about 28 KB; the card leaves room for the activity around it. */
 export const MAX_CARD_BYTES = 24_000;
 const MAX_ACTIONS = 6;

@@ -4,7 +4,7 @@
  * ids (dotted paths) never collide with the card's own data; choices carry the option's index, so
  * any JSON option value survives the round trip.
  */
-import type { EntityField, Field, FieldError, Form, Option, Page } from '../../src/scaffolder/form-types.js';
+import type { EntityField, Field, FieldError, Form, Option, Page } from '../../src/reply/form.js';
 import { coerceAnswer, getPath, isVisible, setPath, type Values } from '../../src/scaffolder/form-values.js';
 import { CARD_VERSION, type CardJson } from './render-card.js';
 import { datasetOf } from './task-module.js';

@@ -1,6 +1,6 @@
 /** Replies as Teams message activities: an Adaptive Card with the summary as text fallback. */
 import { ActivityTypes, type Activity } from 'botbuilder';
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
 import type { Db } from '../../src/db/client.js';
 import { mentionLookup } from './mentions.js';
 import { renderCard, userSpans, type CardJson } from './render-card.js';

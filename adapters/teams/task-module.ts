@@ -4,10 +4,10 @@
  * (`application/search`, the Data.Query of a ChoiceSet). Everything a dialog needs between turns
  * travels in its card's data, so any replica can answer the next turn.
  */
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
 import type { CommandContext } from '../../src/commands/types.js';
 import type { StoredReference } from './conversations.js';
-import type { CardJson } from './render-card.js';
+import type { CardJson } from './card-json.js';
 
 export interface DialogTurn {
   ctx: CommandContext;

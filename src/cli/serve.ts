@@ -13,7 +13,7 @@ import { slackSettings } from '../config/slack.js';
 import { runLineAudited } from '../commands/audited.js';
 import { runLine } from '../commands/run.js';
 import type { CommandContext } from '../commands/types.js';
-import type { Reply } from '../commands/reply.js';
+import type { Reply } from '../reply/reply.js';
 import { createHttpApp, startHttpServer, type RunningServer } from '../http/server.js';
 import { createReadiness } from '../http/readiness.js';
 import { requireApiToken } from '../http/api-auth.js';

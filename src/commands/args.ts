@@ -1,4 +1,4 @@
-import type { Reply } from './reply.js';
+import type { Reply } from '../reply/reply.js';
 import type { Command } from './types.js';
 
 /** The reply for a command called without its required argument: its usage and example. */

@@ -8,7 +8,7 @@ import { resolveEntity } from '../catalog/queries-resolve.js';
 import { shortRef } from '../catalog/refs.js';
 import { parseDuration } from '../config/duration.js';
 import { mayAdminister } from '../trust/index.js';
-import { errorReply, refusalReply, type Reply } from './reply.js';
+import { errorReply, refusalReply, type Reply } from '../reply/reply.js';
 import type { Command } from './types.js';
 
 const SHOWN = 20;

@@ -4,7 +4,7 @@
  */
 import { recordAuditSafely } from '../audit/record.js';
 import { parseLine } from './grammar.js';
-import { outcomeOf, type Reply } from './reply.js';
+import { outcomeOf, type Reply } from '../reply/reply.js';
 import { runLine } from './run.js';
 import type { CommandContext } from './types.js';
 

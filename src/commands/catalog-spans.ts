@@ -6,7 +6,7 @@ import { channelOf, displayName, emailOf, userChatIds, type ChatChannel } from '
 import { shortRef } from '../catalog/refs.js';
 import type { EntityRow } from '../catalog/queries.js';
 import type { Resolution } from '../catalog/queries-resolve.js';
-import type { Button, ListItem, Reply, RichText, Section, Span } from './reply.js';
+import type { Button, ListItem, Reply, RichText, Section, Span } from '../reply/reply.js';
 
 const kindLabels: Record<string, string> = {
   component: 'Component',

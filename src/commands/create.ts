@@ -2,8 +2,8 @@
  * `create` lists the templates the requester may run, each with a button that opens its form;
  * `create <template>` goes straight to that one (or says why not, or what was meant).
  */
-import type { Button, Reply } from './reply.js';
-import { errorReply, refusalReply } from './reply.js';
+import type { Button, Reply } from '../reply/reply.js';
+import { errorReply, refusalReply } from '../reply/reply.js';
 import type { Command } from './types.js';
 import { findTemplate, runnableTemplates, type TemplateRecord } from '../scaffolder/templates.js';
 

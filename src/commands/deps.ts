@@ -8,7 +8,7 @@ import { shortRef } from '../catalog/refs.js';
 import { displayName } from '../catalog/entity-view.js';
 import { usageReply } from './args.js';
 import { LIST_LIMIT, entitySpan, kindLabel, unresolvedReply } from './catalog-spans.js';
-import { joinSpans, type ListItem, type Reply, type RichText, type Section, type Span } from './reply.js';
+import { joinSpans, type ListItem, type Reply, type RichText, type Section, type Span } from '../reply/reply.js';
 import type { Command } from './types.js';
 
 /** Second-level refs shown per first-level item. */

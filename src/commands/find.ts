@@ -3,7 +3,7 @@ import { suggest, searchCatalog } from '../catalog/search.js';
 import { shortRef } from '../catalog/refs.js';
 import { usageReply } from './args.js';
 import { LIST_LIMIT, entitySpan, kindLabel, unresolvedReply } from './catalog-spans.js';
-import type { Reply } from './reply.js';
+import type { Reply } from '../reply/reply.js';
 import type { Command } from './types.js';
 
 export const findEntitiesCommand: Command = {

@@ -1,4 +1,4 @@
-import type { Reply } from './reply.js';
+import type { Reply } from '../reply/reply.js';
 import type { Command } from './types.js';
 
 /** Built lazily from the registry so that help always lists every command. */

@@ -20,7 +20,7 @@ import {
   unresolvedReply,
   userSpan,
 } from './catalog-spans.js';
-import { joinSpans, plain, type Field, type ListItem, type Reply, type RichText, type Section } from './reply.js';
+import { joinSpans, plain, type Field, type ListItem, type Reply, type RichText, type Section } from '../reply/reply.js';
 import type { Command, CommandContext } from './types.js';
 
 const targets = (rels: RelationRow[], source: string, type: string, prefix?: string) =>

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseLine } from './grammar.js';
 import { allCommands, findCommand } from './registry.js';
-import { errorReply, safeLinks, type Reply } from './reply.js';
+import { errorReply, safeLinks, type Reply } from '../reply/reply.js';
 import type { CommandContext } from './types.js';
 
 export async function runLine(line: string, ctx: CommandContext): Promise<Reply> {

@@ -4,7 +4,7 @@ import { teamScores } from '../db/schema.js';
 import { teamArg, teamLabel, trendText } from '../nudges/digest.js';
 import { percent } from '../nudges/scores.js';
 import { commandTeams, teamReport } from '../nudges/teams.js';
-import { errorReply, type Section } from './reply.js';
+import { errorReply, type Section } from '../reply/reply.js';
 import type { Command } from './types.js';
 
 const HISTORY = 6;

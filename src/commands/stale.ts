@@ -4,7 +4,7 @@ import { teamLabel } from '../nudges/digest.js';
 import { ruleInfo } from '../nudges/rules/index.js';
 import { commandTeams, teamReport } from '../nudges/teams.js';
 import type { Finding } from '../nudges/types.js';
-import { errorReply, type ListItem, type Reply, type Section } from './reply.js';
+import { errorReply, type ListItem, type Reply, type Section } from '../reply/reply.js';
 import type { Command } from './types.js';
 
 /** Most findings listed in one answer; the rest are counted. */

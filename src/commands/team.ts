@@ -9,7 +9,7 @@ import { resolveEntity } from '../catalog/queries-resolve.js';
 import { shortRef } from '../catalog/refs.js';
 import { usageReply } from './args.js';
 import { entitySpan, groupChannel, refButton, sectionsByKind, unresolvedReply, userSpan } from './catalog-spans.js';
-import type { Field, Reply, Section } from './reply.js';
+import type { Field, Reply, Section } from '../reply/reply.js';
 import type { Command, CommandContext } from './types.js';
 
 /** Members and owned entities shown per team; teams are larger than a service's owner list. */

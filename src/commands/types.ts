@@ -1,18 +1,11 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import type { Reply } from './reply.js';
+import type { Reply } from '../reply/reply.js';
+import type { Requester } from '../reply/requester.js';
 
-export type Platform = 'slack' | 'teams' | 'shell' | 'cli' | 'http';
+export type { Platform, Requester } from '../reply/requester.js';
 
-/** Who asked, as far as the platform knows. `userRef` is the catalog User they map to, if any. */
-export interface Requester {
-  platform: Platform;
-  externalId?: string;
-  displayName?: string;
-  email?: string;
-  userRef?: string;
-}
 
 export interface CommandContext {
   db: Db;

@@ -3,7 +3,7 @@
  * one chat message, and its conversion to the neutral `Reply` with buttons per finding.
  */
 import { shortRef } from '../catalog/refs.js';
-import type { Button, Reply, RichText, Section } from '../commands/reply.js';
+import type { Button, Reply, RichText, Section } from '../reply/reply.js';
 import type { TeamReport } from './evaluate.js';
 import { UNOWNED } from './evaluate.js';
 import { ruleInfo } from './rules/index.js';

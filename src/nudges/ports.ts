@@ -2,7 +2,7 @@
  * The ports through which nudges reach the outside: chat platforms (digest delivery and members'
  * chat ids) and the Git host (pull requests). Chat adapters implement them; the core never imports an SDK.
  */
-import type { Reply } from '../commands/reply.js';
+import type { Reply } from '../reply/reply.js';
 
 /** Where a digest goes. `target` is a channel/conversation id, or a member's chat user id for `dm`. */
 export interface Route {

@@ -1,4 +1,4 @@
-import { plain, type Reply } from '../commands/reply.js';
+import { plain, type Reply } from '../reply/reply.js';
 
 /** A Reply as plain text lines (logs, `--dry-run`), buttons shown as [labels]. */
 export function replyText(reply: Reply): string {

@@ -5,7 +5,7 @@
  * `callsheet nudge --status` lists them from the same rows.
  */
 import { sql } from 'drizzle-orm';
-import type { Reply } from '../commands/reply.js';
+import type { Reply } from '../reply/reply.js';
 import { query, type Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Pacer } from './pacer.js';

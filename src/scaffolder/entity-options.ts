@@ -5,8 +5,8 @@
 import { and, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { entities } from '../db/schema.js';
-import type { Requester } from '../commands/types.js';
-import type { CatalogFilter, EntityField, Option } from './form-types.js';
+import type { Requester } from '../reply/requester.js';
+import type { CatalogFilter, EntityField, Option } from '../reply/form.js';
 import { fitText, SLACK_MODAL_LIMITS } from './form-limits.js';
 import { groupsOf } from './templates.js';
 

@@ -3,7 +3,7 @@
  * "Option object", "Plain-text input element"). The form builder keeps text within them; `fitsSlackModal`
  * checks what cannot be shortened without losing meaning (block and option counts).
  */
-import type { Field, Form } from './form-types.js';
+import type { Field, Form } from '../reply/form.js';
 
 export const SLACK_MODAL_LIMITS = {
   /** Blocks per view. */

@@ -2,7 +2,7 @@
  * Values of a Form: reading and writing them by field path, which conditional fields are showing,
  * and turning what a person typed (shell prompt, Slack plain-text input) into the field's JSON value.
  */
-import type { Field, Form, Page } from './form-types.js';
+import type { Field, Form, Page } from '../reply/form.js';
 
 export type Values = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
  * the neutral Form. Unknown `ui:field`s become text inputs with their description, so a template
  * written for a Backstage with custom pickers still asks its questions.
  */
-import type { Condition, EntityField, Field, Form, Option, Page, CatalogFilter } from './form-types.js';
+import type { Condition, EntityField, Field, Form, Option, Page, CatalogFilter } from '../reply/form.js';
 import { fitText, MAX_FIELDS_PER_PAGE, SLACK_MODAL_LIMITS as L } from './form-limits.js';
 
 type Schema = Record<string, unknown>;

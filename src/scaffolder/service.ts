@@ -5,9 +5,9 @@
 import { recordAudit } from '../audit/record.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import type { Requester } from '../commands/types.js';
+import type { Requester } from '../reply/requester.js';
 import { buildForm } from './form.js';
-import type { FieldError, Form } from './form-types.js';
+import type { FieldError, Form } from '../reply/form.js';
 import { getPath, setPath, withoutInactive, type Values } from './form-values.js';
 import { stepsOf } from './runner.js';
 import { createTask, type TaskRecord, type TaskSecret } from './tasks.js';

@@ -1,5 +1,5 @@
 /** A task's progress and result as a neutral Reply (adapters render and update it) or plain text. */
-import { plain, type Reply, type RichText } from '../commands/reply.js';
+import { plain, type Reply, type RichText } from '../reply/reply.js';
 import type { StepRecord, TaskRecord } from './tasks.js';
 
 const ICON: Record<StepRecord['status'], string> = { open: '○', processing: '…', completed: '✓', skipped: '–', failed: '✗' };

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { query, type Db } from '../db/client.js';
 import { scaffolderTasks, type TaskSecret } from '../db/schema.js';
-import type { Requester } from '../commands/types.js';
+import type { Requester } from '../reply/requester.js';
 
 export type TaskStatus = 'open' | 'processing' | 'completed' | 'failed';
 export type StepStatus = 'open' | 'processing' | 'completed' | 'skipped' | 'failed';

@@ -11,7 +11,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { Db } from '../db/client.js';
 import { entities, sources } from '../db/schema.js';
 import { tryRef } from '../catalog/refs.js';
-import type { Requester } from '../commands/types.js';
+import type { Requester } from '../reply/requester.js';
 import { orgGroupsOf } from '../trust/membership.js';
 import { accessTo, TEMPLATE_API_VERSION, type Access } from '../trust/templates.js';
 

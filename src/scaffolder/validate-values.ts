@@ -4,7 +4,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import formatsPlugin from 'ajv-formats';
-import type { Field, FieldError, Form } from './form-types.js';
+import type { Field, FieldError, Form } from '../reply/form.js';
 import { parseRepoUrl } from './filters.js';
 import { getPath, isVisible, withoutInactive, type Values } from './form-values.js';
 

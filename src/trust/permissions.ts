@@ -4,7 +4,7 @@
  * in a repository of a GitHub organisation grants nothing.
  */
 import { tryRef } from '../catalog/refs.js';
-import type { Requester } from '../commands/types.js';
+import type { Requester } from '../reply/requester.js';
 import type { Db } from '../db/client.js';
 import { isOrgUser, orgGroupsOf } from './membership.js';
 

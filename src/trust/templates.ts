@@ -3,7 +3,7 @@
  * v1beta3 Template, and, when annotated `callsheet.io/allowed-groups`, the requester must be in one
  * of those groups by org data (membership.ts).
  */
-import type { Requester } from '../commands/types.js';
+import type { Requester } from '../reply/requester.js';
 import type { Db } from '../db/client.js';
 import { orgGroupsOf } from './membership.js';
 

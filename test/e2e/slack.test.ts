@@ -5,7 +5,7 @@ import { relationsOf } from '../../src/catalog/relations.js';
 import { refOf } from '../../src/catalog/refs.js';
 import { applySnapshot, type CatalogRecord } from '../../src/catalog/store.js';
 import { validateEntity } from '../../src/catalog/validate.js';
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
 import { runLine } from '../../src/commands/run.js';
 import type { CommandContext } from '../../src/commands/types.js';
 import { auditLog, chatEmailLookups, syncProblems } from '../../src/db/schema.js';

@@ -4,7 +4,7 @@
  * or after the post (a replica that dies there), and the platform can enforce one message per
  * interval per channel, answering 429 like Slack.
  */
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
 import { RateLimitedError, type DigestSender, type Route, type SendMeta, type SentMessage } from '../../src/nudges/ports.js';
 
 export interface Post {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { plain, type Reply, type RichText, type Span } from '../../src/commands/reply.js';
+import { plain, type Reply, type RichText, type Span } from '../../src/reply/reply.js';
 import { runLine } from '../../src/commands/run.js';
 import { allCommands } from '../../src/commands/registry.js';
 import { entities } from '../../src/db/schema.js';

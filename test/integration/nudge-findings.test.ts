@@ -9,7 +9,7 @@ import { loadSnapshot, loadTeamSnapshot } from '../../src/nudges/load-snapshot.j
 import { planAllRoutes, storedIdentityDirectory } from '../../src/nudges/route.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { seedNudgeCatalog, setCommittedDaysAgo } from '../helpers/nudge-seed.js';
-import { plain } from '../../src/commands/reply.js';
+import { plain } from '../../src/reply/reply.js';
 import { replyText } from '../../src/nudges/reply-text.js';
 
 const now = new Date('2026-06-01T09:00:00Z');

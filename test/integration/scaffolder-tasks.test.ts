@@ -17,7 +17,7 @@ import { builtinActions } from '../../src/scaffolder/actions/index.js';
 import { createAction, createActionRegistry } from '../../src/scaffolder/actions/types.js';
 import { debugLogAction } from '../../src/scaffolder/actions/debug-log.js';
 import { entityOptions } from '../../src/scaffolder/entity-options.js';
-import type { EntityField } from '../../src/scaffolder/form-types.js';
+import type { EntityField } from '../../src/reply/form.js';
 import { initialValues } from '../../src/scaffolder/form-values.js';
 import type { TaskNotifier } from '../../src/scaffolder/notifier.js';
 import { openForm, submitTask } from '../../src/scaffolder/service.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityMemory, resolveMentions, resolveRequester, type IdentityDeps } from '../../adapters/slack/identities.js';
 import { createWebClient } from '../../adapters/slack/web-client.js';
 import type { Clock } from '../../src/clock.js';
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
 import type { Db } from '../../src/db/client.js';
 import { silentLogger } from '../../src/logger.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack-api.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReplyText } from '../../adapters/shell/render-text.js';
 import { renderReply } from '../../adapters/slack/render-reply.js';
 import { renderCard } from '../../adapters/teams/render-card.js';
-import { openableUrl, safeLinks, type Reply } from '../../src/commands/reply.js';
+import { openableUrl, safeLinks, type Reply } from '../../src/reply/reply.js';
 import { runLine } from '../../src/commands/run.js';
 import { commandContext } from '../helpers/command-context.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';

@@ -9,7 +9,7 @@ import { clipEscaped, mrkdwnOf, toMrkdwn } from '../../adapters/slack/mrkdwn.js'
 import { ACTION, LIMITS, renderNotice, renderReply } from '../../adapters/slack/render-reply.js';
 import { pageView } from '../../adapters/slack/render-form.js';
 import { blockProblem, viewProblem } from '../fakes/slack-api.js';
-import type { Reply, RichText } from '../../src/commands/reply.js';
+import type { Reply, RichText } from '../../src/reply/reply.js';
 import { runLine } from '../../src/commands/run.js';
 import { buildForm } from '../../src/scaffolder/form.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cardText, fitCardParts, MAX_TEXT, neutraliseMentions } from '../../adapters/teams/card-text.js';
 import { renderCard, type MentionLookup } from '../../adapters/teams/render-card.js';
-import type { Reply, RichText } from '../../src/commands/reply.js';
+import type { Reply, RichText } from '../../src/reply/reply.js';
 import { expectValidCard } from '../helpers/teams.js';
 
 const ALICE = { id: '29:alice', name: 'Alice Doe' };

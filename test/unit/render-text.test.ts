@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commandButtons, renderReplyText } from '../../adapters/shell/render-text.js';
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
 
 describe('renderReplyText', () => {
   it('renders spans, fields, lists, "more", context and numbers command buttons in order', () => {

@@ -4,7 +4,7 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { buildForm } from '../../src/scaffolder/form.js';
 import { fitsSlackModal, slackModalProblems, SLACK_MODAL_LIMITS } from '../../src/scaffolder/form-limits.js';
-import type { Field, Form } from '../../src/scaffolder/form-types.js';
+import type { Field, Form } from '../../src/reply/form.js';
 import { coerceAnswer, initialValues, isVisible, setPath } from '../../src/scaffolder/form-values.js';
 import { validatePage, validateValues } from '../../src/scaffolder/validate-values.js';
 

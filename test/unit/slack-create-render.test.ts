@@ -4,7 +4,7 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { blockIdOf, decodeState, errorsByBlock, FIELD_ACTION, hiddenValues, pageView, readPage, type CreateState } from '../../adapters/slack/render-form.js';
 import { buildForm } from '../../src/scaffolder/form.js';
-import type { Form } from '../../src/scaffolder/form-types.js';
+import type { Form } from '../../src/reply/form.js';
 import { initialValues } from '../../src/scaffolder/form-values.js';
 import { viewProblem } from '../fakes/slack-api.js';
 

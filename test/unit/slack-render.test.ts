@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION, LIMITS, renderReply } from '../../adapters/slack/render-reply.js';
 import { toMrkdwn } from '../../adapters/slack/mrkdwn.js';
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
 import { blockProblem } from '../fakes/slack-api.js';
 
 const ownerReply: Reply = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { byteSize, MAX_CARD_BYTES, renderCard } from '../../adapters/teams/render-card.js';
-import type { Reply } from '../../src/commands/reply.js';
+import type { Reply } from '../../src/reply/reply.js';
 import { expectValidCard } from '../helpers/teams.js';
 
 const owner: Reply = {
