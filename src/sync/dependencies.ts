@@ -6,6 +6,7 @@
  */
 import { posix } from 'node:path';
 import type { CatalogRecord } from '../catalog/store.js';
+import { parseYamlDocuments } from './yaml.js';
 
 /** Key of a source's stored state: file -> (tree-prefixed) files its Location entities name. */
 export const LOCATIONS_STATE_KEY = 'locations';
@@ -46,6 +47,38 @@ export function linkedClosure(edges: Edges, seeds: Iterable<string>): Set<string
         }
       }
     }
+  }
+  return out;
+}
+
+// Generous bounds: this only finds which files to read together; the read itself applies the real limits.
+const SCAN_LIMITS = { maxBytes: 16 * 1024 * 1024, maxDocuments: 20_000, maxAliasCount: 100 };
+
+/**
+ * The files a changed file's Location entities name now. The stored edges are last sync's, so a
+ * Location that starts naming a file would not bring that file in; a file both scanned by itself and
+ * named by the Location must then be read as a fresh read of the commit reads it (as its own entry).
+ * Unparseable text names nothing (the read reports it).
+ */
+export function locationTargetsInText(filePath: string, text: string): string[] {
+  if (!/kind["']?\s*:\s*["']?location/i.test(text)) return [];
+  try {
+    const records = parseYamlDocuments(text, SCAN_LIMITS)
+      .filter((d) => d.value && typeof d.value === 'object' && typeof (d.value as { kind?: unknown }).kind === 'string')
+      .map((d) => ({ entity: d.value, filePath }) as unknown as CatalogRecord);
+    return locationTargets(records);
+  } catch {
+    return [];
+  }
+}
+
+/** Last sync's edges joined with what the changed files name now (read with `read`). */
+export async function edgesWithChanges(edges: Edges, changed: readonly string[], read: (path: string) => Promise<string | undefined>): Promise<Edges> {
+  const out: Edges = { ...edges };
+  for (const path of changed) {
+    const text = await read(path).catch(() => undefined);
+    const now = text === undefined ? [] : locationTargetsInText(path, text);
+    if (now.length) out[path] = [...new Set([...(out[path] ?? []), ...now])];
   }
   return out;
 }

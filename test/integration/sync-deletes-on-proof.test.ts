@@ -54,17 +54,18 @@ describe('deletes only on proof', () => {
     };
   };
 
+  // The issue's figures: a folder of 4,000 entities moved away after 32 reads lost 3,968 of them.
   it('fails the sync and deletes nothing when the folder is moved away mid-read', async () => {
-    const dir = await folderOf('moved', 400);
+    const dir = await folderOf('moved', 4000);
     const [first] = await service([dir]).syncAll();
-    expect(first).toMatchObject({ status: 'synced', added: 400 });
+    expect(first).toMatchObject({ status: 'synced', added: 4000 });
     // A change, so the second sync reads the folder again.
     await writeFiles(dir, { 'svc/0000/catalog-info.yaml': component('moved-0', 'team-b') });
-    const [second] = await service([dir], hookAt(30, () => rename(dir, `${dir}-gone`))).syncAll();
+    const [second] = await service([dir], hookAt(32, () => rename(dir, `${dir}-gone`))).syncAll();
     expect(second!.status).toBe('failed');
     expect(second!.removed).toBe(0);
     expect(second!.problems[0]!.message).toMatch(/failed part-way, so nothing was changed or deleted/);
-    expect(await countOf(dir)).toBe(400);
+    expect(await countOf(dir)).toBe(4000);
     const [row] = await database.db.select().from(entities).where(eq(entities.ref, 'component:default/moved-0'));
     expect(row!.ownerRef).toBe('group:default/team-a');
     // Once the folder is back, the change lands.

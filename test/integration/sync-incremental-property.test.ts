@@ -8,6 +8,11 @@
  * `backstage.io/orphan`), what a broken or missing file kept from before (its refs), and which of
  * two files holding the same ref wins (the first claimant, which a fresh read cannot know; the
  * conflict itself must be reported by both).
+ *
+ * A failing Location keeps following the targets it had (as Backstage keeps a failed Location's
+ * output: its generated child locations go on being refreshed), so a problem on a file reached only
+ * through that kept output is reported to its owners by the incremental sync; a fresh read never
+ * reaches that file. Such problems are history too and are left out of the comparison.
  */
 import { eq, inArray } from 'drizzle-orm';
 import fc from 'fast-check';
@@ -75,6 +80,23 @@ const SHADOWED_TARGET: Edit[] = [
   { op: 'write', path: 'child.cat', names: ['e2', 'e1'], owner: 'team-b' },
   { op: 'write', path: 'a.yaml', names: ['e4'], owner: 'team-a' },
   { op: 'write', path: 'dir/c.yaml', names: ['e4', 'e1'], owner: 'team-b' },
+];
+/** A target that breaks while its Location fails on new missing targets (seed -426749675, path "7"). */
+const KEPT_TARGET: Edit[] = [
+  { op: 'locate', targets: ['data.json', 'NOEXT'] },
+  { op: 'break', path: 'child.cat' },
+  { op: 'write', path: 'a.yaml', names: ['e4', 'e3'], owner: 'team-b' },
+];
+/** A broken target kept by a failing Location, then dropped by a valid one (found while fixing KEPT_TARGET). */
+const DROPPED_KEPT_TARGET: Edit[] = [
+  { op: 'break', path: 'child.cat' },
+  { op: 'locate', targets: ['dir/c.yaml', 'NOEXT'] },
+  { op: 'locate', targets: [] },
+];
+/** A Location starts naming a broken file that is also scanned by itself (seed -651152168, path "9"). */
+const LOCATED_ENTRY: Edit[] = [
+  { op: 'break', path: 'dir/c.yaml' },
+  { op: 'locate', targets: ['dir/c.yaml'] },
 ];
 /**
  * PROPERTY_SEED (and PROPERTY_PATH) replay a run fast-check reported. The default suite uses a fixed
@@ -159,10 +181,15 @@ describe('incremental sync equals a fresh sync of the same commit (property)', (
           // Refs claimed twice: which file wins depends on who claimed first, which a fresh read cannot know.
           const claimed = new Set([...inc.problems, ...fr.problems].filter(conflict).map((p) => p.entityRef!));
           const skip = (ref: string) => kept.has(ref) || claimed.has(ref);
+          // A file neither discovered by itself (*.yaml) nor a current target of the failing Location: reached through kept output only.
+          const locationFailed = inc.problems.some((p) => p.filePath === 'loc.yaml');
+          const targetsNow = (files.get('loc.yaml') ?? '').match(/\[(.*)\]/)?.[1]?.split(', ').map((t) => t.replace('./', '')) ?? [];
+          const keptTarget = (p: { filePath: string | null }) => locationFailed && !/\.ya?ml$/.test(p.filePath ?? '') && !targetsNow.includes(p.filePath ?? '');
+          const counted = (c: typeof inc) => (c === inc ? c.problems.filter((p) => !keptTarget(p)) : c.problems);
           const view = (c: typeof inc) => ({
             entities: c.rows.filter((r) => !skip(r.ref)).map((r) => ({ ref: r.ref, owner: r.ownerRef, filePath: r.filePath, entity: r.entity })).sort((x, y) => x.ref.localeCompare(y.ref)),
             relations: c.rels.filter((r) => !skip(r.originRef)).map((r) => `${r.sourceRef} ${r.type} ${r.targetRef}`).sort(),
-            problems: c.problems.filter((p) => !conflict(p)).map((p) => `${p.filePath}:${p.line ?? ''} ${p.message}`).sort(),
+            problems: counted(c).filter((p) => !conflict(p)).map((p) => `${p.filePath}:${p.line ?? ''} ${p.message}`).sort(),
             conflicts: [...new Set(c.problems.filter((p) => conflict(p) && !kept.has(p.entityRef!)).map((p) => p.entityRef!))].sort(),
             claimedPresent: c.rows.filter((r) => claimed.has(r.ref) && !kept.has(r.ref)).map((r) => r.ref).sort(),
           });
@@ -170,7 +197,7 @@ describe('incremental sync equals a fresh sync of the same commit (property)', (
         }
       }),
       // Each run is a repository and up to 12 syncs: bounded so the test stays well under a minute.
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 8), endOnFailure: true, examples: [[REGRESSION], [BROKEN_TARGET], [SHADOWED_TARGET]], ...replay },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 10), endOnFailure: true, examples: [[REGRESSION], [BROKEN_TARGET], [SHADOWED_TARGET], [KEPT_TARGET], [DROPPED_KEPT_TARGET], [LOCATED_ENTRY]], ...replay },
     );
   }, 240_000);
 });

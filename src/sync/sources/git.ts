@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, posix, resolve } from 'node:path';
 import { INCLUDES_STATE_KEY, type FileLocation, type Snapshot, type SourceDriver, type Tree } from '../types.js';
-import { edgesOf, linkedClosure } from '../dependencies.js';
+import { edgesOf, edgesWithChanges, linkedClosure } from '../dependencies.js';
 import { YAML_FILE } from './folder.js';
 import { BlobReader, git } from './git-cli.js';
 
@@ -164,13 +164,19 @@ export function gitDriver(specText: string, deps: GitDriverDeps): SourceDriver {
       if (lastRevision && (await hasCommit(cache, lastRevision))) {
         const { changed, deleted } = await diff(cache, lastRevision, commit);
         const touched = new Set([...changed, ...deleted]);
+        // Last sync's Location edges plus what the changed files' Locations name now.
+        const scan = new BlobReader(cache);
+        const edges = await edgesWithChanges(edgesOf(state), changed.filter((p) => YAML_FILE.test(p) || isTarget(state, p)), async (p) => {
+          const entry = files.get(p);
+          return entry ? (await scan.read(entry.oid))?.toString('utf8') : undefined;
+        }).finally(() => scan.close());
         // Files linked to a touched one through Locations are looked at with it (any name: Location targets need not be YAML).
-        const scope = linkedClosure(edgesOf(state), [...touched].filter((p) => (YAML_FILE.test(p) && !SKIPPED.test(p)) || isTarget(state, p)));
+        const scope = linkedClosure(edges, [...touched].filter((p) => (YAML_FILE.test(p) && !SKIPPED.test(p)) || isTarget(state, p)));
         // Files that depend on a touched one (placeholders, a lost ref) come in with what links to them:
         // a Location target that is no YAML file is read through its Location, never as an entry point
         // (that would give its entities the wrong origin).
         const dependents = Object.entries(includes).filter(([file, included]) => files.has(file) && included.some((p) => touched.has(p) || scope.has(p)));
-        for (const p of linkedClosure(edgesOf(state), dependents.map(([file]) => file))) scope.add(p);
+        for (const p of linkedClosure(edges, dependents.map(([file]) => file))) scope.add(p);
         const reread = new Set([...scope].filter((p) => files.has(p) && YAML_FILE.test(p) && !SKIPPED.test(p)));
         entryPoints = [...reread].sort();
         const inScope = new Set([...scope, ...reread, ...deleted]);
