@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build: compile TypeScript with dev dependencies, then keep only production ones.
-FROM node:20-bookworm-slim AS build
+FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # npm ci's postinstall patches dependencies (patches/, see scripts/patch-dependencies.mjs).
@@ -13,7 +13,7 @@ COPY adapters ./adapters
 RUN npm run build && npm prune --omit=dev
 
 # Run: small image, git for Git sources and the scaffolder, non-root, health-checked.
-FROM node:20-bookworm-slim
+FROM node:24.22.3-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates openssh-client tini \
  && rm -rf /var/lib/apt/lists/*
