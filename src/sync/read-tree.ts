@@ -90,6 +90,8 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
   /** Targets loaded to judge their Location, kept until the Location's unit reads them. */
   const preloaded = new Map<string, FileOutcome>();
   const scanned = tree.scanned ?? false;
+  let listedEntries = new Set<string>();
+  const isEntryPoint = (path: string) => tree.isEntryPoint?.(path) ?? listedEntries.has(path);
 
   const problem = (path: string, text: string, line?: number, entityRef?: string) =>
     result.problems.push({ filePath: full(path), message: text, ...(line ? { line } : {}), ...(entityRef ? { entityRef } : {}) });
@@ -207,7 +209,9 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
     if (errors.length) {
       for (const target of targets.filter((t) => !t.unreachable)) {
         preloaded.delete(target.path);
-        fail(target.path, origin, queue);
+        // A file that is an entry point of its own is read (or was) as such, with proof of what it
+        // holds now: the failing Location does not make it keep what it held before.
+        if (!isEntryPoint(target.path)) fail(target.path, origin, queue);
       }
       return errors;
     }
@@ -276,6 +280,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
   }
 
   const entries = await tree.entryPoints();
+  listedEntries = new Set(entries);
   for (let i = 0; i < entries.length; i++) {
     for (let j = i; j < Math.min(entries.length, i + PREFETCH); j++) prefetch(entries[j]!);
     const entry = entries[i]!;

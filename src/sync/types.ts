@@ -25,6 +25,11 @@ export interface Tree {
    * no catalog entity (a CI workflow, a Helm chart) is skipped silently instead of reported.
    */
   scanned?: boolean;
+  /**
+   * Whether a full read of the tree reads the file as an entry point of its own. An incremental
+   * tree lists only the files in scope; without this, the listed entry points are the answer.
+   */
+  isEntryPoint?(path: string): boolean;
   /** File text, or undefined when it does not exist. Throws when it exists but cannot be read. */
   read(path: string): Promise<string | undefined>;
   /** Size in bytes without reading (for the size bound); undefined when unknown. */

@@ -196,6 +196,7 @@ export function gitDriver(specText: string, deps: GitDriverDeps): SourceDriver {
         name: '',
         scanned: true,
         entryPoints: async () => entryPoints,
+        isEntryPoint: (path) => files.has(path) && YAML_FILE.test(path) && !SKIPPED.test(path),
         async read(path) {
           const entry = files.get(path);
           if (!entry) return undefined;
