@@ -49,10 +49,12 @@ const pushSchema = z
   })
   .strict();
 
-/** True when the repository holds nothing but the one parentless commit repo:create made. */
+/** True when the branch holds nothing but GitHub's auto_init commit: one parentless commit of a lone README.md. */
 async function onlyPlaceholder(client: GithubClient, owner: string, repo: string, sha: string): Promise<boolean> {
   const { data } = await client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { owner, repo, commit_sha: sha });
-  return data.parents.length === 0;
+  if (data.parents.length !== 0) return false;
+  const { data: tree } = await client.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner, repo, tree_sha: data.tree.sha });
+  return tree.tree.length === 1 && tree.tree[0]!.path === 'README.md';
 }
 
 export function githubRepoPushAction(options: GithubActionOptions) {
