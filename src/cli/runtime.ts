@@ -20,7 +20,14 @@ import { githubSourceId, globMatcher, parseGithubSource } from '../github/source
 import type { Logger } from '../logger.js';
 import type { PullRequestOpener } from '../nudges/ports.js';
 import { builtinActions } from '../scaffolder/actions/index.js';
-import { publishGithubAction } from '../scaffolder/actions/publish-github.js';
+import { backstageSchemaOf } from '../scaffolder/actions/backstage-contract.js';
+import { builtinActionIds } from '../scaffolder/actions/catalogue.js';
+import { dbCatalogReader } from '../scaffolder/catalog-reader.js';
+import { configureRunnableActions } from '../scaffolder/preflight.js';
+import { remoteReader } from '../scaffolder/remote-reader.js';
+import { chatNotificationDelivery } from '../nudges/notify-chat.js';
+import type { DigestSender } from '../nudges/ports.js';
+import { parseFallbackChannel } from '../config/nudges.js';
 import type { TaskNotifier } from '../scaffolder/notifier.js';
 import { syncRegistrar } from '../scaffolder/registrar.js';
 import { createWorker, type Worker } from '../scaffolder/worker.js';
@@ -42,6 +49,8 @@ export interface Runtime {
   /** The shell / CLI user from CALLSHEET_USER (or `who`, a forwarded CLI's), mapped to a catalog User when possible. */
   localRequester(platform: 'shell' | 'cli', who?: string): Promise<Requester>;
   createWorker(notifier: TaskNotifier): Worker;
+  /** The chat platforms' senders, once the adapters exist: notification:send posts through them. */
+  useChatSenders(senders: DigestSender[]): void;
   close(): Promise<void>;
 }
 
@@ -101,11 +110,21 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
   });
 
   const registrar = syncRegistrar({ db, sync, githubWebUrl: hasGithubAuth(config) ? webUrlOf(config.GITHUB_API_URL) : undefined, policy: remotePolicy });
+  const github = hasGithubAuth(config) ? { client: githubClient, host: githubHost } : undefined;
+  const chatSenders: DigestSender[] = [];
   const actions = builtinActions({
     registrar,
     publishGit: { reposDir },
-    extra: hasGithubAuth(config) ? [publishGithubAction({ client: githubClient, host: githubHost })] : [],
+    github,
+    remote: remoteReader({ github, policy: remotePolicy }),
+    catalog: dbCatalogReader(db),
+    notifications: chatNotificationDelivery({ db, senders: () => chatSenders, fallback: parseFallbackChannel(config.NUDGE_FALLBACK_CHANNEL) }),
   });
+  // Forms open only for templates whose every action is registered here (preflight.ts), saying why not.
+  const known = new Set(builtinActionIds());
+  configureRunnableActions(actions.ids(), (id) =>
+    known.has(id) ? 'GitHub is not configured (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)' : backstageSchemaOf(id) ? `Backstage's ${backstageSchemaOf(id)!.package} action is not implemented in Callsheet` : undefined,
+  );
 
   return {
     config,
@@ -121,6 +140,9 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
       const userRef = (await catalogUser(db, who)) ?? undefined;
       if (!userRef) logger.warn({ who }, 'CALLSHEET_USER matches no catalog User; answering without an identity');
       return { platform, displayName: who, email: who.includes('@') ? who : undefined, userRef };
+    },
+    useChatSenders(senders) {
+      chatSenders.splice(0, chatSenders.length, ...senders);
     },
     createWorker(notifier) {
       return createWorker({

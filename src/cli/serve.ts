@@ -108,6 +108,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     ...(teamsParts ? [teamsParts.taskNotifier] : []),
     ...(wantShell ? [shellNotifier((text) => output.write(text.endsWith('\n') ? text : `${text}\n`), (task) => task.requester.platform === 'shell')] : []),
   );
+  runtime.useChatSenders([...(slackParts ? [slackParts.digestSender] : []), ...(teamsParts ? [teamsParts.digestSender] : [])]);
   const taskWorker = runtime.createWorker(notifier);
   worker = taskWorker;
 

@@ -111,7 +111,7 @@ interface CreatedRepo {
   default_branch: string;
 }
 
-async function createRepo(client: GithubClient, options: PublishOptions): Promise<CreatedRepo> {
+export async function createRepo(client: GithubClient, options: PublishOptions): Promise<CreatedRepo> {
   const { owner, repo, visibility, description } = options;
   const full = `${owner}/${repo}`;
   const login = await tokenLogin(client);
@@ -142,7 +142,7 @@ interface TreeItem {
   sha?: string;
 }
 
-async function treeItems(client: GithubClient, owner: string, repo: string, files: PublishFile[]): Promise<TreeItem[]> {
+export async function treeItems(client: GithubClient, owner: string, repo: string, files: PublishFile[]): Promise<TreeItem[]> {
   const items: TreeItem[] = [];
   let inline = 0;
   for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
@@ -160,7 +160,7 @@ async function treeItems(client: GithubClient, owner: string, repo: string, file
 }
 
 /** Moves `branch` onto the new root commit and makes it the default, dropping the auto_init branch. */
-async function pointDefaultBranch(client: GithubClient, owner: string, repo: string, initBranch: string, branch: string, sha: string): Promise<void> {
+export async function pointDefaultBranch(client: GithubClient, owner: string, repo: string, initBranch: string, branch: string, sha: string): Promise<void> {
   if (branch === initBranch) {
     await client.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { owner, repo, ref: `heads/${branch}`, sha, force: true });
     return;

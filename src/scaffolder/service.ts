@@ -9,6 +9,7 @@ import type { Requester } from '../reply/requester.js';
 import { buildForm } from './form.js';
 import type { FieldError, Form } from '../reply/form.js';
 import { getPath, setPath, withoutInactive, type Values } from './form-values.js';
+import { refusalOf } from './preflight.js';
 import { stepsOf } from './runner.js';
 import { createTask, type TaskRecord, type TaskSecret } from './tasks.js';
 import { accessTo, findTemplate, groupsOf, loadTemplate, type TemplateRecord } from './templates.js';
@@ -60,6 +61,9 @@ export async function openForm(db: Db, wanted: string, requester: Requester): Pr
   const found = await findTemplate(db, wanted, requester);
   if (found.status === 'refused') return { ok: false, message: found.message };
   if (found.status === 'not-found') return { ok: false, message: `No template called "${wanted}".`, suggestions: found.suggestions };
+  // A template needing an action or field Callsheet lacks is refused before its form (preflight.ts).
+  const refusal = refusalOf(found.template);
+  if (refusal) return { ok: false, message: refusal };
   return { ok: true, template: found.template, form: formOf(found.template) };
 }
 
@@ -94,6 +98,8 @@ async function submit(db: Db, clock: Clock, submission: Submission): Promise<{ r
   if (!template) return { result: { ok: false, errors: [{ field: '', message: `The template ${submission.templateRef} is not in the catalog.` }] } };
   const access = accessTo(template, submission.requester, await groupsOf(db, submission.requester.userRef));
   if (!access.ok) return { result: { ok: false, errors: [{ field: '', message: access.message }] }, refused: true };
+  const refusal = refusalOf(template);
+  if (refusal) return { result: { ok: false, errors: [{ field: '', message: refusal }] }, refused: true };
   const form = formOf(template);
   const values = withoutInactive(form, submission.values);
   const errors = validateValues(form, values);

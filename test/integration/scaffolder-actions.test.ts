@@ -88,8 +88,10 @@ describe('fetch:template', () => {
     expect(await ws('a.txt')).toBe('new 2');
   });
 
-  it('rejects unknown input keys', () => {
-    expect(() => fetchTemplateAction.schema.parse({ url: './sk', cookiecutterCompat: true })).toThrow(/Unrecognized key/);
+  it("holds inputs to Backstage's schema: wrong types refused, inputs not acted on reported, not refused", () => {
+    expect(fetchTemplateAction.schema.parse({ url: './sk', cookiecutterCompat: true })).toMatchObject({ notActedOn: ['cookiecutterCompat'] });
+    expect(() => fetchTemplateAction.schema.parse({ url: './sk', replace: 'yes' })).toThrow(/replace.*boolean/);
+    expect(() => fetchTemplateAction.schema.parse({ targetPath: './x' })).toThrow(/requires property.{0,3}url/);
   });
 
   it('refuses a rendered path that escapes the task folder', async () => {
@@ -101,7 +103,7 @@ describe('fetch:template', () => {
 
   it('refuses urls outside the template folder and remote urls', async () => {
     await expect(run(fetchTemplateAction, { url: '../..' })).rejects.toThrow(/leaves the template/);
-    await expect(run(fetchTemplateAction, { url: 'https://github.com/a/b' })).rejects.toThrow(/not supported/);
+    await expect(run(fetchTemplateAction, { url: 'https://github.com/a/b' })).rejects.toThrow(/remote URLs are not configured here/);
   });
 
   it('refuses symlinks in the skeleton and in the workspace', async () => {
@@ -131,7 +133,7 @@ describe('fetch:plain and fetch:template:file', () => {
     await run(fetchTemplateFileAction, { url: './one.txt', targetPath: 'dir/one.txt', values: { x: 7 } });
     expect(await ws('p/a.txt')).toBe('${{ values.x }}');
     expect(await ws('dir/one.txt')).toBe('v=7');
-    expect(() => fetchPlainAction.schema.parse({ url: '.', extra: 1 })).toThrow(/Unrecognized key/);
+    expect(fetchPlainAction.schema.parse({ url: '.', extra: 1 })).toMatchObject({ unknownToBackstage: ['extra'] });
   });
 });
 
@@ -193,7 +195,7 @@ describe('catalog:register', () => {
 describe('registry, paths and redaction', () => {
   it('lists the built-in actions and refuses duplicates', () => {
     const registry = builtinActions({ registrar: { register: async () => ({ entityRefs: [] }) }, publishGit: { reposDir: dir } });
-    expect(registry.ids()).toEqual(['catalog:register', 'catalog:write', 'debug:log', 'fetch:plain', 'fetch:template', 'fetch:template:file', 'publish:git']);
+    expect(registry.ids()).toEqual(['catalog:register', 'catalog:write', 'debug:log', 'fetch:cookiecutter', 'fetch:plain', 'fetch:template', 'fetch:template:file', 'notification:send', 'publish:git']);
     expect(() => builtinActions({ registrar: { register: async () => ({ entityRefs: [] }) }, publishGit: { reposDir: dir }, extra: [debugLogAction] })).toThrow(/twice/);
   });
 

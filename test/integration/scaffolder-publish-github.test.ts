@@ -57,10 +57,15 @@ describe('publish:github', () => {
     expect(log.join('\n')).toMatch(/2 files/);
   });
 
-  it('accepts Backstage options it does not apply and says so, but refuses unknown keys', async () => {
+  it('accepts Backstage options it does not apply and says so, and refuses what Backstage refuses', async () => {
     const { log } = await run({ repoUrl: 'github.com?owner=acme&repo=ledger-2', protectDefaultBranch: true, requireCodeOwnerReviews: true });
-    expect(log.join('\n')).toMatch(/Ignored by Callsheet's publish:github: requireCodeOwnerReviews, protectDefaultBranch/);
-    await expect(run({ repoUrl: 'github.com?owner=acme&repo=x', colour: 'blue' })).rejects.toThrow(/colour/);
+    expect(log.join('\n')).toMatch(/Ignored by Callsheet's publish:github: protectDefaultBranch, requireCodeOwnerReviews/);
+    // allowedHosts, which the public templates carry: outside Backstage's schema, accepted and reported.
+    const other = await run({ repoUrl: 'github.com?owner=acme&repo=ledger-3', allowedHosts: ['github.com'] });
+    expect(other.log.join('\n')).toMatch(/not an input of Backstage's publish:github either: allowedHosts/);
+    // Backstage's schema is the judge of what it declares: a wrong type or a missing repoUrl is refused.
+    await expect(run({ repoUrl: 'github.com?owner=acme&repo=x', protectDefaultBranch: 'yes' })).rejects.toThrow(/protectDefaultBranch.*boolean/);
+    await expect(run({ description: 'no repo' })).rejects.toThrow(/repoUrl/);
   });
 
   it('refuses a repoUrl on another host than the configured GitHub', async () => {

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { renderString } from '../render.js';
 import { PathRefused } from '../workspace.js';
 import { createAction } from './types.js';
-import { isBinary, resolveTemplateUrl } from './template-files.js';
+import { withSource, type RemoteReader } from './source-folder.js';
+import { isBinary } from './template-files.js';
 
 const schema = z
   .object({
@@ -17,24 +18,31 @@ const schema = z
   })
   .strict();
 
-export const fetchTemplateFileAction = createAction({
+export function fetchTemplateFileActionWith(remote?: RemoteReader) {
+  return createAction({
   id: 'fetch:template:file',
   description: 'Renders one file next to the template into the workspace',
   schema,
   async handler(ctx) {
     const { input, workspace } = ctx;
-    const source = await resolveTemplateUrl(ctx.templateDir, input.url);
+    const wrote = await withSource(ctx.templateDir, input.url, remote, workspace.limits, async (source) => {
     const stat = await lstat(source).catch(() => undefined);
     if (!stat) throw new Error(`template file ${input.url} does not exist`);
     if (stat.isSymbolicLink()) throw new PathRefused(`template file ${input.url} is a symbolic link`);
     if (!stat.isFile()) throw new Error(`${input.url} is not a file`);
     if (!input.replace && (await lstat(await workspace.resolve(input.targetPath)).catch(() => undefined))) {
       ctx.logger.info(`Kept existing ${input.targetPath} (replace is off)`);
-      return;
+      return false;
     }
     const raw = await readFile(source);
     const content = isBinary(raw) ? raw : renderString(raw.toString('utf8'), { values: input.values }, { trimBlocks: input.trimBlocks, lstripBlocks: input.lstripBlocks });
     await workspace.write(input.targetPath, content, { replace: input.replace, mode: stat.mode & 0o777 });
-    ctx.logger.info(`Wrote ${input.targetPath}`);
+    return true;
+    });
+    if (wrote) ctx.logger.info(`Wrote ${input.targetPath}`);
   },
 });
+}
+
+/** Without a RemoteReader: paths next to the template only. */
+export const fetchTemplateFileAction = fetchTemplateFileActionWith();

@@ -9,7 +9,8 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { renderString } from '../render.js';
 import { createAction } from './types.js';
-import { isBinary, resolveTemplateUrl, walkTemplateDir } from './template-files.js';
+import { withSource, type RemoteReader } from './source-folder.js';
+import { isBinary, walkTemplateDir } from './template-files.js';
 
 const schema = z
   .object({
@@ -33,13 +34,14 @@ function skipped(path: string): boolean {
   return path.trim() === '' || path.startsWith('/') || path.includes('//') || path.endsWith('/');
 }
 
-export const fetchTemplateAction = createAction({
+export function fetchTemplateActionWith(remote?: RemoteReader) {
+  return createAction({
   id: 'fetch:template',
   description: 'Copies a skeleton next to the template into the workspace, rendering names and contents with the given values',
   schema,
   async handler(ctx) {
     const { input, workspace } = ctx;
-    const source = await resolveTemplateUrl(ctx.templateDir, input.url);
+    const written = await withSource(ctx.templateDir, input.url, remote, workspace.limits, async (source) => {
     const { files } = await walkTemplateDir(source, workspace.limits);
     const globs = input.copyWithoutTemplating ?? input.copyWithoutRender ?? [];
     const verbatim = globs.length > 0 ? picomatch(globs, { dot: true }) : () => false;
@@ -70,6 +72,12 @@ export const fetchTemplateAction = createAction({
       await workspace.write(destination, content, { replace: input.replace, mode: file.mode });
       written++;
     }
+    return written;
+    });
     ctx.logger.info(`Wrote ${written} file(s) from ${input.url} into ${input.targetPath}`);
   },
 });
+}
+
+/** Without a RemoteReader: paths next to the template only. */
+export const fetchTemplateAction = fetchTemplateActionWith();

@@ -1,28 +1,66 @@
-/** The built-in actions. publish:github (and any other) is added by passing it in `extra`. */
+/**
+ * The built-in actions. GitHub actions join when a GitHub is configured (`github`), catalog:fetch with
+ * a catalog reader, notification:send always (refusing clearly when no chat platform can deliver).
+ * Anything else is added by passing it in `extra`.
+ */
+import { catalogFetchAction, type CatalogReader } from './catalog-fetch.js';
 import { catalogRegisterAction, type CatalogRegistrar } from './catalog-register.js';
 import { catalogWriteAction } from './catalog-write.js';
 import { debugLogAction } from './debug-log.js';
-import { fetchPlainAction } from './fetch-plain.js';
-import { fetchTemplateFileAction } from './fetch-template-file.js';
-import { fetchTemplateAction } from './fetch-template.js';
+import { fetchCookiecutterAction } from './fetch-cookiecutter.js';
+import { fetchPlainActionWith } from './fetch-plain.js';
+import { fetchTemplateFileActionWith } from './fetch-template-file.js';
+import { fetchTemplateActionWith } from './fetch-template.js';
+import { githubActionsDispatchAction } from './github-dispatch.js';
+import { githubIssuesLabelAction } from './github-issues-label.js';
+import { publishGithubPullRequestAction } from './github-pull-request.js';
+import { githubRepoCreateAction, githubRepoPushAction } from './github-repo.js';
+import type { GithubActionOptions } from './github-target.js';
+import { githubWebhookAction } from './github-webhook.js';
+import { notificationSendAction, type NotificationDelivery } from './notification-send.js';
 import { publishGitAction, type PublishGitOptions } from './publish-git.js';
+import { publishGithubAction } from './publish-github.js';
+import type { RemoteReader } from './source-folder.js';
 import { createActionRegistry, type ActionRegistry, type TemplateAction } from './types.js';
 
 export interface BuiltinActionOptions {
   registrar: CatalogRegistrar;
   publishGit: PublishGitOptions;
+  /** The configured GitHub: publish:github and the github:* actions. */
+  github?: GithubActionOptions;
+  /** For fetch actions' absolute `url:`s (GitHub tree/blob URLs, Git URLs on allowed hosts). */
+  remote?: RemoteReader;
+  catalog?: CatalogReader;
+  notifications?: NotificationDelivery;
   extra?: TemplateAction<any>[];
+}
+
+/** The GitHub actions, for a configured GitHub. */
+export function githubActions(github: GithubActionOptions): TemplateAction<any>[] {
+  return [
+    publishGithubAction(github),
+    publishGithubPullRequestAction(github),
+    githubRepoCreateAction(github),
+    githubRepoPushAction(github),
+    githubActionsDispatchAction(github),
+    githubWebhookAction(github),
+    githubIssuesLabelAction(github),
+  ];
 }
 
 export function builtinActions(options: BuiltinActionOptions): ActionRegistry {
   return createActionRegistry([
-    fetchTemplateAction,
-    fetchPlainAction,
-    fetchTemplateFileAction,
+    fetchTemplateActionWith(options.remote),
+    fetchPlainActionWith(options.remote),
+    fetchTemplateFileActionWith(options.remote),
+    fetchCookiecutterAction(options.remote),
     publishGitAction(options.publishGit),
     catalogRegisterAction(options.registrar),
     catalogWriteAction,
     debugLogAction,
+    notificationSendAction(options.notifications),
+    ...(options.catalog ? [catalogFetchAction(options.catalog)] : []),
+    ...(options.github ? githubActions(options.github) : []),
     ...(options.extra ?? []),
   ]);
 }

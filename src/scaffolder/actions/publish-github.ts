@@ -1,8 +1,8 @@
 /**
  * publish:github — creates a GitHub repository and pushes the workspace as one commit, with
- * Backstage's input names so templates written for Backstage run unchanged. Backstage options that
- * Callsheet does not apply (branch protection, collaborators, ...) are accepted and reported as
- * ignored in the step log rather than failing a template that would otherwise work.
+ * Backstage's input names so templates written for Backstage run unchanged. Backstage's schema judges
+ * the input (createAction); options Callsheet does not apply (branch protection, collaborators, a
+ * template-typed `token`, ...) are reported as ignored in the step log rather than failing the run.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -19,43 +19,6 @@ export interface PublishGithubOptions {
   host: string;
 }
 
-/** Backstage inputs Callsheet accepts but does not apply. */
-const IGNORED = [
-  'homepageUrl',
-  'access',
-  'requireCodeOwnerReviews',
-  'bypassPullRequestAllowances',
-  'requiredApprovingReviewCount',
-  'restrictions',
-  'requiredStatusCheckContexts',
-  'requireBranchesToBeUpToDate',
-  'requiredConversationResolution',
-  'requireLastPushApproval',
-  'protectDefaultBranch',
-  'protectEnforceAdmins',
-  'deleteBranchOnMerge',
-  'allowRebaseMerge',
-  'allowSquashMerge',
-  'squashMergeCommitTitle',
-  'squashMergeCommitMessage',
-  'allowMergeCommit',
-  'allowAutoMerge',
-  'allowUpdateBranch',
-  'collaborators',
-  'hasProjects',
-  'hasWiki',
-  'hasIssues',
-  'repoVariables',
-  'secrets',
-  'oidcCustomization',
-  'requireCommitSigning',
-  'requiredLinearHistory',
-  'customProperties',
-  'subscribe',
-  // A token typed into a template would be stored with the task; only the configured one is used.
-  'token',
-] as const;
-
 const schema = z
   .object({
     repoUrl: z.string().min(1),
@@ -67,7 +30,6 @@ const schema = z
     gitAuthorName: z.string().min(1).max(200).optional(),
     gitAuthorEmail: z.string().email().optional(),
     topics: z.array(z.string()).max(20).optional(),
-    ...Object.fromEntries(IGNORED.map((key) => [key, z.unknown().optional()])),
   })
   .strict();
 
@@ -82,8 +44,6 @@ export function publishGithubAction(options: PublishGithubOptions) {
       if (spec.host !== options.host) throw new Error(`repoUrl host ${spec.host} is not the configured GitHub (${options.host})`);
       const owner = spec.owner ?? spec.organization;
       if (!owner) throw new Error(`repoUrl ${input.repoUrl} names no owner`);
-      const ignored = IGNORED.filter((key) => (input as Record<string, unknown>)[key] !== undefined);
-      if (ignored.length > 0) ctx.logger.warn(`Ignored by Callsheet's publish:github: ${ignored.join(', ')}`);
 
       const root = await ctx.workspace.resolve(input.sourcePath);
       const files: PublishFile[] = [];

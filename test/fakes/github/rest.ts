@@ -7,6 +7,8 @@ export interface RestContext {
   org: FakeOrg;
   /** The account the tokens belong to (`GET /user`, `POST /user/repos`). */
   user: FakeOrg;
+  /** Further accounts, readable and writable like the org. */
+  others?: FakeOrg[];
   /** Web root of the fake (for html_url). */
   webUrl: () => string;
   /** REST root of the fake (for url and Link headers). */
@@ -14,7 +16,7 @@ export interface RestContext {
 }
 
 export function accountOf(ctx: RestContext, login: string): FakeOrg | undefined {
-  return [ctx.org, ctx.user].find((a) => a.login.toLowerCase() === login.toLowerCase());
+  return [ctx.org, ctx.user, ...(ctx.others ?? [])].find((a) => a.login.toLowerCase() === login.toLowerCase());
 }
 
 export function findRepo(ctx: RestContext, owner: string, name: string): { account: FakeOrg; repo: FakeRepo } | undefined {

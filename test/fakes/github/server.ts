@@ -12,6 +12,7 @@ import { gitDataRoutes } from './git-data.js';
 import { answerGraphql } from './graphql.js';
 import { FakeOrg } from './model.js';
 import { pullRoutes } from './pulls.js';
+import { readAndHookRoutes } from './read-and-hooks.js';
 import { repoAdminRoutes } from './repo-admin.js';
 import { restRoutes, type RestContext } from './rest.js';
 import { Router, type FakeResponse } from './router.js';
@@ -25,6 +26,8 @@ export interface FakeGithubOptions {
   app?: FakeApp;
   /** The account the tokens belong to (`GET /user`, `POST /user/repos`); a user `callsheet-bot` if not given. */
   user?: FakeOrg;
+  /** More accounts whose repositories can be read (e.g. `backstage` for a template's remote fetch:plain). */
+  others?: FakeOrg[];
 }
 
 export interface FakeGithub {
@@ -34,6 +37,7 @@ export interface FakeGithub {
   apiUrl: string;
   org: FakeOrg;
   user: FakeOrg;
+  others: FakeOrg[];
   router: Router;
   /** Requests served, in total and by route label (`GET /orgs/:org/repos`, `POST /graphql`). */
   requests: { total: number; byRoute: Map<string, number>; notModified: number; limited: number };
@@ -55,12 +59,13 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
   const router = new Router();
   let base = '';
   const user = options.user ?? Object.assign(new FakeOrg('callsheet-bot'), { ownerType: 'User' as const });
-  const ctx: RestContext = { org: options.org, user, webUrl: () => base, apiUrl: () => `${base}${prefix}` };
+  const ctx: RestContext = { org: options.org, user, others: options.others ?? [], webUrl: () => base, apiUrl: () => `${base}${prefix}` };
   restRoutes(router, ctx);
   repoAdminRoutes(router, ctx);
   gitDataRoutes(router, ctx);
   contentsWriteRoutes(router, ctx);
   pullRoutes(router, ctx);
+  readAndHookRoutes(router, ctx);
   if (options.app) appRoutes(router, options.org, options.app, tokens);
 
   const requests = { total: 0, byRoute: new Map<string, number>(), notModified: 0, limited: 0 };
@@ -156,6 +161,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     apiUrl: `${base}${prefix}`,
     org: options.org,
     user,
+    others: ctx.others ?? [],
     router,
     requests,
     resetCounts() {

@@ -1,0 +1,81 @@
+/**
+ * Every public conformance template, unchanged, from the shell's `create <template>` wizard to a
+ * finished task against the fake GitHub: prompts answered, the task run by the worker with all of
+ * Callsheet's actions, the repository (or pull request) on GitHub, the new component registered.
+ * The GitLab merge request template is refused before its form while publish:gitlab:merge-request is
+ * not registered, naming the action; so is rails-demo (fetch:rails runs `rails new`, not available).
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInShell } from '../../adapters/shell/create-flow.js';
+import { systemClock } from '../../src/clock.js';
+import { scaffolderTasks } from '../../src/db/schema.js';
+import { formOf } from '../../src/scaffolder/service.js';
+import { loadTemplate } from '../../src/scaffolder/templates.js';
+import { shellNotifier } from '../../src/scaffolder/notifier.js';
+import type { StepRecord } from '../../src/scaffolder/tasks.js';
+import { stateOf } from '../fakes/github/repo-state.js';
+import { repoFor, scriptedIo } from '../helpers/conformance-answers.js';
+import { conformanceTemplates, startConformanceBed, type ConformanceBed, type ConformanceTemplate } from '../helpers/conformance-bed.js';
+
+const REFUSED: Record<string, string> = { 'gitlab-merge-request': 'publish:gitlab:merge-request', 'rails-demo': 'fetch:rails' };
+
+let bed: ConformanceBed;
+let templates: ConformanceTemplate[];
+const printed: string[] = [];
+
+beforeAll(async () => {
+  templates = await conformanceTemplates();
+  bed = await startConformanceBed({ notifier: shellNotifier((t) => printed.push(t)) });
+});
+afterAll(async () => bed?.close());
+
+describe('conformance templates from the shell', () => {
+  it('has the 10 templates', () => expect(templates).toHaveLength(10));
+
+  it.each([
+    'scaffold-bancolombia-java',
+    'create-react-app-template',
+    'docs-template',
+    'docs-template-cookiecutter',
+    'example-nodejs-template',
+    'pull-request',
+    'react-ssr-template',
+    'springboot-template',
+  ])('%s runs to completion unchanged', async (name) => {
+    const template = templates.find((t) => t.name === name);
+    expect(template, `template ${name} in the fixtures (have ${templates.map((t) => t.name).join(', ')})`).toBeDefined();
+    const db = bed.database.db;
+    const record = (await loadTemplate(db, `template:default/${name}`))!;
+    const transcript: string[] = [];
+    const reply = await createInShell({ db, clock: systemClock, wake: () => {} }, name, { platform: 'shell', userRef: 'user:default/guest', displayName: 'guest' }, scriptedIo(formOf(record), name, transcript));
+    expect(reply.isError, `${reply.summary}\n${transcript.join('\n')}`).toBeFalsy();
+    expect(await bed.worker.runOnce()).toBe(true);
+    const [task] = await db.select().from(scaffolderTasks).where(eq(scaffolderTasks.templateRef, `template:default/${name}`));
+    const steps = task.steps as StepRecord[];
+    expect(task.status, JSON.stringify(steps, null, 1)).toBe('completed');
+    expect(steps.every((s) => s.status === 'completed' || s.status === 'skipped')).toBe(true);
+    if (name === 'pull-request') {
+      const pulls = stateOf(bed.github.org.mustGet('monorepo')).pulls;
+      expect(pulls.at(-1)).toMatchObject({ title: `Create new project: demo-${name}`, head: `create-demo-${name}` });
+    } else {
+      const repo = bed.github.org.get(repoFor(name, 'shell'));
+      expect(repo, 'the new repository on the fake GitHub').toBeDefined();
+      expect(repo!.files.has('catalog-info.yaml')).toBe(true);
+      // publish:github's allowedHosts (in most of these templates) is reported, never a failure.
+      const publish = steps.find((s) => s.action === 'publish:github')!;
+      if (JSON.stringify(record.entity.spec?.steps).includes('allowedHosts')) expect(publish.log.join('\n')).toMatch(/not an input of Backstage's publish:github either: allowedHosts/);
+    }
+  });
+
+  it.each(Object.entries(REFUSED))('%s is refused before its form opens, naming %s', async (name, action) => {
+    const db = bed.database.db;
+    const asked: string[] = [];
+    const reply = await createInShell({ db, clock: systemClock, wake: () => {} }, name, { platform: 'shell' }, { ask: async (q) => (asked.push(q), ''), say: () => {} });
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain(`action ${action}`);
+    expect(reply.summary).toMatch(/Nothing was started/);
+    expect(asked).toEqual([]);
+    expect(await db.select().from(scaffolderTasks).where(eq(scaffolderTasks.templateRef, `template:default/${name}`))).toEqual([]);
+  });
+});
