@@ -14,6 +14,7 @@ const schema = z
 
 export const fetchPlainAction = createAction({
   id: 'fetch:plain',
+  supportsDryRun: true,
   description: 'Copies a folder next to the template into the workspace without rendering it',
   schema,
   async handler(ctx) {

@@ -19,6 +19,7 @@ const schema = z
 
 export const fetchTemplateFileAction = createAction({
   id: 'fetch:template:file',
+  supportsDryRun: true,
   description: 'Renders one file next to the template into the workspace',
   schema,
   async handler(ctx) {

@@ -35,6 +35,7 @@ function skipped(path: string): boolean {
 
 export const fetchTemplateAction = createAction({
   id: 'fetch:template',
+  supportsDryRun: true,
   description: 'Copies a skeleton next to the template into the workspace, rendering names and contents with the given values',
   schema,
   async handler(ctx) {

@@ -23,12 +23,16 @@ export interface ActionContext<I> {
   task: { id: string };
   /** Secret values for the action (tokens); never logged, never stored. */
   secrets: Record<string, string>;
+  /** A dry run: only actions declaring `supportsDryRun` are called, and they must not publish or call out. */
+  isDryRun?: boolean;
 }
 
 export interface TemplateAction<S extends z.ZodTypeAny = z.ZodTypeAny> {
   id: string;
   description: string;
   schema: S;
+  /** Safe to run in a dry run: works only inside the workspace (as Backstage's fetch:* and catalog:write). */
+  supportsDryRun?: boolean;
   handler(ctx: ActionContext<z.output<S>>): Promise<void>;
 }
 
