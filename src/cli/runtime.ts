@@ -23,6 +23,7 @@ import { builtinActions } from '../scaffolder/actions/index.js';
 import { publishGithubAction } from '../scaffolder/actions/publish-github.js';
 import type { TaskNotifier } from '../scaffolder/notifier.js';
 import { syncRegistrar } from '../scaffolder/registrar.js';
+import type { RunnerDeps } from '../scaffolder/runner.js';
 import { createWorker, type Worker } from '../scaffolder/worker.js';
 import { githubDriver } from '../sync/sources/github.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
@@ -42,6 +43,8 @@ export interface Runtime {
   /** The shell / CLI user from CALLSHEET_USER (or `who`, a forwarded CLI's), mapped to a catalog User when possible. */
   localRequester(platform: 'shell' | 'cli', who?: string): Promise<Requester>;
   createWorker(notifier: TaskNotifier): Worker;
+  /** What the scaffolder runs steps with (the worker's, and dry runs'). */
+  runner: RunnerDeps;
   close(): Promise<void>;
 }
 
@@ -107,11 +110,21 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     extra: hasGithubAuth(config) ? [publishGithubAction({ client: githubClient, host: githubHost })] : [],
   });
 
+  const runner: RunnerDeps = {
+    clock,
+    logger,
+    actions,
+    secrets: config.GITHUB_TOKEN ? { GITHUB_TOKEN: config.GITHUB_TOKEN } : {},
+    limits: { maxFiles: config.SCAFFOLDER_MAX_FILES, maxBytes: config.SCAFFOLDER_MAX_BYTES },
+    workDir: join(config.DATA_DIR, 'tasks'),
+  };
+
   return {
     config,
     logger,
     clock,
     database,
+    runner,
     sync,
     githubSources,
     pullRequests: hasGithubAuth(config) ? githubPullRequestOpener({ client: githubClient, host: githubHost }) : undefined,
@@ -124,15 +137,10 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     },
     createWorker(notifier) {
       return createWorker({
+        ...runner,
         db,
-        clock,
-        logger,
         workerId: config.INSTANCE_ID,
         notifier,
-        actions,
-        secrets: config.GITHUB_TOKEN ? { GITHUB_TOKEN: config.GITHUB_TOKEN } : {},
-        limits: { maxFiles: config.SCAFFOLDER_MAX_FILES, maxBytes: config.SCAFFOLDER_MAX_BYTES },
-        workDir: join(config.DATA_DIR, 'tasks'),
         pollMs: config.SCAFFOLDER_POLL_INTERVAL,
         staleAfterMs: config.SCAFFOLDER_STALE_AFTER,
       });

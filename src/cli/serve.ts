@@ -146,7 +146,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   });
   const http = await startHttpServer(app, { port: config.PORT, host: config.HOST, ...serverLimits });
   // This process owns the embedded database's files: CLI commands on this DATA_DIR are sent here.
-  const localCommands = runtime.database.kind === 'pglite' ? await startLocalCommands(runtime, config, logger) : undefined;
+  const localCommands = runtime.database.kind === 'pglite' ? await startLocalCommands(runtime, config, logger, taskWorker) : undefined;
   let metricsServer: RunningServer | undefined;
   if (metricsOnOwnPort) {
     const metricsApp = express();
