@@ -192,7 +192,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       run: async (line, io): Promise<Reply> => {
         await firstSync.catch(() => {});
         const { name, args } = parseLine(line);
-        if (name === 'create' && args) return createInShell({ db, clock, wake: () => taskWorker.wake() }, args, requester, io);
+        if (name === 'create' && args) return createInShell({ db, clock, runner: runtime.runner, wake: () => taskWorker.wake() }, args, requester, io);
         return runLineAudited(line, runtime.context(requester));
       },
     });
