@@ -4,7 +4,7 @@
  * or end of input (Ctrl-D) closes it. Lines are answered one at a time, in order.
  */
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import type { Reply } from '../../src/reply/reply.js';
 import { commandButtons, renderReplyText } from './render-text.js';
 
@@ -21,7 +21,26 @@ export interface ShellOptions {
 /** Follow-up questions read from the same input the shell reads commands from. */
 export interface ShellIo {
   ask(question: string): Promise<string>;
+  /** Asks without echoing what is typed (password fields). */
+  askSecret?(question: string): Promise<string>;
   say(text: string): void;
+}
+
+/**
+ * What readline writes goes through here, so that its echo of typed characters can be silenced
+ * while a password is read. The question itself is written to the real output, never muted.
+ */
+function mutableOutput(target: Writable): Writable & { muted: boolean } {
+  const stream = new Writable({
+    write(chunk, encoding, done) {
+      if (!stream.muted) target.write(chunk, encoding);
+      done();
+    },
+  }) as Writable & { muted: boolean; columns?: number; isTTY?: boolean };
+  stream.muted = false;
+  Object.defineProperty(stream, 'columns', { get: () => (target as { columns?: number }).columns ?? 80 });
+  stream.isTTY = (target as { isTTY?: boolean }).isTTY;
+  return stream;
 }
 
 export interface Shell {
@@ -34,7 +53,8 @@ const EXIT = new Set(['exit', 'quit', '/exit', '/quit', 'bye']);
 
 export function startShell(options: ShellOptions): Shell {
   const { input, output, run } = options;
-  const rl = createInterface({ input, output, prompt: options.prompt ?? 'callsheet> ', terminal: (output as { isTTY?: boolean }).isTTY === true });
+  const echo = mutableOutput(output);
+  const rl = createInterface({ input, output: echo, prompt: options.prompt ?? 'callsheet> ', terminal: (output as { isTTY?: boolean }).isTTY === true });
   const write = (text: string) => {
     output.write(text.endsWith('\n') ? text : `${text}\n`);
   };
@@ -46,6 +66,19 @@ export function startShell(options: ShellOptions): Shell {
       const next = await lines.next();
       if (next.done) throw new Error('input closed');
       return next.value;
+    },
+    async askSecret(question) {
+      output.write(question);
+      echo.muted = true;
+      try {
+        const next = await lines.next();
+        if (next.done) throw new Error('input closed');
+        return next.value;
+      } finally {
+        echo.muted = false;
+        // The Enter that ended the password was not echoed either.
+        output.write('\n');
+      }
     },
     say: write,
   };

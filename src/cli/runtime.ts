@@ -30,6 +30,7 @@ import type { DigestSender } from '../nudges/ports.js';
 import { parseFallbackChannel } from '../config/nudges.js';
 import type { TaskNotifier } from '../scaffolder/notifier.js';
 import { syncRegistrar } from '../scaffolder/registrar.js';
+import type { RunnerDeps } from '../scaffolder/runner.js';
 import { createWorker, type Worker } from '../scaffolder/worker.js';
 import { githubDriver } from '../sync/sources/github.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
@@ -51,6 +52,8 @@ export interface Runtime {
   createWorker(notifier: TaskNotifier): Worker;
   /** The chat platforms' senders, once the adapters exist: notification:send posts through them. */
   useChatSenders(senders: DigestSender[]): void;
+  /** What the scaffolder runs steps with (the worker's, and dry runs'). */
+  runner: RunnerDeps;
   close(): Promise<void>;
 }
 
@@ -126,11 +129,21 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     known.has(id) ? 'GitHub is not configured (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)' : backstageSchemaOf(id) ? `Backstage's ${backstageSchemaOf(id)!.package} action is not implemented in Callsheet` : undefined,
   );
 
+  const runner: RunnerDeps = {
+    clock,
+    logger,
+    actions,
+    secrets: config.GITHUB_TOKEN ? { GITHUB_TOKEN: config.GITHUB_TOKEN } : {},
+    limits: { maxFiles: config.SCAFFOLDER_MAX_FILES, maxBytes: config.SCAFFOLDER_MAX_BYTES },
+    workDir: join(config.DATA_DIR, 'tasks'),
+  };
+
   return {
     config,
     logger,
     clock,
     database,
+    runner,
     sync,
     githubSources,
     pullRequests: hasGithubAuth(config) ? githubPullRequestOpener({ client: githubClient, host: githubHost }) : undefined,
@@ -146,15 +159,10 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     },
     createWorker(notifier) {
       return createWorker({
+        ...runner,
         db,
-        clock,
-        logger,
         workerId: config.INSTANCE_ID,
         notifier,
-        actions,
-        secrets: config.GITHUB_TOKEN ? { GITHUB_TOKEN: config.GITHUB_TOKEN } : {},
-        limits: { maxFiles: config.SCAFFOLDER_MAX_FILES, maxBytes: config.SCAFFOLDER_MAX_BYTES },
-        workDir: join(config.DATA_DIR, 'tasks'),
         pollMs: config.SCAFFOLDER_POLL_INTERVAL,
         staleAfterMs: config.SCAFFOLDER_STALE_AFTER,
       });

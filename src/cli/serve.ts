@@ -147,7 +147,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   });
   const http = await startHttpServer(app, { port: config.PORT, host: config.HOST, ...serverLimits });
   // This process owns the embedded database's files: CLI commands on this DATA_DIR are sent here.
-  const localCommands = runtime.database.kind === 'pglite' ? await startLocalCommands(runtime, config, logger) : undefined;
+  const localCommands = runtime.database.kind === 'pglite' ? await startLocalCommands(runtime, config, logger, taskWorker) : undefined;
   let metricsServer: RunningServer | undefined;
   if (metricsOnOwnPort) {
     const metricsApp = express();
@@ -193,7 +193,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       run: async (line, io): Promise<Reply> => {
         await firstSync.catch(() => {});
         const { name, args } = parseLine(line);
-        if (name === 'create' && args) return createInShell({ db, clock, wake: () => taskWorker.wake() }, args, requester, io);
+        if (name === 'create' && args) return createInShell({ db, clock, runner: runtime.runner, wake: () => taskWorker.wake() }, args, requester, io);
         return runLineAudited(line, runtime.context(requester));
       },
     });

@@ -127,6 +127,9 @@ function fieldOf(prop: Schema, path: string[], required: boolean, labelPrefix: s
       return { ...base, type: 'text', pattern: ENTITY_NAME_PATTERN, maxLength: 63 };
     case 'EntityTagsPicker':
       return { ...base, type: 'tags', itemPattern: TAG_PATTERN };
+    case 'Secret':
+      // Backstage's Secret field: typed like a password, never echoed, redacted from logs.
+      return { ...base, type: 'password', pattern: str(prop.pattern), minLength: num(prop.minLength), maxLength: num(prop.maxLength) };
     case undefined:
       break;
     default:

@@ -15,7 +15,8 @@ import { createRedactor, type Redactor } from './redact.js';
 import { isTruthy, renderValue, type TemplateContext } from './render.js';
 import type { StepRecord, TaskOutputs } from './tasks.js';
 import type { TemplateRecord } from './templates.js';
-import { createWorkspace, DEFAULT_WORKSPACE_LIMITS, type WorkspaceLimits } from './workspace.js';
+import { placeholderOutput } from './dry-run-placeholders.js';
+import { createWorkspace, DEFAULT_WORKSPACE_LIMITS, type Workspace, type WorkspaceLimits } from './workspace.js';
 
 export interface TemplateStep {
   id: string;
@@ -47,6 +48,10 @@ export interface RunInput {
   secretValues?: string[];
   /** Called after every step with the whole step list. */
   report(steps: StepRecord[]): Promise<void>;
+  /** Dry run (dry-run.ts): actions without `supportsDryRun` are skipped, the others get `isDryRun`. */
+  dryRun?: boolean;
+  /** Looks at the workspace once the steps have ended (before it is removed). */
+  inspect?(workspace: Workspace): Promise<void>;
 }
 
 export type RunResult = { status: 'completed'; steps: StepRecord[]; outputs: TaskOutputs } | { status: 'failed'; steps: StepRecord[]; error: string };
@@ -115,6 +120,13 @@ export async function runTask(input: RunInput, deps: RunnerDeps): Promise<RunRes
           const shouldRun = !i.each || step.if === undefined || isTruthy(renderValue(step.if, full));
           return { ...i, shouldRun, raw: step.input === undefined ? {} : renderValue(step.input, full) ?? {} };
         });
+        // As Backstage: rendered, not run; its outputs become placeholders for the steps after it.
+        if (input.dryRun && !action.supportsDryRun) {
+          log('info', `Skipped in this dry run: ${action.id} does not support dry run. Input: ${JSON.stringify(iterations.map((it) => it.raw)).slice(0, 1000)}`);
+          context.steps[step.id] = { output: placeholderOutput(step.id) };
+          record.status = 'skipped';
+          continue;
+        }
         const parsed = iterations.map((it) => {
           if (!it.shouldRun) return { ...it, input: undefined };
           const result = action.schema.safeParse(it.raw);
@@ -141,6 +153,7 @@ export async function runTask(input: RunInput, deps: RunnerDeps): Promise<RunRes
             user: input.user,
             task: { id: input.taskId },
             secrets: deps.secrets ?? {},
+            isDryRun: input.dryRun === true,
           });
         }
         context.steps[step.id] = { output };
@@ -150,6 +163,7 @@ export async function runTask(input: RunInput, deps: RunnerDeps): Promise<RunRes
         record.error = redact(messageOf(error)).slice(0, MAX_LINE);
         record.finishedAt = now();
         await input.report(steps);
+        await input.inspect?.(workspace);
         return { status: 'failed', steps, error: `Step "${step.name}" failed: ${record.error}` };
       } finally {
         if (record.status !== 'failed') {
@@ -158,6 +172,7 @@ export async function runTask(input: RunInput, deps: RunnerDeps): Promise<RunRes
         }
       }
     }
+    await input.inspect?.(workspace);
     let outputs: TaskOutputs;
     try {
       outputs = redact((renderValue(input.template.entity.spec?.output ?? {}, context) ?? {}) as TaskOutputs);

@@ -93,17 +93,27 @@ export async function submitTask(db: Db, clock: Clock, submission: Submission): 
   return result;
 }
 
-async function submit(db: Db, clock: Clock, submission: Submission): Promise<{ result: Submitted; form?: Form; refused?: boolean }> {
+export type Checked = { ok: true; template: TemplateRecord; form: Form; values: Values } | { ok: false; errors: FieldError[]; form?: Form; refused?: boolean };
+
+/** The checks every submission passes, run or preview: the template exists, this requester may run it, the values fit its form. */
+export async function checkSubmission(db: Db, submission: Pick<Submission, 'templateRef' | 'requester' | 'values'>): Promise<Checked> {
   const template = await loadTemplate(db, submission.templateRef);
-  if (!template) return { result: { ok: false, errors: [{ field: '', message: `The template ${submission.templateRef} is not in the catalog.` }] } };
+  if (!template) return { ok: false, errors: [{ field: '', message: `The template ${submission.templateRef} is not in the catalog.` }] };
   const access = accessTo(template, submission.requester, await groupsOf(db, submission.requester.userRef));
-  if (!access.ok) return { result: { ok: false, errors: [{ field: '', message: access.message }] }, refused: true };
+  if (!access.ok) return { ok: false, errors: [{ field: '', message: access.message }], refused: true };
   const refusal = refusalOf(template);
-  if (refusal) return { result: { ok: false, errors: [{ field: '', message: refusal }] }, refused: true };
+  if (refusal) return { ok: false, errors: [{ field: '', message: refusal }], refused: true };
   const form = formOf(template);
   const values = withoutInactive(form, submission.values);
   const errors = validateValues(form, values);
-  if (errors.length > 0) return { result: { ok: false, errors }, form };
+  if (errors.length > 0) return { ok: false, errors, form };
+  return { ok: true, template, form, values };
+}
+
+async function submit(db: Db, clock: Clock, submission: Submission): Promise<{ result: Submitted; form?: Form; refused?: boolean }> {
+  const checked = await checkSubmission(db, submission);
+  if (!checked.ok) return { result: { ok: false, errors: checked.errors }, form: checked.form, refused: checked.refused };
+  const { template, form, values } = checked;
   const split = splitSecrets(form, values);
   const task = await createTask(
     db,

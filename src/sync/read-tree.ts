@@ -17,6 +17,7 @@ import { BACKSTAGE_API_VERSION_LINE, CATALOG_NAME, envelopeError, isObject, labe
 import { toRecord } from './entity-record.js';
 import { locationTargets as linkedTargets } from './dependencies.js';
 import { locationTargets, type Target } from './location-targets.js';
+import { withoutSkeletons } from './skeletons.js';
 import type { Problem, Tree } from './types.js';
 import { YamlError, checkSize, parseYamlDocuments, type YamlDocument, type YamlLimits } from './yaml.js';
 
@@ -279,7 +280,8 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
     }
   }
 
-  const entries = await tree.entryPoints();
+  // A scanned tree's template skeletons are not catalog files (skeletons.ts).
+  const entries = scanned ? await withoutSkeletons(tree, await tree.entryPoints(), opts.limits) : await tree.entryPoints();
   listedEntries = new Set(entries);
   for (let i = 0; i < entries.length; i++) {
     for (let j = i; j < Math.min(entries.length, i + PREFETCH); j++) prefetch(entries[j]!);

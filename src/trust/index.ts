@@ -6,4 +6,5 @@ export { AAD_OBJECT_ANNOTATION, SLACK_USER_ANNOTATION, describeClaim, identityCo
 export { orgUserByEmail, resolveSlackUser, resolveTeamsUser, type IdentityAnswer, type TeamsWho } from './identity.js';
 export { isOrgUser, orgGroupsOf } from './membership.js';
 export { groupRefs, mayAdminister, memberOfAny, type Decision } from './permissions.js';
+export { actAs, type ActingAs } from './acting.js';
 export { TEMPLATE_API_VERSION, accessTo, mayRunTemplate, requesterGroups, type Access, type TemplateFacts } from './templates.js';

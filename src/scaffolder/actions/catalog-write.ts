@@ -12,6 +12,7 @@ const schema = z
 
 export const catalogWriteAction = createAction({
   id: 'catalog:write',
+  supportsDryRun: true,
   description: 'Writes a catalog entity into the workspace',
   schema,
   async handler(ctx) {

@@ -14,6 +14,7 @@ const schema = z
 
 export const debugLogAction = createAction({
   id: 'debug:log',
+  supportsDryRun: true,
   description: 'Writes a message or the workspace listing to the step log',
   schema,
   async handler(ctx) {

@@ -16,6 +16,7 @@ const schema = z
 export function fetchPlainActionWith(remote?: RemoteReader) {
   return createAction({
   id: 'fetch:plain',
+  supportsDryRun: true,
   description: 'Copies a folder next to the template into the workspace without rendering it',
   schema,
   async handler(ctx) {

@@ -21,6 +21,7 @@ const schema = z
 export function fetchTemplateFileActionWith(remote?: RemoteReader) {
   return createAction({
   id: 'fetch:template:file',
+  supportsDryRun: true,
   description: 'Renders one file next to the template into the workspace',
   schema,
   async handler(ctx) {

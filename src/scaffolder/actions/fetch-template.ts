@@ -37,6 +37,7 @@ function skipped(path: string): boolean {
 export function fetchTemplateActionWith(remote?: RemoteReader) {
   return createAction({
   id: 'fetch:template',
+  supportsDryRun: true,
   description: 'Copies a skeleton next to the template into the workspace, rendering names and contents with the given values',
   schema,
   async handler(ctx) {

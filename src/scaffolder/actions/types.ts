@@ -24,6 +24,7 @@ export interface ActionContext<I> {
   task: { id: string };
   /** Secret values for the action (tokens); never logged, never stored. */
   secrets: Record<string, string>;
+  /** A dry run: only actions declaring `supportsDryRun` are called, and they must not publish or call out. */
   isDryRun?: boolean;
 }
 
@@ -31,7 +32,7 @@ export interface TemplateAction<S extends z.ZodTypeAny = z.ZodTypeAny> {
   id: string;
   description: string;
   schema: S;
-  /** As Backstage's: whether the action runs (without side effects) when the context's isDryRun is true. */
+  /** As Backstage's: whether the action runs (without side effects) when the context's isDryRun is true; such actions work only inside the workspace or skip their calls out. */
   supportsDryRun?: boolean;
   handler(ctx: ActionContext<z.output<S>>): Promise<void>;
 }
