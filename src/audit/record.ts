@@ -31,10 +31,10 @@ export interface AuditEntry {
 
 const MAX_TEXT = 2000;
 
-export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+function rowOf(entry: AuditEntry) {
   const known = entry.secrets ?? [];
   const text = (value: string | null | undefined, max = MAX_TEXT) => (value === undefined || value === null ? null : scrubText(value, known).slice(0, max));
-  await db.insert(auditLog).values({
+  return {
     at: entry.at,
     platform: entry.platform,
     actor: text(entry.actor, 200) ?? '',
@@ -45,7 +45,16 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
     text: text(entry.text),
     outcome: entry.outcome ?? 'ok',
     details: entry.details ? (scrubValue(entry.details, known) as Record<string, unknown>) : null,
-  });
+  };
+}
+
+export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values(rowOf(entry));
+}
+
+/** Several rows in one insert (the HTTP API records its calls in batches, see src/http/api-audit.ts). */
+export async function recordAuditMany(db: Db, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length) await db.insert(auditLog).values(entries.map(rowOf));
 }
 
 /**
