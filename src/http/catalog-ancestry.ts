@@ -8,7 +8,7 @@ import { getEntities, getEntity } from '../catalog/queries.js';
 import { locationEntitiesOf } from '../catalog/queries-list.js';
 import type { Entity } from '@backstage/catalog-model';
 import { locationTargets } from '../sync/location-targets.js';
-import type { CatalogApiContext } from './catalog-api.js';
+import type { CatalogApiContext } from './catalog-api-context.js';
 import { parseBody } from './entity-bodies.js';
 import { notFound } from './errors.js';
 

@@ -7,76 +7,25 @@
  * Entities come from the API cache (entity-cache.ts): serialised once per change generation,
  * answered with an ETag, and 304 when the client already has it.
  */
-import { createHash } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import { z } from 'zod';
 import { refOf, tryRef } from '../catalog/refs.js';
-import type { CatalogChangeFeed } from '../db/catalog-changes.js';
-import type { Db } from '../db/client.js';
-import type { ApiToken } from '../config/security.js';
-import type { Logger } from '../logger.js';
 import { integer, parseOrder, parseOrThrow, queryOf, strings, encodeCursor, decodeCursor } from './api-params.js';
 import { entityAncestry } from './catalog-ancestry.js';
 import { locationRoutes } from './catalog-locations-api.js';
 import { queryRoutes } from './catalog-query-api.js';
-import { createEntityBodies, jsonArray, parseBody, type EntityBody, type EntityBodies } from './entity-bodies.js';
-import { createApiCache, type ApiCache } from './entity-cache.js';
+import { listEtag, renderItems, sendJson, wrap, type CatalogApiContext, type CatalogApiOptions } from './catalog-api-context.js';
+import { createEntityBodies, jsonArray, parseBody } from './entity-bodies.js';
+import { createApiCache } from './entity-cache.js';
 import { matchesFilter, parseEntityFilter, searchIndexOf } from './entity-filter.js';
-import { parseFields, type EntityJson } from './entity-json.js';
-import { createEntityLists, type EntityLists } from './entity-list.js';
+import { parseFields } from './entity-json.js';
+import { createEntityLists } from './entity-list.js';
 import { notFound } from './errors.js';
 
 /** Largest JSON body accepted by the catalog routes. */
 export const CATALOG_BODY_LIMIT = '256kb';
 export const DEFAULT_API_CACHE_BYTES = 64 * 1024 * 1024;
-
-export interface CatalogApiOptions {
-  db: Db;
-  logger?: Logger;
-  /** Change notifications from every replica; without it nothing is cached. */
-  feed?: CatalogChangeFeed;
-  /** Bound of the answer cache (API_CACHE_MB). */
-  cacheBytes?: number;
-  /** Re-syncs a source (POST /refresh); absent: refresh answers 503. */
-  refreshSource?: (sourceId: string) => Promise<unknown>;
-  /** Tokens that may refresh when the API is open (API_AUTH=off): refresh always needs one. */
-  tokens?: ApiToken[];
-}
-
-export interface CatalogApiContext {
-  db: Db;
-  cache: ApiCache;
-  bodies: EntityBodies;
-  lists: EntityLists;
-  options: CatalogApiOptions;
-}
-
-type Handler = (req: Request, res: Response) => Promise<void>;
-export const wrap = (handler: Handler) => (req: Request, res: Response, next: NextFunction) => handler(req, res).catch(next);
-
-/** Sends serialised JSON with its ETag; Express answers 304 when If-None-Match already has it. */
-export function sendJson(res: Response, body: Buffer, etag: string): void {
-  res.setHeader('ETag', etag);
-  res.type('application/json');
-  res.send(body);
-}
-
-/** A weak ETag for a list: its entities' etags (each a content hash) and whatever else it shows. */
-export function listEtag(bodies: ReadonlyArray<EntityBody | undefined>, ...extra: string[]): string {
-  const hash = createHash('sha1');
-  for (const b of bodies) hash.update(b ? b.etag : '-').update(',');
-  for (const e of extra) hash.update('|').update(e);
-  return `W/"${hash.digest('base64url')}"`;
-}
-
-/** Bodies of `refs` in order, each cut down to `fields` when asked. */
-export function renderItems(refs: readonly string[], loaded: Map<string, EntityBody>, transform?: (e: EntityJson) => Record<string, unknown>): Array<Buffer | null> {
-  return refs.map((ref) => {
-    const body = loaded.get(ref);
-    if (!body) return null;
-    return transform ? Buffer.from(JSON.stringify(transform(parseBody(body)))) : body.body;
-  });
-}
+export type { CatalogApiOptions } from './catalog-api-context.js';
 
 const afterCursor = z.object({ offset: z.number().int().min(0) });
 

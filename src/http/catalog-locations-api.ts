@@ -16,7 +16,7 @@ import { refOf, tryRef } from '../catalog/refs.js';
 import { validateEntity } from '../catalog/validate.js';
 import { apiTokenName, matchToken } from './api-auth.js';
 import { parseOrThrow, queryOf } from './api-params.js';
-import { sendJson, wrap, type CatalogApiContext } from './catalog-api.js';
+import { sendJson, wrap, type CatalogApiContext } from './catalog-api-context.js';
 import { HttpError, notFound } from './errors.js';
 
 export interface LocationJson {

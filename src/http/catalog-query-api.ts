@@ -7,7 +7,7 @@
 import type express from 'express';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, integer, parseOrderFields, queryOf, strings, type OrderField } from './api-params.js';
-import { listEtag, renderItems, sendJson, wrap, type CatalogApiContext } from './catalog-api.js';
+import { listEtag, renderItems, sendJson, wrap, type CatalogApiContext } from './catalog-api-context.js';
 import { jsonArray, parseBody } from './entity-bodies.js';
 import { parseEntityFilter, searchIndexOf } from './entity-filter.js';
 import { parseFields } from './entity-json.js';
