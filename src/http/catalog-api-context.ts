@@ -37,9 +37,29 @@ export interface CatalogApiContext {
 type Handler = (req: Request, res: Response) => Promise<void>;
 export const wrap = (handler: Handler) => (req: Request, res: Response, next: NextFunction) => handler(req, res).catch(next);
 
-/** Sends serialised JSON with its ETag; Express answers 304 when If-None-Match already has it. */
+const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+
+/**
+ * Whether If-None-Match names `etag` (weak comparison, RFC 9110 13.1.2). Decided here rather than
+ * by Express's `req.fresh`, which never answers 304 to a request carrying `Cache-Control: no-cache`,
+ * and fetch() adds that to every request with a conditional header.
+ */
+export function notModified(req: Request, etag: string): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const header = req.get('if-none-match');
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const wanted = opaque(etag);
+  return header.split(',').some((t) => opaque(t) === wanted);
+}
+
+/** Sends serialised JSON with its ETag, or 304 when If-None-Match already has it. */
 export function sendJson(res: Response, body: Buffer, etag: string): void {
   res.setHeader('ETag', etag);
+  if (notModified(res.req, etag)) {
+    res.status(304).end();
+    return;
+  }
   res.type('application/json');
   res.send(body);
 }
