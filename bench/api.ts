@@ -9,7 +9,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +150,13 @@ async function pageEverything(base: string): Promise<{ ms: number; pages: number
   return { ms: performance.now() - started, pages, items, cursors };
 }
 
+/** CPU time (user + system, ms) a process has used, from /proc (Linux; clock ticks of 10 ms). */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 const f = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(0));
 const rows: string[] = [];
 const notes: string[] = [];
@@ -184,10 +191,13 @@ async function benchSize(size: number) {
       const h0 = await histogram(base, s.route);
       const l0 = loadavg()[0];
       const seq = await load(port, s.requests, 1, SEQ_MS);
+      const c0 = await cpuMs(service.child.pid!);
       const conc = await load(port, s.requests, 20, CONC_MS);
+      // The service's own CPU per request: what it would serve per core on an idle machine.
+      const cpuPerRequest = ((await cpuMs(service.child.pid!)) - c0) / conc.count;
       const h1 = await histogram(base, s.route);
       const bad = seq.errors + conc.errors + Object.entries({ ...conc.statuses }).filter(([k]) => k !== '200').reduce((n, [, v]) => n + v, 0);
-      rows.push(`| ${total} | ${s.name} | ${f(seq.p50)} / ${f(seq.p99)} ms | ${conc.rps.toFixed(0)} | ${f(conc.p50)} / ${f(conc.p99)} ms | ${serverSide(h0, h1)} | ${(conc.bytes / conc.count / 1024).toFixed(1)} KiB | ${l0.toFixed(1)}–${loadavg()[0].toFixed(1)} |${bad ? ` ${bad} not 200` : ''}`);
+      rows.push(`| ${total} | ${s.name} | ${f(seq.p50)} / ${f(seq.p99)} ms | ${conc.rps.toFixed(0)} | ${f(conc.p50)} / ${f(conc.p99)} ms | ${serverSide(h0, h1)} | ${(cpuPerRequest * 1000).toFixed(0)} µs (${(1000 / cpuPerRequest).toFixed(0)}/s per core) | ${(conc.bytes / conc.count / 1024).toFixed(1)} KiB | ${l0.toFixed(1)}–${loadavg()[0].toFixed(1)} |${bad ? ` ${bad} not 200` : ''}`);
       console.error(rows.at(-1));
     }
     const cacheMb = (await gauge(base, 'callsheet_api_cache_bytes')) / 1048576;
@@ -205,8 +215,8 @@ async function benchSize(size: number) {
 
 if (!process.argv.includes('--no-build')) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 for (const size of sizes) await benchSize(size);
-console.log('\n| entities | call | sequential p50 / p99 | 20 concurrent req/s | 20 concurrent p50 / p99 | server-side (20 conc. + seq.) | body | load avg |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('\n| entities | call | sequential p50 / p99 | 20 concurrent req/s | 20 concurrent p50 / p99 | server-side (20 conc. + seq.) | service CPU per request | body | load avg |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);
 console.log('');
 for (const n of notes) console.log(`- ${n}`);

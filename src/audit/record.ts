@@ -2,6 +2,7 @@
  * One row of the audit log: who did what, where, with what text, and how it ended. Every face
  * (Slack, Teams, shell, CLI, HTTP API, MCP) records through here, so scrubbing happens in one place.
  */
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditLog } from '../db/schema.js';
 import type { Logger } from '../logger.js';
@@ -52,9 +53,19 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
   await db.insert(auditLog).values(rowOf(entry));
 }
 
-/** Several rows in one insert (the HTTP API records its calls in batches, see src/http/api-audit.ts). */
+/**
+ * Several rows in one statement (the HTTP API records its calls in batches, see
+ * src/http/api-audit.ts): the rows travel as one JSON parameter, which costs far less CPU than
+ * building a multi-row insert with ten parameters a row.
+ */
 export async function recordAuditMany(db: Db, entries: readonly AuditEntry[]): Promise<void> {
-  if (entries.length) await db.insert(auditLog).values(entries.map(rowOf));
+  if (!entries.length) return;
+  const rows = entries.map((e) => {
+    const r = rowOf(e);
+    return { at: r.at.toISOString(), platform: r.platform, actor: r.actor, actor_ref: r.actorRef, action: r.action, target: r.target, channel: r.channel, text: r.text, outcome: r.outcome, details: r.details };
+  });
+  await db.execute(sql`insert into ${auditLog} (at, platform, actor, actor_ref, action, target, channel, text, outcome, details)
+    select at, platform, actor, actor_ref, action, target, channel, text, outcome, details from json_populate_recordset(null::audit_log, ${JSON.stringify(rows)}::json)`);
 }
 
 /**

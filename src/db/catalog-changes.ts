@@ -6,9 +6,11 @@
  * at commit. A lost notification (the LISTEN connection dropped) would leave a cache stale, so the
  * feed also sends itself a ping every `pingMs` on the same channel: Postgres delivers notifications
  * in commit order, so once our ping is back, every change committed before it was sent has been
- * seen. The cache is trusted only until `trustMs` after the last ping was sent; past that (listener
- * down, database unreachable) every read goes to the database, and when pings come back the
- * generation moves on, dropping whatever was cached before the gap.
+ * seen. The cache is trusted only until `trustMs` after the last returned ping was sent; past that
+ * (listener connection half-open, database unreachable, this process too busy to hear) every read
+ * goes to the database. Pings coming back on the same connection prove nothing was lost meanwhile
+ * (Postgres queues notifications for a listening session), so the cache is kept; only a reconnect
+ * of the LISTEN connection, which loses what was sent while it was down, moves the generation on.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -32,7 +34,7 @@ export interface FeedOptions {
 
 export async function watchCatalogChanges(database: Pick<Database, 'db' | 'listen'>, options: FeedOptions = {}): Promise<CatalogChangeFeed> {
   const pingMs = options.pingMs ?? 500;
-  const trustMs = options.trustMs ?? 3 * pingMs;
+  const trustMs = options.trustMs ?? 6 * pingMs;
   const now = options.now ?? Date.now;
   let generation = 1;
   let trustedUntil = 0;
@@ -46,8 +48,6 @@ export async function watchCatalogChanges(database: Pick<Database, 'db' | 'liste
       const sentAt = pending.get(payload);
       if (sentAt === undefined) return; // another replica's ping
       pending.delete(payload);
-      // After a gap the cache may hold what a missed notification should have dropped.
-      if (now() >= trustedUntil) generation++;
       trustedUntil = Math.max(trustedUntil, sentAt + trustMs);
       return;
     }

@@ -22,14 +22,27 @@ export function parseOrThrow<T extends z.ZodTypeAny>(schema: T, value: unknown, 
   return result.data;
 }
 
-/** The route's query, refusing parameters it does not declare. */
-export function queryOf<T extends z.ZodRawShape>(req: Request, shape: T): z.output<z.ZodObject<T>> {
-  const query = (req.query ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(query)) {
-    if (!(key in shape)) throw inputError(`Unknown query parameter '${key}'`);
-  }
-  return parseOrThrow(z.object(shape), query, 'query');
+/**
+ * A route's query reader, built once per route (building a zod schema costs more than a cached
+ * answer): refuses parameters the route does not declare, then parses the rest.
+ */
+export function queryReader<T extends z.ZodRawShape>(shape: T): (req: Request) => z.output<z.ZodObject<T>> {
+  const schema = z.object(shape);
+  const empty = Object.keys(shape).length === 0;
+  return (req) => {
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    let any = false;
+    for (const key in query) {
+      any = true;
+      if (!(key in shape)) throw inputError(`Unknown query parameter '${key}'`);
+    }
+    if (!any && empty) return {} as z.output<z.ZodObject<T>>;
+    return parseOrThrow(schema, query, 'query');
+  };
 }
+
+/** For routes that take no query parameters. */
+export const noQuery = queryReader({});
 
 export interface OrderField {
   field: string;

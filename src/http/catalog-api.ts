@@ -10,7 +10,7 @@
 import express from 'express';
 import { z } from 'zod';
 import { refOf, tryRef } from '../catalog/refs.js';
-import { integer, parseOrder, parseOrThrow, queryOf, strings, encodeCursor, decodeCursor } from './api-params.js';
+import { integer, parseOrder, parseOrThrow, queryReader, noQuery, strings, encodeCursor, decodeCursor } from './api-params.js';
 import { entityAncestry } from './catalog-ancestry.js';
 import { locationRoutes } from './catalog-locations-api.js';
 import { queryRoutes } from './catalog-query-api.js';
@@ -28,6 +28,8 @@ export const DEFAULT_API_CACHE_BYTES = 64 * 1024 * 1024;
 export type { CatalogApiOptions } from './catalog-api-context.js';
 
 const afterCursor = z.object({ offset: z.number().int().min(0) });
+const entitiesQuery = queryReader({ filter: strings.optional(), fields: strings.optional(), order: strings.optional(), limit: integer('limit').optional(), offset: integer('offset').optional(), after: z.string().optional() });
+const byRefsQuery = queryReader({ filter: strings.optional() });
 
 export function catalogApiRouter(options: CatalogApiOptions): express.Router {
   const { db } = options;
@@ -41,7 +43,7 @@ export function catalogApiRouter(options: CatalogApiOptions): express.Router {
   router.get(
     '/entities',
     wrap(async (req, res) => {
-      const query = queryOf(req, { filter: strings.optional(), fields: strings.optional(), order: strings.optional(), limit: integer('limit').optional(), offset: integer('offset').optional(), after: z.string().optional() });
+      const query = entitiesQuery(req);
       const filter = parseEntityFilter(query.filter);
       const transform = parseFields(query.fields);
       const order = parseOrder(query.order);
@@ -65,7 +67,7 @@ export function catalogApiRouter(options: CatalogApiOptions): express.Router {
   router.get(
     '/entities/by-name/:kind/:namespace/:name',
     wrap(async (req, res) => {
-      queryOf(req, {});
+      noQuery(req);
       const { kind, namespace, name } = req.params as Record<string, string>;
       const ref = refOf({ kind, namespace, name });
       const body = (await bodies.load([ref])).get(ref);
@@ -77,7 +79,7 @@ export function catalogApiRouter(options: CatalogApiOptions): express.Router {
   router.get(
     '/entities/by-name/:kind/:namespace/:name/ancestry',
     wrap(async (req, res) => {
-      queryOf(req, {});
+      noQuery(req);
       const { kind, namespace, name } = req.params as Record<string, string>;
       res.json(await entityAncestry(ctx, refOf({ kind, namespace, name })));
     }),
@@ -91,7 +93,7 @@ export function catalogApiRouter(options: CatalogApiOptions): express.Router {
   router.post(
     '/entities/by-refs',
     wrap(async (req, res) => {
-      const query = queryOf(req, { filter: strings.optional() });
+      const query = byRefsQuery(req);
       const body = parseOrThrow(byRefsBody, req.body ?? {}, 'body');
       const transform = parseFields(body.fields);
       const filter = parseEntityFilter(query.filter);

@@ -15,7 +15,7 @@ import { originLocations } from '../catalog/queries-list.js';
 import { refOf, tryRef } from '../catalog/refs.js';
 import { validateEntity } from '../catalog/validate.js';
 import { apiTokenName, matchToken } from './api-auth.js';
-import { parseOrThrow, queryOf } from './api-params.js';
+import { parseOrThrow, noQuery } from './api-params.js';
 import { sendJson, wrap, type CatalogApiContext } from './catalog-api-context.js';
 import { HttpError, notFound } from './errors.js';
 
@@ -55,7 +55,7 @@ export function locationRoutes(router: express.Router, ctx: CatalogApiContext): 
   router.get(
     '/locations',
     wrap(async (req, res) => {
-      queryOf(req, {});
+      noQuery(req);
       const body = Buffer.from(JSON.stringify((await all()).map((data) => ({ data }))));
       sendJson(res, body, `W/"${createHash('sha1').update(body).digest('base64url')}"`);
     }),
@@ -64,7 +64,7 @@ export function locationRoutes(router: express.Router, ctx: CatalogApiContext): 
   router.get(
     '/locations/by-entity/:kind/:namespace/:name',
     wrap(async (req, res) => {
-      queryOf(req, {});
+      noQuery(req);
       const { kind, namespace, name } = req.params as Record<string, string>;
       const ref = refOf({ kind, namespace, name });
       const row = await getEntity(db, ref);
@@ -78,7 +78,7 @@ export function locationRoutes(router: express.Router, ctx: CatalogApiContext): 
   router.get(
     '/locations/:id',
     wrap(async (req, res) => {
-      queryOf(req, {});
+      noQuery(req);
       const id = (req.params as Record<string, string>).id;
       const found = (await all()).find((l) => l.id === id);
       if (!found) throw notFound(`Found no location with ID ${id}`);
@@ -89,7 +89,7 @@ export function locationRoutes(router: express.Router, ctx: CatalogApiContext): 
   router.post(
     '/refresh',
     wrap(async (req, res) => {
-      queryOf(req, {});
+      noQuery(req);
       const body = parseOrThrow(z.object({ entityRef: z.string().max(1000), authorizationToken: z.string().max(10_000).optional() }), req.body ?? {}, 'body');
       let who = apiTokenName(res);
       if (!who) {
@@ -114,7 +114,7 @@ export function locationRoutes(router: express.Router, ctx: CatalogApiContext): 
   router.post(
     '/validate-entity',
     wrap(async (req, res) => {
-      queryOf(req, {});
+      noQuery(req);
       const raw = (req.body ?? {}) as { entity?: unknown; location?: unknown };
       const fail = (message: string) => res.status(400).json({ errors: [{ name: 'InputError', message }] });
       if (typeof raw.location !== 'string') return void fail('Malformed request: location must be a string');

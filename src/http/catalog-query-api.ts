@@ -6,7 +6,7 @@
  */
 import type express from 'express';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, integer, parseOrderFields, queryOf, strings, type OrderField } from './api-params.js';
+import { decodeCursor, encodeCursor, integer, parseOrderFields, queryReader, strings, type OrderField } from './api-params.js';
 import { listEtag, renderItems, sendJson, wrap, type CatalogApiContext } from './catalog-api-context.js';
 import { jsonArray, parseBody } from './entity-bodies.js';
 import { parseEntityFilter, searchIndexOf } from './entity-filter.js';
@@ -29,21 +29,24 @@ const cursorSchema = z.object({
 });
 type Cursor = z.output<typeof cursorSchema>;
 
+const byQueryQuery = queryReader({
+  fields: strings.optional(),
+  limit: integer('limit').optional(),
+  offset: integer('offset').optional(),
+  orderField: strings.optional(),
+  cursor: z.string().optional(),
+  filter: strings.optional(),
+  totalItems: z.enum(['include', 'exclude'], { message: "Invalid totalItems, expected 'include' or 'exclude'" }).optional(),
+  fullTextFilterTerm: z.string().optional(),
+  fullTextFilterFields: strings.optional(),
+});
+const facetsQuery = queryReader({ facet: strings, filter: strings.optional() });
+
 export function queryRoutes(router: express.Router, ctx: CatalogApiContext): void {
   router.get(
     '/entities/by-query',
     wrap(async (req, res) => {
-      const q = queryOf(req, {
-        fields: strings.optional(),
-        limit: integer('limit').optional(),
-        offset: integer('offset').optional(),
-        orderField: strings.optional(),
-        cursor: z.string().optional(),
-        filter: strings.optional(),
-        totalItems: z.enum(['include', 'exclude'], { message: "Invalid totalItems, expected 'include' or 'exclude'" }).optional(),
-        fullTextFilterTerm: z.string().optional(),
-        fullTextFilterFields: strings.optional(),
-      });
+      const q = byQueryQuery(req);
       const limit = q.limit ?? DEFAULT_QUERY_LIMIT;
       const transform = parseFields(q.fields);
       let cursor: Cursor | undefined;
@@ -95,7 +98,7 @@ export function queryRoutes(router: express.Router, ctx: CatalogApiContext): voi
   router.get(
     '/entity-facets',
     wrap(async (req, res) => {
-      const q = queryOf(req, { facet: strings, filter: strings.optional() });
+      const q = facetsQuery(req);
       const facets = [...new Set(q.facet.map((f) => f.trim()).filter(Boolean))];
       if (!facets.length) throw inputError('Missing facet parameter');
       if (facets.length > 50) throw inputError('At most 50 facets per request');
