@@ -64,5 +64,11 @@ export const metrics = {
     registers: [registry],
   }),
   apiCacheBytes: new Gauge({ name: 'callsheet_api_cache_bytes', help: 'Bytes held by the catalog API answer cache (bounded by API_CACHE_MB)', registers: [registry] }),
+  apiCacheLookups: new Counter({
+    name: 'callsheet_api_cache_lookups_total',
+    help: 'Catalog API cache look-ups: hit, miss, or bypass (change feed not confirmed, read from the database)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  }),
   apiCacheEntries: new Gauge({ name: 'callsheet_api_cache_entries', help: 'Entries in the catalog API answer cache', registers: [registry] }),
 };

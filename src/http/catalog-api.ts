@@ -111,7 +111,7 @@ export function catalogApiRouter(options: CatalogApiOptions): express.Router {
         loaded,
         transform,
       );
-      const wrapped = Buffer.concat([Buffer.from('{"items":'), jsonArray(items), Buffer.from('}')]);
+      const wrapped = jsonArray(items, '{"items":', '}');
       sendJson(res, wrapped, listEtag(refs.map((r) => (r ? loaded.get(r) : undefined)), JSON.stringify(body.fields ?? []), JSON.stringify(query.filter ?? [])));
     }),
   );

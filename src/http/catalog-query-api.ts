@@ -89,9 +89,9 @@ export function queryRoutes(router: express.Router, ctx: CatalogApiContext): voi
       const pageInfo: Record<string, string> = {};
       if (limit > 0 && end < total && refs.length) pageInfo.nextCursor = encodeCursor({ ...carried, ...at(end - 1), isPrevious: false });
       if (cursor && start > 0 && refs.length) pageInfo.prevCursor = encodeCursor({ ...carried, ...at(start), isPrevious: true });
-      const tail = Buffer.from(`,"totalItems":${totalItems},"pageInfo":${JSON.stringify(pageInfo)}}`);
-      const body = Buffer.concat([Buffer.from('{"items":'), jsonArray(renderItems(present, loaded, transform)), tail]);
-      sendJson(res, body, listEtag(present.map((r) => loaded.get(r)), JSON.stringify(q.fields ?? []), tail.toString()));
+      const tail = `,"totalItems":${totalItems},"pageInfo":${JSON.stringify(pageInfo)}}`;
+      const body = jsonArray(renderItems(present, loaded, transform), '{"items":', tail);
+      sendJson(res, body, listEtag(present.map((r) => loaded.get(r)), JSON.stringify(q.fields ?? []), tail));
     }),
   );
 

@@ -59,13 +59,13 @@ export const parseBody = (body: EntityBody): EntityJson => JSON.parse(body.body.
 const COMMA = Buffer.from(',');
 const NULL = Buffer.from('null');
 
-/** `[a,b,null,…]` from already serialised parts, without parsing them again. */
-export function jsonArray(parts: ReadonlyArray<Buffer | null>): Buffer {
-  const chunks: Buffer[] = [Buffer.from('[')];
+/** `head[a,b,null,…]tail` from already serialised parts, without parsing them again: one copy. */
+export function jsonArray(parts: ReadonlyArray<Buffer | null>, head = '', tail = ''): Buffer {
+  const chunks: Buffer[] = [Buffer.from(`${head}[`)];
   parts.forEach((part, i) => {
     if (i) chunks.push(COMMA);
     chunks.push(part ?? NULL);
   });
-  chunks.push(Buffer.from(']'));
+  chunks.push(Buffer.from(`]${tail}`));
   return Buffer.concat(chunks);
 }

@@ -45,6 +45,7 @@ export function createApiCache(options: { maxBytes: number; feed?: CatalogChange
   let hits = 0;
   let misses = 0;
   let seen = feed?.generation();
+  const lookups = { hit: metrics.apiCacheLookups.labels('hit'), miss: metrics.apiCacheLookups.labels('miss'), bypass: metrics.apiCacheLookups.labels('bypass') };
 
   const report = () => {
     metrics.apiCacheBytes.set(bytes);
@@ -71,14 +72,19 @@ export function createApiCache(options: { maxBytes: number; feed?: CatalogChange
       return feed.generation();
     },
     get<T>(key: string): T | undefined {
-      if (!feed?.trusted()) return undefined;
+      if (!feed?.trusted()) {
+        if (feed) lookups.bypass.inc();
+        return undefined;
+      }
       sweep();
       const entry = entries.get(key);
       if (!entry || entry.generation !== feed.generation()) {
         misses++;
+        lookups.miss.inc();
         return undefined;
       }
       hits++;
+      lookups.hit.inc();
       entries.delete(key);
       entries.set(key, entry);
       return entry.value as T;
