@@ -24,7 +24,7 @@ import { notFound } from './errors.js';
 
 /** Largest JSON body accepted by the catalog routes. */
 export const CATALOG_BODY_LIMIT = '256kb';
-export const DEFAULT_API_CACHE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_API_CACHE_BYTES = 128 * 1024 * 1024;
 export type { CatalogApiOptions } from './catalog-api-context.js';
 
 const afterCursor = z.object({ offset: z.number().int().min(0) });
