@@ -63,4 +63,12 @@ export const metrics = {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 3],
     registers: [registry],
   }),
+  apiCacheBytes: new Gauge({ name: 'callsheet_api_cache_bytes', help: 'Bytes held by the catalog API answer cache (bounded by API_CACHE_MB)', registers: [registry] }),
+  apiCacheLookups: new Counter({
+    name: 'callsheet_api_cache_lookups_total',
+    help: 'Catalog API cache look-ups: hit, miss, or bypass (change feed not confirmed, read from the database)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  }),
+  apiCacheEntries: new Gauge({ name: 'callsheet_api_cache_entries', help: 'Entries in the catalog API answer cache', registers: [registry] }),
 };

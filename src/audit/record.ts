@@ -2,6 +2,7 @@
  * One row of the audit log: who did what, where, with what text, and how it ended. Every face
  * (Slack, Teams, shell, CLI, HTTP API, MCP) records through here, so scrubbing happens in one place.
  */
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditLog } from '../db/schema.js';
 import type { Logger } from '../logger.js';
@@ -31,10 +32,10 @@ export interface AuditEntry {
 
 const MAX_TEXT = 2000;
 
-export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+function rowOf(entry: AuditEntry) {
   const known = entry.secrets ?? [];
   const text = (value: string | null | undefined, max = MAX_TEXT) => (value === undefined || value === null ? null : scrubText(value, known).slice(0, max));
-  await db.insert(auditLog).values({
+  return {
     at: entry.at,
     platform: entry.platform,
     actor: text(entry.actor, 200) ?? '',
@@ -45,7 +46,26 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
     text: text(entry.text),
     outcome: entry.outcome ?? 'ok',
     details: entry.details ? (scrubValue(entry.details, known) as Record<string, unknown>) : null,
+  };
+}
+
+export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values(rowOf(entry));
+}
+
+/**
+ * Several rows in one statement (the HTTP API records its calls in batches, see
+ * src/http/api-audit.ts): the rows travel as one JSON parameter, which costs far less CPU than
+ * building a multi-row insert with ten parameters a row.
+ */
+export async function recordAuditMany(db: Db, entries: readonly AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
+  const rows = entries.map((e) => {
+    const r = rowOf(e);
+    return { at: r.at.toISOString(), platform: r.platform, actor: r.actor, actor_ref: r.actorRef, action: r.action, target: r.target, channel: r.channel, text: r.text, outcome: r.outcome, details: r.details };
   });
+  await db.execute(sql`insert into ${auditLog} (at, platform, actor, actor_ref, action, target, channel, text, outcome, details)
+    select at, platform, actor, actor_ref, action, target, channel, text, outcome, details from json_populate_recordset(null::audit_log, ${JSON.stringify(rows)}::json)`);
 }
 
 /**

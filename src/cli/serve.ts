@@ -15,6 +15,7 @@ import { runLine } from '../commands/run.js';
 import type { CommandContext } from '../commands/types.js';
 import type { Reply } from '../reply/reply.js';
 import { createHttpApp, startHttpServer, type RunningServer } from '../http/server.js';
+import { watchCatalogChanges } from '../db/catalog-changes.js';
 import { createReadiness } from '../http/readiness.js';
 import { requireApiToken } from '../http/api-auth.js';
 import express from 'express';
@@ -132,9 +133,12 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   else if (!apiAuth.tokens.length) logger.info('no API_TOKENS: /api/catalog refuses every request');
   const metricsOnOwnPort = config.METRICS_PORT !== undefined;
   const serverLimits = { requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT, headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT, maxConnections: config.HTTP_MAX_CONNECTIONS };
+  // Entity JSON is kept in memory and dropped when any replica changes the catalog (migration 0010).
+  const catalogFeed = await watchCatalogChanges(runtime.database);
   const app = createHttpApp({
     db,
     logger,
+    catalog: { feed: catalogFeed, cacheBytes: config.API_CACHE_MB * 1024 * 1024, refreshSource: (sourceId) => runtime.sync.syncSource(sourceId) },
     isReady: createReadiness({ db, started: () => ready, configuredSources: () => runtime.sync.configuredSources() }),
     apiAuth,
     mounts: [
@@ -213,6 +217,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       // The delivery in flight is finished and recorded, and the run released, before the pool closes.
       await nudgeRunner.stop();
       await Promise.allSettled([...background]);
+      await catalogFeed.close();
       await runtime.close();
       logger.info('stopped');
       resolveStopped();

@@ -49,6 +49,8 @@ export const securityEnv = z.object({
   HTTP_REQUEST_TIMEOUT: duration('15s'),
   HTTP_HEADERS_TIMEOUT: duration('10s'),
   HTTP_MAX_CONNECTIONS: positiveInt(1000),
+  /** Memory for the catalog API's rendered entities and list answers (MiB), least recently used dropped first. */
+  API_CACHE_MB: positiveInt(128),
   /** Annotations, besides pagerduty.com/integration-key, whose values never leave the service. */
   SECRET_ANNOTATIONS: list(''),
   /** Hosts catalog:register may point at, besides the configured GitHub's. */

@@ -19,6 +19,11 @@ export interface Database {
   /** Apply migrations (idempotent; serialized across replicas on Postgres). */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * LISTEN on `channel`: `onNotify` gets each payload; `onListen` runs whenever the listening
+   * connection is (re)established, since notifications sent while it was down are lost.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
 }
 
 export interface OpenOptions {
@@ -80,6 +85,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       async close() {
         await client.end({ timeout: 5 });
       },
+      async listen(channel, onNotify, onListen) {
+        // postgres.js keeps one dedicated connection for LISTEN and re-listens after a reconnect.
+        const { unlisten } = await client.listen(channel, (payload) => onNotify(payload), () => onListen?.());
+        return unlisten;
+      },
     };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -106,6 +116,12 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     kind: 'pglite',
     async migrate() {
       await migrate(drizzle(client, { schema }), { migrationsFolder });
+    },
+    async listen(channel, onNotify, onListen) {
+      // One in-process session: nothing to reconnect.
+      const unlisten = await client.listen(channel, (payload) => onNotify(payload));
+      onListen?.();
+      return unlisten;
     },
     async close() {
       try {

@@ -17,6 +17,13 @@ export interface ApiAuthOptions {
 }
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+/** Each configured secret is hashed once, not on every request. */
+const secretDigests = new WeakMap<ApiToken, Buffer>();
+const secretDigest = (token: ApiToken) => {
+  let d = secretDigests.get(token);
+  if (!d) secretDigests.set(token, (d = digest(token.secret)));
+  return d;
+};
 
 /**
  * The name of the token whose secret is `presented`, comparing in constant time: every token is
@@ -27,7 +34,7 @@ export function matchToken(tokens: ApiToken[], presented: string): string | unde
   const given = digest(presented);
   let found: string | undefined;
   for (const token of tokens) {
-    if (timingSafeEqual(digest(token.secret), given) && found === undefined) found = token.name;
+    if (timingSafeEqual(secretDigest(token), given) && found === undefined) found = token.name;
   }
   return found;
 }

@@ -57,15 +57,17 @@ const MAX_VALUE = 200;
 export type SearchIndex = Map<string, Set<string | null>>;
 
 /** The entity as Backstage's search table sees it: lower-cased dotted keys to lower-cased values. */
-export function searchIndexOf(entity: { metadata: { name: string; namespace?: string; uid?: string } } & Record<string, unknown>, relations: Array<{ type: string; targetRef: string }>): SearchIndex {
+export function searchIndexOf(entity: { metadata: { name: string; namespace?: string; uid?: string } } & Record<string, unknown>, relations: Array<{ type: string; targetRef: string }>, options: { keepCase?: boolean } = {}): SearchIndex {
   const index: SearchIndex = new Map();
+  // Facets show values as written (Backstage's original_value); filters compare lower-cased.
+  const valueOf = (s: string) => (options.keepCase ? s : lower(s));
   const put = (key: string, value: unknown) => {
     const k = lower(key);
     const set = index.get(k) ?? new Set<string | null>();
     index.set(k, set);
     if (value === null || value === undefined) set.add(null);
     else {
-      const v = lower(String(value));
+      const v = valueOf(String(value));
       set.add(v.length <= MAX_VALUE ? v : null);
     }
   };
@@ -106,19 +108,28 @@ export function matchesFilter(index: SearchIndex, filter: EntityFilter | undefin
   );
 }
 
+export interface Pushdown {
+  /** A predicate keeping every entity the filter could match; undefined: any entity could. */
+  where?: SQL;
+  /** True when the predicate decides exactly, so matchesFilter need not look at the entities. */
+  exact: boolean;
+}
+
 /**
- * A database predicate that keeps every entity the filter could match (a superset), so only
- * plausible rows are read; matchesFilter then decides exactly.
+ * A database predicate for the filter, so only plausible rows are read; when every condition maps
+ * to a column or to the relations table it is exact, and no entity has to be looked at.
  */
-export function filterPushdown(filter: EntityFilter | undefined): SQL | undefined {
-  if (!filter) return undefined;
+export function filterPushdown(filter: EntityFilter | undefined): Pushdown {
+  if (!filter) return { exact: true };
   const alternatives: SQL[] = [];
+  let exact = true;
   for (const all of filter) {
     const parts: SQL[] = [];
     for (const c of all) {
       const values = c.values?.filter((v) => v !== '');
       if (!values?.length || values.length !== c.values?.length || c.exists) {
         if (c.key.startsWith('relations.') && !c.values) parts.push(sql`exists (select 1 from relations r where r.source_ref = ${entities.ref} and lower(r.type) = ${c.key.slice(10)})`);
+        else exact = false;
         continue;
       }
       if (c.key === 'kind') parts.push(inArray(entities.kind, values));
@@ -129,11 +140,11 @@ export function filterPushdown(filter: EntityFilter | undefined): SQL | undefine
       else if (c.key === 'spec.lifecycle') parts.push(sql`lower(${entities.lifecycle}) in ${values}`);
       else if (c.key.startsWith('relations.')) {
         parts.push(sql`exists (select 1 from relations r where r.source_ref = ${entities.ref} and lower(r.type) = ${c.key.slice(10)} and r.target_ref in ${values})`);
-      }
+      } else exact = false;
     }
     // An alternative with nothing to push down could match any row.
-    if (!parts.length) return undefined;
+    if (!parts.length) return { exact: false };
     alternatives.push(and(...parts)!);
   }
-  return or(...alternatives);
+  return { where: or(...alternatives), exact };
 }

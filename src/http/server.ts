@@ -11,8 +11,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { apiTokenName, requireApiToken, type ApiAuthOptions } from './api-auth.js';
-import { recordAuditSafely } from '../audit/record.js';
-import { catalogApiRouter } from './catalog-api.js';
+import { createAuditBatcher } from './api-audit.js';
+import { catalogApiRouter, type CatalogApiOptions } from './catalog-api.js';
 import type { ReadinessState } from './readiness.js';
 import { HttpError, errorBody } from './errors.js';
 
@@ -24,6 +24,8 @@ export interface HttpAppOptions {
   mounts?: Array<{ path: string; router: express.Router }>;
   /** Who may call /api/catalog; without it no one may (private by default). */
   apiAuth?: ApiAuthOptions;
+  /** The catalog API's change feed, cache bound and refresh (see catalog-api.ts). */
+  catalog?: Omit<CatalogApiOptions, 'db' | 'logger' | 'tokens'>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -31,6 +33,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function createHttpApp(options: HttpAppOptions): express.Express {
   const { db, logger } = options;
   const app = express();
+  const audit = createAuditBatcher(db, logger);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
@@ -52,7 +55,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       if (token) {
         logger.info(line, 'api request');
         // Every call made with a token is an audit row under the token's name (the path only, as above).
-        void recordAuditSafely(db, logger, {
+        audit.add({
           at: new Date(),
           platform: 'api',
           actor: token,
@@ -80,7 +83,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     else res.status(503).json({ status: 'not ready', ...(state.reason ? { reason: state.reason } : {}) });
   });
 
-  app.use('/api/catalog', requireApiToken({ logger, ...(options.apiAuth ?? { tokens: [] }) }), catalogApiRouter(db));
+  app.use('/api/catalog', requireApiToken({ logger, ...(options.apiAuth ?? { tokens: [] }) }), catalogApiRouter({ db, logger, tokens: options.apiAuth?.tokens ?? [], ...options.catalog }));
   for (const mount of options.mounts ?? []) app.use(mount.path, mount.router);
 
   app.use((req, res) => {

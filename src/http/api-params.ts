@@ -1,0 +1,87 @@
+/**
+ * Query parameters of the catalog API, read as Backstage's OpenAPI router reads them: a parameter
+ * the route does not declare is a 400 (`Unknown query parameter 'x'`), as is a malformed value.
+ */
+import type { Request } from 'express';
+import { z } from 'zod';
+import { inputError } from './errors.js';
+
+export const strings = z.union([z.string(), z.array(z.string())]).transform((v) => [v].flat());
+export const integer = (name: string) =>
+  z
+    .string({ invalid_type_error: `Invalid ${name}, not an integer on string form` })
+    .regex(/^\d+$/, `Invalid ${name}, not a non-negative integer`)
+    .transform(Number)
+    .refine((n) => Number.isSafeInteger(n), `Invalid ${name}, too large`);
+
+export function parseOrThrow<T extends z.ZodTypeAny>(schema: T, value: unknown, where: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw inputError(result.error.issues.map((i) => `${where}${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`).join('; '));
+  }
+  return result.data;
+}
+
+/**
+ * A route's query reader, built once per route (building a zod schema costs more than a cached
+ * answer): refuses parameters the route does not declare, then parses the rest.
+ */
+export function queryReader<T extends z.ZodRawShape>(shape: T): (req: Request) => z.output<z.ZodObject<T>> {
+  const schema = z.object(shape);
+  const empty = Object.keys(shape).length === 0;
+  return (req) => {
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    let any = false;
+    for (const key in query) {
+      any = true;
+      if (!(key in shape)) throw inputError(`Unknown query parameter '${key}'`);
+    }
+    if (!any && empty) return {} as z.output<z.ZodObject<T>>;
+    return parseOrThrow(schema, query, 'query');
+  };
+}
+
+/** For routes that take no query parameters. */
+export const noQuery = queryReader({});
+
+export interface OrderField {
+  field: string;
+  order: 'asc' | 'desc';
+}
+
+/** `order=asc:metadata.name` (GET /entities). */
+export function parseOrder(params: string[] | undefined): OrderField[] {
+  return (params ?? []).map((p) => {
+    const match = /^(asc|desc):(.+)$/.exec(p.trim());
+    if (!match) throw inputError(`Invalid order parameter "${p}", expected "asc:<field>" or "desc:<field>"`);
+    return { order: match[1] as 'asc' | 'desc', field: match[2].trim() };
+  });
+}
+
+/** `orderField=metadata.name,asc` (GET /entities/by-query). */
+export function parseOrderFields(params: string[] | undefined): OrderField[] {
+  return (params ?? []).map((p) => {
+    const [field, order = 'asc', ...rest] = p.split(',').map((s) => s.trim());
+    if (!field || rest.length || (order !== 'asc' && order !== 'desc')) throw inputError(`Invalid orderField "${p}", expected "<field>,asc" or "<field>,desc"`);
+    return { field, order };
+  });
+}
+
+const MAX_CURSOR = 16_384;
+
+export function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
+}
+
+export function decodeCursor<T extends z.ZodTypeAny>(schema: T, cursor: string): z.output<T> {
+  if (cursor.length > MAX_CURSOR) throw inputError('Malformed cursor: too long');
+  let data: unknown;
+  try {
+    data = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8'));
+  } catch (e) {
+    throw inputError(`Malformed cursor: ${(e as Error).message}`);
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw inputError(`Malformed cursor: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  return parsed.data;
+}

@@ -1,0 +1,108 @@
+/**
+ * Rendered catalog API answers kept in memory: each entity's JSON, serialised once per etag, and
+ * the ordered refs a list query matched. One least-recently-used store bounded by bytes
+ * (API_CACHE_MB), reported on /metrics.
+ *
+ * An entry is tagged with the change generation read *before* its data was read from the database
+ * (src/db/catalog-changes.ts) and served only while that generation is current and the change feed
+ * is trusted: a change committed while an entry was being built moves the generation on, so what
+ * that read saw is never served afterwards. Without a feed nothing is cached.
+ */
+import type { CatalogChangeFeed } from '../db/catalog-changes.js';
+import { metrics } from '../metrics.js';
+
+export interface CacheStats {
+  bytes: number;
+  entries: number;
+  maxBytes: number;
+  hits: number;
+  misses: number;
+}
+
+export interface ApiCache {
+  /** The generation to tag a read with, or undefined when the result must not be cached. */
+  readGeneration(): number | undefined;
+  get<T>(key: string): T | undefined;
+  /** Stores `value` (about `bytes` large) if `generation` is still current. */
+  put(key: string, value: unknown, bytes: number, generation: number | undefined): void;
+  stats(): CacheStats;
+}
+
+interface Entry {
+  value: unknown;
+  bytes: number;
+  generation: number;
+}
+
+/** Per-entry overhead (key, map slot, object headers) counted on top of the payload. */
+const ENTRY_OVERHEAD = 96;
+
+export function createApiCache(options: { maxBytes: number; feed?: CatalogChangeFeed }): ApiCache {
+  const { maxBytes, feed } = options;
+  // A Map iterates in insertion order: re-inserting on a hit makes the first key the least recent.
+  const entries = new Map<string, Entry>();
+  let bytes = 0;
+  let hits = 0;
+  let misses = 0;
+  let seen = feed?.generation();
+  const lookups = { hit: metrics.apiCacheLookups.labels('hit'), miss: metrics.apiCacheLookups.labels('miss'), bypass: metrics.apiCacheLookups.labels('bypass') };
+
+  const report = () => {
+    metrics.apiCacheBytes.set(bytes);
+    metrics.apiCacheEntries.set(entries.size);
+  };
+  const drop = (key: string, entry: Entry) => {
+    entries.delete(key);
+    bytes -= entry.bytes;
+  };
+  // A new generation makes every entry unservable: free them at once rather than waiting for LRU.
+  const sweep = () => {
+    const generation = feed?.generation();
+    if (generation === seen) return;
+    seen = generation;
+    entries.clear();
+    bytes = 0;
+    report();
+  };
+
+  return {
+    readGeneration() {
+      if (!feed?.trusted()) return undefined;
+      sweep();
+      return feed.generation();
+    },
+    get<T>(key: string): T | undefined {
+      if (!feed?.trusted()) {
+        if (feed) lookups.bypass.inc();
+        return undefined;
+      }
+      sweep();
+      const entry = entries.get(key);
+      if (!entry || entry.generation !== feed.generation()) {
+        misses++;
+        lookups.miss.inc();
+        return undefined;
+      }
+      hits++;
+      lookups.hit.inc();
+      entries.delete(key);
+      entries.set(key, entry);
+      return entry.value as T;
+    },
+    put(key, value, size, generation) {
+      if (generation === undefined || !feed?.trusted() || generation !== feed.generation()) return;
+      const cost = size + key.length * 2 + ENTRY_OVERHEAD;
+      if (cost > maxBytes / 4) return; // one huge answer must not flush everything else
+      const old = entries.get(key);
+      if (old) drop(key, old);
+      entries.set(key, { value, bytes: cost, generation });
+      bytes += cost;
+      for (const [k, e] of entries) {
+        if (bytes <= maxBytes) break;
+        drop(k, e);
+      }
+      report();
+    },
+    stats: () => ({ bytes, entries: entries.size, maxBytes, hits, misses }),
+  };
+}
