@@ -41,6 +41,10 @@ export function splitSourceItems(value: string): string[] {
 }
 
 function typeOf(spec: string): SourceType {
+  if (/^backstage:/i.test(spec)) {
+    if (!/^backstage:https?:\/\/[^/?#@\s]+(\/[^?#\s]*)?$/i.test(spec)) throw new SourceItemError('expected backstage:https://<host>[/<path>] (the token goes in BACKSTAGE_TOKEN)');
+    return 'backstage';
+  }
   if (/^github:/i.test(spec)) {
     parseGithubSource(spec);
     return 'github';

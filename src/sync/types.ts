@@ -67,7 +67,7 @@ export const INCLUDES_STATE_KEY = 'includes';
 export interface SourceDriver {
   /** Stable id: the configured source string, normalised. */
   id: string;
-  kind: 'folder' | 'git' | 'github';
+  kind: 'folder' | 'git' | 'github' | 'backstage';
   target: string;
   /**
    * Returns null when the source is unchanged since `lastRevision`. With `scope.trees`, only those
