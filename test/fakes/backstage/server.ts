@@ -20,6 +20,8 @@ export interface FakeBackstage {
   put(entity: Entity): void;
   remove(ref: string): void;
   refs(): string[];
+  /** Leaves an entity out of by-query pages (as a page shifted by a concurrent change does) while by-refs still has it. */
+  hideFromListing(ref: string | undefined): void;
   /** The next by-query request after `pages` successful ones answers 500 (once). */
   failPageAfter(pages: number): void;
   close(): Promise<void>;
@@ -71,7 +73,8 @@ export async function startFakeBackstage(options: FakeBackstageOptions): Promise
   const requests: string[] = [];
   let failAfter: number | undefined;
   let pagesServed = 0;
-  const client = () => new InMemoryCatalogClient({ entities: [...byRef.values()] });
+  let hidden: string | undefined;
+  const client = (listing = false) => new InMemoryCatalogClient({ entities: [...byRef.entries()].filter(([ref]) => !listing || ref !== hidden).map(([, e]) => e) });
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -89,7 +92,7 @@ export async function startFakeBackstage(options: FakeBackstageOptions): Promise
           const limit = url.searchParams.has('limit') ? Number(url.searchParams.get('limit')) : 20;
           const fields = url.searchParams.get('fields')?.split(',').filter(Boolean);
           const request = cursor ? { cursor, limit, ...(fields ? { fields } : {}) } : { limit, ...(fields ? { fields } : {}) };
-          return send(res, 200, await client().queryEntities(request));
+          return send(res, 200, await client(true).queryEntities(request));
         }
         if (req.method === 'POST' && url.pathname === '/api/catalog/entities/by-refs') {
           const { entityRefs } = (await body(req)) as { entityRefs?: string[] };
@@ -116,6 +119,9 @@ export async function startFakeBackstage(options: FakeBackstageOptions): Promise
       byRef.delete(ref);
     },
     refs: () => [...byRef.keys()],
+    hideFromListing(ref) {
+      hidden = ref;
+    },
     failPageAfter(pages) {
       failAfter = pagesServed + pages;
     },
