@@ -69,6 +69,15 @@ export function repoTree(options: RepoTreeOptions): Tree {
       if (file !== entry && HOLDS_ENTITIES.test(file) && !committed.has(file)) await lastCommit(file);
       return data;
     },
+    async list() {
+      // One request for the whole repository (conditional, so an unchanged one costs a free 304).
+      const data = (await cache.get(client, 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: org, repo: repo.name, tree_sha: repo.head ?? repo.branch, recursive: '1' })) as
+        | { truncated?: boolean; tree?: { path?: string; type?: string }[] }
+        | undefined;
+      if (!data) return [];
+      if (data.truncated) throw new Error(`${org}/${repo.name} has too many files for GitHub to list, so a glob target cannot be searched; list the files instead`);
+      return (data.tree ?? []).filter((e) => e.type === 'blob' && typeof e.path === 'string').map((e) => e.path!);
+    },
     async size(path) {
       return inside(path) === entry ? repo.file?.byteSize : undefined;
     },

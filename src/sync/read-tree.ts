@@ -90,6 +90,8 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
   /** Targets loaded to judge their Location, kept until the Location's unit reads them. */
   const preloaded = new Map<string, FileOutcome>();
   const scanned = tree.scanned ?? false;
+  let listing: Promise<string[]> | undefined;
+  const list = tree.list ? () => (listing ??= tree.list!()) : undefined;
 
   const problem = (path: string, text: string, line?: number, entityRef?: string) =>
     result.problems.push({ filePath: full(path), message: text, ...(line ? { line } : {}), ...(entityRef ? { entityRef } : {}) });
@@ -140,11 +142,11 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
   }
 
   /** A file that cannot be used now keeps its entities, and the Locations it held keep being followed. */
-  function fail(path: string, origin: string, queue: Unit[]) {
+  async function fail(path: string, origin: string, queue: Unit[]) {
     if (result.failedFiles.has(full(path))) return;
     result.failedFiles.add(full(path));
     for (const location of opts.previous?.locationsIn(full(path)) ?? []) {
-      const targets = locationTargets(location, path, tree.locationOf(path).type, scanned).targets.filter((t) => !t.unreachable);
+      const targets = (await locationTargets(location, path, tree.locationOf(path).type, list)).targets.filter((t) => !t.unreachable);
       if (targets.length) queue.push({ targets, origin, declaredBy: { path, line: 0, ref: refOf(location) }, kept: true });
     }
   }
@@ -182,7 +184,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
    */
   async function judgeLocation(location: Entity, path: string, line: number, origin: string, queue: Unit[]): Promise<string[]> {
     const ref = refOf(location);
-    const { targets, errors } = locationTargets(location, path, tree.locationOf(path).type, scanned);
+    const { targets, errors } = await locationTargets(location, path, tree.locationOf(path).type, list);
     const where = `${ref} in ${full(path)}`;
     for (const target of errors.length ? [] : targets) {
       if (target.unreachable) {
@@ -207,7 +209,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
     if (errors.length) {
       for (const target of targets.filter((t) => !t.unreachable)) {
         preloaded.delete(target.path);
-        fail(target.path, origin, queue);
+        await fail(target.path, origin, queue);
       }
       return errors;
     }
@@ -231,7 +233,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
       result.filesRead.add(full(target.path));
       if (outcome.kind === 'error') {
         problem(target.path, outcome.message, outcome.line);
-        fail(target.path, unit.origin, queue);
+        await fail(target.path, unit.origin, queue);
         continue;
       }
       if (!unit.declaredBy) {
@@ -239,7 +241,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
         const refused = documentsRefused(target.path, outcome.docs, full(target.path));
         if (refused) {
           problem(target.path, refused.message, refused.line);
-          fail(target.path, unit.origin, queue);
+          await fail(target.path, unit.origin, queue);
           continue;
         }
       }
@@ -254,7 +256,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
         const label = labelOf(doc.value);
         if ('error' in outcome) {
           problem(file.path, outcome.error, doc.line, label.includes('?') ? undefined : label);
-          fail(file.path, unit.origin, queue);
+          await fail(file.path, unit.origin, queue);
           continue;
         }
         if (outcome.record.entity.kind.toLowerCase() === 'location') {
@@ -263,7 +265,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
             // Its targets are what can fix it: a change to one re-reads this file (as placeholders do).
             fileCtx.included(linkedTargets([outcome.record]));
             problem(file.path, `${outcome.record.ref}: ${errors.join('; ')}`, doc.line, outcome.record.ref);
-            fail(file.path, unit.origin, queue);
+            await fail(file.path, unit.origin, queue);
             continue;
           }
         }

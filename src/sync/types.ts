@@ -27,6 +27,8 @@ export interface Tree {
   scanned?: boolean;
   /** File text, or undefined when it does not exist. Throws when it exists but cannot be read. */
   read(path: string): Promise<string | undefined>;
+  /** Every file path of the tree (posix, tree-relative), for glob targets; absent when the tree cannot be searched. */
+  list?(): Promise<string[]>;
   /** Size in bytes without reading (for the size bound); undefined when unknown. */
   size?(path: string): Promise<number | undefined>;
   locationOf(path: string): FileLocation;

@@ -12,6 +12,7 @@ import { gitDataRoutes } from './git-data.js';
 import { answerGraphql } from './graphql.js';
 import { FakeOrg } from './model.js';
 import { pullRoutes } from './pulls.js';
+import { treeReadRoutes } from './trees-read.js';
 import { repoAdminRoutes } from './repo-admin.js';
 import { restRoutes, type RestContext } from './rest.js';
 import { Router, type FakeResponse } from './router.js';
@@ -61,6 +62,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
   gitDataRoutes(router, ctx);
   contentsWriteRoutes(router, ctx);
   pullRoutes(router, ctx);
+  treeReadRoutes(router, ctx);
   if (options.app) appRoutes(router, options.org, options.app, tokens);
 
   const requests = { total: 0, byRoute: new Map<string, number>(), notModified: 0, limited: 0 };
