@@ -7,7 +7,8 @@
  * A target with glob characters (`./services/*\/catalog-info.yaml`, `**\/catalog-info.yaml`) names
  * every file of the tree it matches, as Backstage's readers search: resolved against the Location's
  * folder, matched with minimatch's defaults (`*` stays inside one folder and skips dot files), in
- * path order. A glob that matches nothing is a missing target.
+ * path order. A glob that matches nothing is a missing target. In `url` trees (Git), as in Backstage's
+ * URL readers, only `*` and `?` make a glob; `[...]` and `{...}` are read literally there.
  */
 import { posix } from 'node:path';
 import type { Entity } from '@backstage/catalog-model';
@@ -30,6 +31,8 @@ export interface LocationTargets {
 }
 
 export const GLOB = /[*?[\]{}]/;
+// Backstage's URL readers search only when the path has `*` or `?`; its file reader globs any pattern.
+const URL_GLOB = /[*?]/;
 
 /** A glob target resolved against the Location's file: a tree-relative pattern. Throws when it leaves the tree. */
 export function globInTree(fromFile: string, raw: string): string {
@@ -59,7 +62,7 @@ export async function locationTargets(location: Entity, path: string, treeType: 
   const raws = [spec.target, ...(Array.isArray(spec.targets) ? spec.targets : [])].filter((t): t is string => typeof t === 'string' && t !== '');
   const optional = spec.presence === 'optional';
   for (const raw of raws) {
-    if (GLOB.test(raw)) {
+    if ((treeType === 'url' ? URL_GLOB : GLOB).test(raw)) {
       if (!list) {
         out.errors.push(`glob target "${raw}" cannot be searched in this source; list the files instead`);
         continue;
