@@ -23,6 +23,7 @@ export interface CatalogRecord {
   fileUrl?: string;
   fileCommittedAt?: Date;
   contentHash: string;
+  /** The entity's uid in the catalog it comes from (Backstage as a source); otherwise a new one is made. */ uid?: string;
 }
 
 export interface ApplyInput extends WriterInput {
@@ -171,21 +172,21 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
           ENTITY_COLUMNS,
           inserts.map((r) => {
             const c = columnsOf(r);
-            return [r.ref, randomUUID(), c.kind, c.namespace, c.name, c.title, c.description, c.ownerRef, c.type, c.lifecycle, c.systemRef, c.tags, JSON.stringify(r.entity), definitionOf(r), sourceId, r.filePath, r.fileUrl ?? null, r.contentHash, at, at, r.fileCommittedAt?.toISOString() ?? null];
+            return [r.ref, r.uid ?? randomUUID(), c.kind, c.namespace, c.name, c.title, c.description, c.ownerRef, c.type, c.lifecycle, c.systemRef, c.tags, JSON.stringify(r.entity), definitionOf(r), sourceId, r.filePath, r.fileUrl ?? null, r.contentHash, at, at, r.fileCommittedAt?.toISOString() ?? null];
           }),
         );
         result.added.push(...inserts.map((r) => r.ref));
       }
       if (updates.length) {
         const json = JSON.stringify(
-          updates.map((r) => ({ ref: r.ref, ...columnsOf(r), entity: r.entity, definition: r.entity.kind === 'Template' ? r.entity : null, file_path: r.filePath, file_url: r.fileUrl ?? null, content_hash: r.contentHash, file_committed_at: r.fileCommittedAt?.toISOString() ?? null })),
+          updates.map((r) => ({ ref: r.ref, uid: r.uid ?? null, ...columnsOf(r), entity: r.entity, definition: r.entity.kind === 'Template' ? r.entity : null, file_path: r.filePath, file_url: r.fileUrl ?? null, content_hash: r.contentHash, file_committed_at: r.fileCommittedAt?.toISOString() ?? null })),
         );
         // Only a content change counts as a change; a new commit time alone is tracked separately.
-        await tx.execute(sql`update entities e set kind = x.kind, namespace = x.namespace, name = x.name, title = x.title, description = x.description,
+        await tx.execute(sql`update entities e set uid = coalesce(x.uid, e.uid), kind = x.kind, namespace = x.namespace, name = x.name, title = x.title, description = x.description,
             owner_ref = x."ownerRef", type = x.type, lifecycle = x.lifecycle, system_ref = x."systemRef", tags = coalesce(x.tags, '{}'), entity = x.entity, definition = x.definition,
             file_path = x.file_path, file_url = x.file_url, content_hash = x.content_hash, file_committed_at = x.file_committed_at,
             last_changed_at = case when e.content_hash is distinct from x.content_hash then ${at}::timestamptz else e.last_changed_at end
-          from json_to_recordset(${json}::json) as x(ref text, kind text, namespace text, name text, title text, description text, "ownerRef" text, type text, lifecycle text, "systemRef" text, tags text[], entity jsonb, definition json, file_path text, file_url text, content_hash text, file_committed_at timestamptz)
+          from json_to_recordset(${json}::json) as x(ref text, uid text, kind text, namespace text, name text, title text, description text, "ownerRef" text, type text, lifecycle text, "systemRef" text, tags text[], entity jsonb, definition json, file_path text, file_url text, content_hash text, file_committed_at timestamptz)
           where e.ref = x.ref`);
         await tx.execute(sql`delete from relations where origin_ref = any(${textArray(updates.map((r) => r.ref))}::text[])`);
         result.updated.push(...updates.map((r) => r.ref));

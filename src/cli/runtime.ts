@@ -32,6 +32,8 @@ import type { TaskNotifier } from '../scaffolder/notifier.js';
 import { syncRegistrar } from '../scaffolder/registrar.js';
 import type { RunnerDeps } from '../scaffolder/runner.js';
 import { createWorker, type Worker } from '../scaffolder/worker.js';
+import { createBackstageClient } from '../backstage/client.js';
+import { backstageDriver } from '../sync/sources/backstage.js';
 import { githubDriver } from '../sync/sources/github.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
 import { checkRemote } from '../sync/remote-policy.js';
@@ -109,6 +111,9 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
         const { org } = parseGithubSource(source);
         return githubDriver({ source, client: () => githubClient(org), apiUrl: config.GITHUB_API_URL, logger });
       },
+      // Only hosts the configuration allows (GIT_ALLOWED_HOSTS); the token goes to that host alone.
+      backstage: (source) =>
+        backstageDriver({ source, allowedHosts: config.GIT_ALLOWED_HOSTS, logger, client: (baseUrl) => createBackstageClient({ baseUrl, ...(config.BACKSTAGE_TOKEN ? { token: config.BACKSTAGE_TOKEN } : {}) }) }),
     },
   });
 

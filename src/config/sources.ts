@@ -22,6 +22,7 @@ export interface SourceItem {
 
 const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
 const KIND_CONTINUES = /^[A-Za-z][A-Za-z0-9]*(?:[&#].*)?$/;
+const PATH_CONTINUES = /^[^:\s,&#]*(?:\.ya?ml|\*[^:\s,&#]*)(?:[&#].*)?$/i;
 const KINDS_PARAM = /([?&])kinds=([^&#]*)/i;
 const GIT_SCHEMES = new Set(['https', 'http', 'ssh', 'git', 'file']);
 
@@ -35,12 +36,18 @@ export function splitSourceItems(value: string): string[] {
     const last = items.at(-1);
     // `Group`, `Group&path=x` or `Group#main` right after `kinds=...` continues that list.
     if (last !== undefined && /[?&]kinds=[^&#]*$/i.test(last) && KIND_CONTINUES.test(piece.trim())) items[items.length - 1] = `${last},${piece.trim()}`;
+    // `github:acme?path=a.yaml,b.yaml`: a catalog file or glob (no scheme) after a path= list continues it.
+    else if (last !== undefined && /^(github|gitlab):[^?]*\?(?:[^#]*&)?path=[^&#]*$/i.test(last) && PATH_CONTINUES.test(piece.trim())) items[items.length - 1] = `${last},${piece.trim()}`;
     else items.push(piece.trim());
   }
   return items;
 }
 
 function typeOf(spec: string): SourceType {
+  if (/^backstage:/i.test(spec)) {
+    if (!/^backstage:https?:\/\/[^/?#@\s]+(\/[^?#\s]*)?$/i.test(spec)) throw new SourceItemError('expected backstage:https://<host>[/<path>] (the token goes in BACKSTAGE_TOKEN)');
+    return 'backstage';
+  }
   if (/^github:/i.test(spec)) {
     parseGithubSource(spec);
     return 'github';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, list } from './fields.js';
+import { duration, list, optionalString } from './fields.js';
 import { sourceList } from './sources.js';
 
 export const syncEnv = z.object({
@@ -12,6 +12,8 @@ export const syncEnv = z.object({
    * `backstage.io/orphan: 'true'` (Backstage's default), or `delete` it.
    */
   CATALOG_ORPHAN_STRATEGY: z.enum(['keep', 'delete']).default('keep'),
+  /** Token for `backstage:<url>` sources, sent as `Authorization: Bearer` to that Backstage only (a static external-access token). */
+  BACKSTAGE_TOKEN: optionalString,
   /** How long a source's sync lease lasts without a heartbeat: a dead replica's lease is free after it. */
   SYNC_LEASE_TTL: duration('12s'),
   /** How often a running sync renews its lease; well under SYNC_LEASE_TTL so one late beat does not lose it. */

@@ -7,7 +7,8 @@ import type { FileLocation, Tree } from '../sync/types.js';
 import type { GithubClient } from './client.js';
 import type { EtagCache } from './etag-cache.js';
 import type { RepoInfo } from './repos.js';
-import { normalisePath } from './source-spec.js';
+import { globMatches } from '../sync/location-targets.js';
+import { normalisePath, PATH_GLOB } from './source-spec.js';
 
 export interface RepoTreeOptions {
   client: GithubClient;
@@ -16,6 +17,8 @@ export interface RepoTreeOptions {
   repo: RepoInfo & { branch: string };
   /** The catalog file (entry point), repository-relative. */
   path: string;
+  /** Several catalog files or globs (`?path=a.yaml,services/*\/catalog-info.yaml`): all are entry points, missing ones skipped. */
+  paths?: string[];
   /** Web root, e.g. https://github.com or https://ghe.example.com. */
   webUrl: string;
 }
@@ -28,7 +31,7 @@ function encodePath(path: string): string {
 }
 
 export function repoTree(options: RepoTreeOptions): Tree {
-  const { client, cache, org, repo, path: entry, webUrl } = options;
+  const { client, cache, org, repo, path: entry, paths, webUrl } = options;
   const committed = new Map<string, Date>();
   if (repo.committedAt) committed.set(entry, new Date(repo.committedAt));
   const repoUrl = `${webUrl}/${org}/${repo.name}`;
@@ -50,8 +53,18 @@ export function repoTree(options: RepoTreeOptions): Tree {
 
   return {
     name: `${org}/${repo.name}`,
+    // Several paths: a file that is not there (or not a catalog file) is skipped, as in a scan.
+    scanned: paths !== undefined,
     async entryPoints() {
-      return repo.file ? [entry] : [];
+      if (!paths) return repo.file ? [entry] : [];
+      const globs = paths.filter((p) => PATH_GLOB.test(p));
+      const files = globs.length ? await this.list!() : [];
+      const out = new Set<string>();
+      for (const p of paths) {
+        if (!PATH_GLOB.test(p)) out.add(p);
+        else for (const f of files.filter((f) => globMatches(p, f)).sort()) out.add(f);
+      }
+      return [...out];
     },
     async read(path) {
       const file = inside(path);
@@ -68,6 +81,15 @@ export function repoTree(options: RepoTreeOptions): Tree {
       if (typeof data !== 'string') throw new Error(`${file} in ${org}/${repo.name} is a directory, not a file`);
       if (file !== entry && HOLDS_ENTITIES.test(file) && !committed.has(file)) await lastCommit(file);
       return data;
+    },
+    async list() {
+      // One request for the whole repository (conditional, so an unchanged one costs a free 304).
+      const data = (await cache.get(client, 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: org, repo: repo.name, tree_sha: repo.head ?? repo.branch, recursive: '1' })) as
+        | { truncated?: boolean; tree?: { path?: string; type?: string }[] }
+        | undefined;
+      if (!data) return [];
+      if (data.truncated) throw new Error(`${org}/${repo.name} has too many files for GitHub to list, so a glob target cannot be searched; list the files instead`);
+      return (data.tree ?? []).filter((e) => e.type === 'blob' && typeof e.path === 'string').map((e) => e.path!);
     },
     async size(path) {
       return inside(path) === entry ? repo.file?.byteSize : undefined;

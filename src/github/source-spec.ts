@@ -1,6 +1,7 @@
 /**
  * `github:<org>`, `github:<org>/<repo-glob>` and `?path=<file>`: which repositories of which
- * organisation, and which file in each holds its catalog entities.
+ * organisation, and which files in each hold its catalog entities (`?path=` takes a comma list
+ * and globs, or is given several times).
  */
 export const DEFAULT_CATALOG_PATH = 'catalog-info.yaml';
 
@@ -8,11 +9,16 @@ export interface GithubSourceSpec {
   org: string;
   /** Repository name glob (`*`, `?`), matched case-insensitively as GitHub names are; undefined for all. */
   glob?: string;
+  /** The catalog file read with the repository listing (the first literal path of `paths`). */
   path: string;
+  /** Set when `?path=` names several files or a glob (`a.yaml,b.yaml`, `services/*\/catalog-info.yaml`): every one is an entry point. */
+  paths?: string[];
 }
 
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const GLOB = /^[A-Za-z0-9._*?-]+$/;
+/** A `?path=` entry that is a glob (matched as Backstage's GitHub reader searches: minimatch). */
+export const PATH_GLOB = /[*?]/;
 
 export function parseGithubSource(source: string): GithubSourceSpec {
   const match = /^github:([^/?]+)(?:\/([^?]*))?(?:\?(.*))?$/.exec(source.trim());
@@ -22,14 +28,21 @@ export function parseGithubSource(source: string): GithubSourceSpec {
   if (glob !== undefined && glob !== '' && !GLOB.test(glob)) throw new Error(`"${source}": "${glob}" is not a repository name or glob (letters, digits, . _ - * ?)`);
   const params = new URLSearchParams(queryString ?? '');
   for (const key of params.keys()) if (key !== 'path') throw new Error(`"${source}": unknown option "${key}" (only path=<file> is supported)`);
-  const path = normalisePath(params.get('path') ?? DEFAULT_CATALOG_PATH);
-  if (path === undefined) throw new Error(`"${source}": path must be a file inside the repository, got "${params.get('path')}"`);
-  return { org, glob: glob ? glob : undefined, path };
+  const written = params.getAll('path').flatMap((p) => p.split(',')).map((p) => p.trim());
+  const paths: string[] = [];
+  for (const raw of written.length ? written : [DEFAULT_CATALOG_PATH]) {
+    const clean = normalisePath(raw);
+    if (clean === undefined || clean.split('/').includes('.git')) throw new Error(`"${source}": path must be a file inside the repository, got "${raw}"`);
+    if (!paths.includes(clean)) paths.push(clean);
+  }
+  const path = paths.find((p) => !PATH_GLOB.test(p)) ?? DEFAULT_CATALOG_PATH;
+  return { org, glob: glob ? glob : undefined, path, ...(paths.length > 1 || PATH_GLOB.test(paths[0]!) ? { paths } : {}) };
 }
 
 /** The canonical id of a source: org and glob as written, the path only when it is not the default. */
 export function githubSourceId(spec: GithubSourceSpec): string {
-  return `github:${spec.org}${spec.glob ? `/${spec.glob}` : ''}${spec.path === DEFAULT_CATALOG_PATH ? '' : `?path=${spec.path}`}`;
+  const path = spec.paths ? spec.paths.join(',') : spec.path;
+  return `github:${spec.org}${spec.glob ? `/${spec.glob}` : ''}${path === DEFAULT_CATALOG_PATH ? '' : `?path=${path}`}`;
 }
 
 export function globMatcher(glob: string | undefined): (name: string) => boolean {

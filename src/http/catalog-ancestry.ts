@@ -26,7 +26,7 @@ export async function entityAncestry(ctx: CatalogApiContext, rootRef: string) {
     for (const location of await locationEntitiesOf(ctx.db, sourceId)) {
       const annotation = ((location.entity.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {})['backstage.io/managed-by-location'] ?? '';
       const treeType = annotation.startsWith('url:') ? 'url' : 'file';
-      for (const target of locationTargets(location.entity as unknown as Entity, location.filePath, treeType, false).targets) {
+      for (const target of (await locationTargets(location.entity as unknown as Entity, location.filePath, treeType)).targets) {
         readers.set(target.path, [...(readers.get(target.path) ?? []), location.ref]);
       }
     }

@@ -7,6 +7,7 @@
 import { posix } from 'node:path';
 import type { CatalogRecord } from '../catalog/store.js';
 import { parseYamlDocuments } from './yaml.js';
+import { GLOB, globInTree, globMatches } from './location-targets.js';
 
 /** Key of a source's stored state: file -> (tree-prefixed) files its Location entities name. */
 export const LOCATIONS_STATE_KEY = 'locations';
@@ -25,7 +26,16 @@ export function locationTargets(records: readonly CatalogRecord[]): string[] {
     if (r.entity.kind.toLowerCase() !== 'location') continue;
     const spec = (r.entity.spec ?? {}) as { target?: unknown; targets?: unknown };
     for (const raw of [spec.target, ...(Array.isArray(spec.targets) ? spec.targets : [])]) {
-      if (typeof raw !== 'string' || /^[a-z][a-z0-9+.-]*:/i.test(raw) || raw.startsWith('/')) continue;
+      if (typeof raw !== 'string' || /^[a-z][a-z0-9+.-]*:/i.test(raw.replace(/^file:/, '')) || raw.startsWith('/')) continue;
+      if (GLOB.test(raw)) {
+        // The pattern itself is the link: a file added later that matches it re-reads this Location.
+        try {
+          out.add(globInTree(r.filePath, raw));
+        } catch {
+          // leaves the tree: never read, so nothing to link
+        }
+        continue;
+      }
       const path = posix.normalize(posix.join(posix.dirname(r.filePath), raw.replace(/^file:/, '')));
       if (!path.startsWith('../') && path !== '..') out.add(path);
     }
@@ -33,14 +43,24 @@ export function locationTargets(records: readonly CatalogRecord[]): string[] {
   return [...out];
 }
 
-/** Every file linked to `seeds` through Locations (either way, transitively), seeds included. */
-export function linkedClosure(edges: Edges, seeds: Iterable<string>): Set<string> {
+/** Whether a linked target (a path, or a glob pattern) names `path`. */
+export function targetNames(target: string, path: string): boolean {
+  return target === path || (GLOB.test(target) && globMatches(target, path));
+}
+
+/**
+ * Every file linked to `seeds` through Locations (either way, transitively), seeds included. A glob
+ * target links the files of `files` it matches (all of them once its Location is in).
+ */
+export function linkedClosure(edges: Edges, seeds: Iterable<string>, files: readonly string[] = []): Set<string> {
   const out = new Set(seeds);
   for (let grew = true; grew; ) {
     grew = false;
     for (const [parent, targets] of Object.entries(edges)) {
-      if (!out.has(parent) && !targets.some((t) => out.has(t))) continue;
-      for (const f of [parent, ...targets]) {
+      const globs = targets.filter((t) => GLOB.test(t));
+      if (!out.has(parent) && !targets.some((t) => out.has(t)) && !globs.some((g) => [...out].some((p) => globMatches(g, p)))) continue;
+      const matched = globs.flatMap((g) => [...files, ...out].filter((p) => globMatches(g, p)));
+      for (const f of [parent, ...targets.filter((t) => !GLOB.test(t)), ...matched]) {
         if (!out.has(f)) {
           out.add(f);
           grew = true;

@@ -3,8 +3,16 @@
  * its type must be the type of the file it sits in (Backstage allows only that type, or `url`,
  * and Callsheet reads only inside the source), and each target must resolve inside the tree.
  * Any of these failing fails the Location: it is not visible and nothing it points at is read.
+ *
+ * A target with glob characters (`./services/*\/catalog-info.yaml`, `**\/catalog-info.yaml`) names
+ * every file of the tree it matches, as Backstage's readers search: resolved against the Location's
+ * folder, matched with minimatch's defaults (`*` stays inside one folder and skips dot files), in
+ * path order. A glob that matches nothing is a missing target. In `url` trees (Git), as in Backstage's
+ * URL readers, only `*` and `?` make a glob; `[...]` and `{...}` are read literally there.
  */
+import { posix } from 'node:path';
 import type { Entity } from '@backstage/catalog-model';
+import { minimatch } from 'minimatch';
 import { message } from './documents.js';
 import { resolveInTree } from './placeholders.js';
 
@@ -22,10 +30,29 @@ export interface LocationTargets {
   errors: string[];
 }
 
-const GLOB = /[*?[\]{}]/;
+export const GLOB = /[*?[\]{}]/;
+// Backstage's URL readers search only when the path has `*` or `?`; its file reader globs any pattern.
+const URL_GLOB = /[*?]/;
 
-/** `treeType` is the location type of the Location's own file (`file` for folders, `url` for Git). */
-export function locationTargets(location: Entity, path: string, treeType: string, scanned: boolean): LocationTargets {
+/** A glob target resolved against the Location's file: a tree-relative pattern. Throws when it leaves the tree. */
+export function globInTree(fromFile: string, raw: string): string {
+  const target = raw.replace(/^file:/, '');
+  // The part before the first glob character must stay inside the tree, as any target must.
+  const literal = target.slice(0, target.search(GLOB)).replace(/[^/]*$/, '');
+  resolveInTree(fromFile, `${literal}x`, 'Location target');
+  return posix.normalize(posix.join(posix.dirname(fromFile), target)).replace(/^\.\//, '');
+}
+
+/** Whether a tree path is one a glob pattern names (never anything under .git/). */
+export function globMatches(pattern: string, path: string): boolean {
+  return !path.split('/').includes('.git') && minimatch(path, pattern);
+}
+
+/**
+ * `treeType` is the location type of the Location's own file (`file` for folders, `url` for Git);
+ * `list` gives every file path of the tree, for glob targets (absent: the tree cannot be searched).
+ */
+export async function locationTargets(location: Entity, path: string, treeType: string, list?: () => Promise<string[]>): Promise<LocationTargets> {
   const spec = (location.spec ?? {}) as { type?: unknown; target?: unknown; targets?: unknown; presence?: unknown };
   const out: LocationTargets = { targets: [], errors: [] };
   if (spec.type !== undefined && spec.type !== treeType) {
@@ -33,13 +60,32 @@ export function locationTargets(location: Entity, path: string, treeType: string
     return out;
   }
   const raws = [spec.target, ...(Array.isArray(spec.targets) ? spec.targets : [])].filter((t): t is string => typeof t === 'string' && t !== '');
+  const optional = spec.presence === 'optional';
   for (const raw of raws) {
-    if (GLOB.test(raw)) {
-      // The scan already reads every YAML file, so a glob adds nothing there.
-      if (!scanned) out.errors.push(`glob target "${raw}" is not supported; list the files, or use a folder or Git source, which reads every YAML file`);
+    if ((treeType === 'url' ? URL_GLOB : GLOB).test(raw)) {
+      if (!list) {
+        out.errors.push(`glob target "${raw}" cannot be searched in this source; list the files instead`);
+        continue;
+      }
+      let pattern: string;
+      try {
+        pattern = globInTree(path, raw);
+      } catch (e) {
+        out.targets.push({ path: `\0unreachable:${raw}`, optional, raw, unreachable: message(e) });
+        continue;
+      }
+      let files: string[];
+      try {
+        files = await list();
+      } catch (e) {
+        out.errors.push(`glob target "${raw}" could not be searched: ${message(e)}`);
+        continue;
+      }
+      const matches = files.filter((p) => globMatches(pattern, p)).sort();
+      if (!matches.length && !optional) out.errors.push(`glob target "${raw}" matches no file`);
+      for (const match of matches) out.targets.push({ path: match, optional, raw });
       continue;
     }
-    const optional = spec.presence === 'optional';
     try {
       out.targets.push({ path: resolveInTree(path, raw, 'Location target'), optional, raw });
     } catch (e) {

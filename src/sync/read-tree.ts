@@ -93,6 +93,8 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
   const scanned = tree.scanned ?? false;
   let listedEntries = new Set<string>();
   const isEntryPoint = (path: string) => tree.isEntryPoint?.(path) ?? listedEntries.has(path);
+  let listing: Promise<string[]> | undefined;
+  const list = tree.list ? () => (listing ??= tree.list!()) : undefined;
 
   const problem = (path: string, text: string, line?: number, entityRef?: string) =>
     result.problems.push({ filePath: full(path), message: text, ...(line ? { line } : {}), ...(entityRef ? { entityRef } : {}) });
@@ -143,11 +145,11 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
   }
 
   /** A file that cannot be used now keeps its entities, and the Locations it held keep being followed. */
-  function fail(path: string, origin: string, queue: Unit[]) {
+  async function fail(path: string, origin: string, queue: Unit[]) {
     if (result.failedFiles.has(full(path))) return;
     result.failedFiles.add(full(path));
     for (const location of opts.previous?.locationsIn(full(path)) ?? []) {
-      const targets = locationTargets(location, path, tree.locationOf(path).type, scanned).targets.filter((t) => !t.unreachable);
+      const targets = (await locationTargets(location, path, tree.locationOf(path).type, list)).targets.filter((t) => !t.unreachable);
       if (targets.length) queue.push({ targets, origin, declaredBy: { path, line: 0, ref: refOf(location) }, kept: true });
     }
   }
@@ -185,7 +187,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
    */
   async function judgeLocation(location: Entity, path: string, line: number, origin: string, queue: Unit[]): Promise<string[]> {
     const ref = refOf(location);
-    const { targets, errors } = locationTargets(location, path, tree.locationOf(path).type, scanned);
+    const { targets, errors } = await locationTargets(location, path, tree.locationOf(path).type, list);
     const where = `${ref} in ${full(path)}`;
     for (const target of errors.length ? [] : targets) {
       if (target.unreachable) {
@@ -212,7 +214,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
         preloaded.delete(target.path);
         // A file that is an entry point of its own is read (or was) as such, with proof of what it
         // holds now: the failing Location does not make it keep what it held before.
-        if (!isEntryPoint(target.path)) fail(target.path, origin, queue);
+        if (!isEntryPoint(target.path)) await fail(target.path, origin, queue);
       }
       return errors;
     }
@@ -236,7 +238,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
       result.filesRead.add(full(target.path));
       if (outcome.kind === 'error') {
         problem(target.path, outcome.message, outcome.line);
-        fail(target.path, unit.origin, queue);
+        await fail(target.path, unit.origin, queue);
         continue;
       }
       if (!unit.declaredBy) {
@@ -244,7 +246,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
         const refused = documentsRefused(target.path, outcome.docs, full(target.path));
         if (refused) {
           problem(target.path, refused.message, refused.line);
-          fail(target.path, unit.origin, queue);
+          await fail(target.path, unit.origin, queue);
           continue;
         }
       }
@@ -259,7 +261,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
         const label = labelOf(doc.value);
         if ('error' in outcome) {
           problem(file.path, outcome.error, doc.line, label.includes('?') ? undefined : label);
-          fail(file.path, unit.origin, queue);
+          await fail(file.path, unit.origin, queue);
           continue;
         }
         if (outcome.record.entity.kind.toLowerCase() === 'location') {
@@ -268,7 +270,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
             // Its targets are what can fix it: a change to one re-reads this file (as placeholders do).
             fileCtx.included(linkedTargets([outcome.record]));
             problem(file.path, `${outcome.record.ref}: ${errors.join('; ')}`, doc.line, outcome.record.ref);
-            fail(file.path, unit.origin, queue);
+            await fail(file.path, unit.origin, queue);
             continue;
           }
         }

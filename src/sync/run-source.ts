@@ -11,6 +11,7 @@ import { entities, sources, syncRuns } from '../db/schema.js';
 import { isTransientDbError } from '../db/transient.js';
 import { metrics } from '../metrics.js';
 import { edgesOf, locationTargets, LOCATIONS_STATE_KEY } from './dependencies.js';
+import { isExternal } from './external.js';
 import { readTree } from './read-tree.js';
 import { emptyReport, type ConfiguredSource, type SourceReport } from './report.js';
 import { previousState, recordMetrics, replaceProblems, standingProblems } from './sync-state.js';
@@ -133,6 +134,13 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
             delete includes[f];
           }
           for (const [f, list] of result.includes) includes[f] = list;
+        }
+        if (isExternal(snapshot)) {
+          // Entities from another catalog (Backstage as a source): ready-made, one "file" per entity.
+          const result = await snapshot.readRecords({ ...(allowedKinds ? { allowedKinds } : {}), ...(source.rule ? { kindRule: source.rule } : {}), onRecords });
+          problems.push(...result.problems);
+          for (const f of result.failedFiles) failed.add(f);
+          for (const f of result.filesRead) read.add(f);
         }
         // Inside the transaction: a listing found incomplete rolls back everything this run wrote.
         await snapshot.verify?.();

@@ -32,6 +32,8 @@ export interface Tree {
   isEntryPoint?(path: string): boolean;
   /** File text, or undefined when it does not exist. Throws when it exists but cannot be read. */
   read(path: string): Promise<string | undefined>;
+  /** Every file path of the tree (posix, tree-relative), for glob targets; absent when the tree cannot be searched. */
+  list?(): Promise<string[]>;
   /** Size in bytes without reading (for the size bound); undefined when unknown. */
   size?(path: string): Promise<number | undefined>;
   locationOf(path: string): FileLocation;
@@ -72,7 +74,7 @@ export const INCLUDES_STATE_KEY = 'includes';
 export interface SourceDriver {
   /** Stable id: the configured source string, normalised. */
   id: string;
-  kind: 'folder' | 'git' | 'github';
+  kind: 'folder' | 'git' | 'github' | 'backstage';
   target: string;
   /**
    * Returns null when the source is unchanged since `lastRevision`. With `scope.trees`, only those

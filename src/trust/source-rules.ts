@@ -5,7 +5,7 @@
  * Git repositories may declare every kind. Pure: config validation and the sync both ask it.
  */
 
-export type SourceType = 'folder' | 'git' | 'github' | 'gitlab';
+export type SourceType = 'folder' | 'git' | 'github' | 'gitlab' | 'backstage';
 
 /** People and teams: identity and permission data. */
 export const PEOPLE_KINDS = ['user', 'group'] as const;

@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import { Minimatch } from 'minimatch';
 
 const require = createRequire(import.meta.url);
 const backendDir = dirname(require.resolve('@backstage/plugin-catalog-backend/package.json'));
@@ -63,7 +64,14 @@ function localReader(files: Map<string, string | null>) {
       throw new Error('readTree is not used by catalog processing');
     },
     async search(url: string) {
-      // As GithubUrlReader.search for a URL without glob characters: one file, or none on 404.
+      // As GithubUrlReader.search: a path with `*` or `?` is matched with `new Minimatch(path)` against
+      // the repository's files (its recursive tree); any other URL is one file, or none on 404.
+      const path = repoPath(url);
+      if (path !== undefined && /[*?]/.test(path)) {
+        const matcher = new Minimatch(path.replace(/^\/+/, ''));
+        const found = [...files].filter(([p, c]) => c !== null && matcher.match(p));
+        return { files: found.map(([p, c]) => ({ url: `${BASE}${p}`, content: async () => Buffer.from(c!, 'utf8') })), etag: '' };
+      }
       try {
         const data = lookup(url);
         return { files: [{ url, content: async () => data }], etag: '' };

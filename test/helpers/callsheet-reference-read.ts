@@ -20,6 +20,7 @@ export function memoryTree(files: Map<string, string | null>, entryPoints: strin
       if (content === null) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read`), { code: 'EISDIR' });
       return content;
     },
+    list: async () => [...files].filter(([, c]) => c !== null).map(([p]) => p),
     size: async (path) => (typeof files.get(path) === 'string' ? Buffer.byteLength(files.get(path)!, 'utf8') : undefined),
     locationOf: (path) => fileLocation({ url: REPO }, 'main', path),
     committedAt: () => undefined,

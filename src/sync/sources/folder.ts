@@ -22,12 +22,14 @@ interface Found {
   mtimeMs: number;
 }
 
-async function walk(root: string, dir = root, out: Found[] = []): Promise<Found[]> {
+async function walk(root: string, dir = root, out: Found[] = [], every = false): Promise<Found[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries) {
     const abs = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name)) await walk(root, abs, out);
+      if (!SKIP_DIRS.has(entry.name)) await walk(root, abs, out, every);
+    } else if (entry.isFile() && every) {
+      out.push({ path: relative(root, abs).split(sep).join('/'), size: 0, mtimeMs: 0 });
     } else if (entry.isFile() && YAML_FILE.test(entry.name)) {
       const s = await stat(abs);
       out.push({ path: relative(root, abs).split(sep).join('/'), size: s.size, mtimeMs: s.mtimeMs });
@@ -112,6 +114,8 @@ export async function folderTree(root: string, entryPoints: string[], scanned: b
       const real = await located(path);
       return real === undefined ? undefined : (await stat(real)).size;
     },
+    // Glob targets may name files of any type; symbolic links are not followed (reads refuse them anyway when they leave).
+    list: async () => (await walk(realRoot, realRoot, [], true)).map((f) => f.path),
     locationOf: (path) => ({ type: 'file', target: join(realRoot, path) }),
     committedAt: () => undefined,
   };

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, posix, resolve } from 'node:path';
 import { INCLUDES_STATE_KEY, type FileLocation, type Snapshot, type SourceDriver, type Tree } from '../types.js';
-import { edgesOf, edgesWithChanges, linkedClosure } from '../dependencies.js';
+import { edgesOf, edgesWithChanges, linkedClosure, targetNames } from '../dependencies.js';
 import { YAML_FILE } from './folder.js';
 import { BlobReader, git } from './git-cli.js';
 
@@ -107,7 +107,7 @@ async function diff(cwd: string, from: string, to: string): Promise<{ changed: s
 
 /** Whether a Location of the source named the file last time. */
 function isTarget(state: Record<string, unknown> | null, path: string): boolean {
-  return Object.values(edgesOf(state)).some((targets) => targets.includes(path));
+  return Object.values(edgesOf(state)).some((targets) => targets.some((t) => targetNames(t, path)));
 }
 
 async function hasCommit(cwd: string, sha: string): Promise<boolean> {
@@ -171,12 +171,13 @@ export function gitDriver(specText: string, deps: GitDriverDeps): SourceDriver {
           return entry ? (await scan.read(entry.oid))?.toString('utf8') : undefined;
         }).finally(() => scan.close());
         // Files linked to a touched one through Locations are looked at with it (any name: Location targets need not be YAML).
-        const scope = linkedClosure(edges, [...touched].filter((p) => (YAML_FILE.test(p) && !SKIPPED.test(p)) || isTarget(state, p)));
+        const all = [...files.keys()];
+        const scope = linkedClosure(edges, [...touched].filter((p) => (YAML_FILE.test(p) && !SKIPPED.test(p)) || isTarget(state, p)), all);
         // Files that depend on a touched one (placeholders, a lost ref) come in with what links to them:
         // a Location target that is no YAML file is read through its Location, never as an entry point
         // (that would give its entities the wrong origin).
         const dependents = Object.entries(includes).filter(([file, included]) => files.has(file) && included.some((p) => touched.has(p) || scope.has(p)));
-        for (const p of linkedClosure(edges, dependents.map(([file]) => file))) scope.add(p);
+        for (const p of linkedClosure(edges, dependents.map(([file]) => file), all)) scope.add(p);
         const reread = new Set([...scope].filter((p) => files.has(p) && YAML_FILE.test(p) && !SKIPPED.test(p)));
         entryPoints = [...reread].sort();
         const inScope = new Set([...scope, ...reread, ...deleted]);
@@ -209,6 +210,7 @@ export function gitDriver(specText: string, deps: GitDriverDeps): SourceDriver {
           return blob?.toString('utf8');
         },
         size: async (path) => files.get(path)?.size,
+        list: async () => [...files.keys()].filter((p) => !SKIPPED.test(p)),
         locationOf: (path) => fileLocation(spec, branch, path),
         committedAt: (path) => times.get(path),
       };

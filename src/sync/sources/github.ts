@@ -46,7 +46,7 @@ export interface GithubDriverOptions {
 
 function readState(state: Record<string, unknown> | null, spec: GithubSourceSpec): GithubState | undefined {
   const s = state as Partial<GithubState> | null;
-  if (!s || s.v !== 1 || s.path !== spec.path || !Array.isArray(s.pages) || typeof s.repos !== 'object' || s.repos === null) return undefined;
+  if (!s || s.v !== 1 || s.path !== (spec.paths?.join(',') ?? spec.path) || !Array.isArray(s.pages) || typeof s.repos !== 'object' || s.repos === null) return undefined;
   return s as GithubState;
 }
 
@@ -54,13 +54,16 @@ function revisionOf(state: GithubState): string {
   return createHash('sha256').update(JSON.stringify(state)).digest('hex');
 }
 
-function stateOf(info: RepoInfo): RepoState {
-  return { a: info.archived, p: info.pushedAt, b: info.branch, h: info.head, f: info.file !== null };
+/** With several paths or a glob, any repository with a default branch may hold catalog files. */
+function repoState(info: RepoInfo, multi: boolean): RepoState {
+  return { a: info.archived, p: info.pushedAt, b: info.branch, h: info.head, f: multi ? info.branch !== null : info.file !== null };
 }
 
 export function githubDriver(options: GithubDriverOptions): SourceDriver {
   const spec = parseGithubSource(options.source);
   const { org, path } = spec;
+  const multi = spec.paths !== undefined;
+  const stateOf = (info: RepoInfo) => repoState(info, multi);
   const matches = globMatcher(spec.glob);
   const webUrl = webUrlOf(options.apiUrl);
   const cache = new EtagCache();
@@ -72,8 +75,8 @@ export function githubDriver(options: GithubDriverOptions): SourceDriver {
   }));
 
   const treeOf = async (info: RepoInfo): Promise<Tree | undefined> => {
-    if (info.archived || !info.file || !info.branch) return undefined;
-    return repoTree({ client: await client(), cache, org, repo: { ...info, branch: info.branch }, path, webUrl });
+    if (info.archived || (!info.file && !multi) || !info.branch) return undefined;
+    return repoTree({ client: await client(), cache, org, repo: { ...info, branch: info.branch }, path, ...(spec.paths ? { paths: spec.paths } : {}), webUrl });
   };
 
   /** Whole organisation: the listing (conditional), then the catalog files of repositories that moved. */
@@ -125,7 +128,7 @@ export function githubDriver(options: GithubDriverOptions): SourceDriver {
         preserved.add(`${org}/${name}`);
       }
     }
-    const next: GithubState = { v: 1, path, pages: listing.pages, repos };
+    const next: GithubState = { v: 1, path: spec.paths?.join(',') ?? path, pages: listing.pages, repos };
     log.info({ repositories: Object.keys(repos).length, read: trees.length, preserved: preserved.size }, 'GitHub organisation listed');
     return snapshotOf(next, trees, preserved);
   }
@@ -148,7 +151,7 @@ export function githubDriver(options: GithubDriverOptions): SourceDriver {
       const tree = await treeOf(info);
       if (tree) trees.push(tree);
     }
-    const next: GithubState = { v: 1, path, pages: previous.pages, repos };
+    const next: GithubState = { v: 1, path: previous.path, pages: previous.pages, repos };
     const preserved = new Set(
       Object.entries(repos)
         .filter(([name, s]) => !s.a && s.f && !touched.has(`${org}/${name}`.toLowerCase()))

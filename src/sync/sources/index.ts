@@ -15,6 +15,8 @@ export interface DriverDeps {
   folderHooks?: FolderHooks;
   /** Builds the `github:<org>` driver; absent when GitHub is not configured. */
   github?: (org: string) => SourceDriver;
+  /** Builds the `backstage:<url>` driver (see sources/backstage.ts). */
+  backstage?: (source: string) => SourceDriver;
   /** `git -c` options asked before each fetch of a Git source (see GitDriverDeps). */
   remoteOptions?: () => Promise<string[]>;
 }
@@ -25,6 +27,10 @@ export function driverFor(spec: string, deps: DriverDeps): SourceDriver {
   if (github) {
     if (!deps.github) throw new Error(`source "${trimmed}" needs the GitHub driver (configure GitHub access)`);
     return deps.github(github[1]!.trim());
+  }
+  if (/^backstage:/i.test(trimmed)) {
+    if (!deps.backstage) throw new Error(`source "${trimmed}" needs the Backstage driver`);
+    return deps.backstage(trimmed);
   }
   if (isGitSpec(trimmed)) return gitDriver(trimmed, { dataDir: deps.dataDir, ...(deps.remoteOptions ? { remoteOptions: deps.remoteOptions } : {}) });
   return folderDriver(trimmed, { cwd: deps.cwd, ...(deps.folderHooks ? { hooks: deps.folderHooks } : {}) });

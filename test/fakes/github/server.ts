@@ -13,6 +13,7 @@ import { answerGraphql } from './graphql.js';
 import { FakeOrg } from './model.js';
 import { pullRoutes } from './pulls.js';
 import { readAndHookRoutes } from './read-and-hooks.js';
+import { treeReadRoutes } from './trees-read.js';
 import { repoAdminRoutes } from './repo-admin.js';
 import { restRoutes, type RestContext } from './rest.js';
 import { Router, type FakeResponse } from './router.js';
@@ -66,6 +67,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
   contentsWriteRoutes(router, ctx);
   pullRoutes(router, ctx);
   readAndHookRoutes(router, ctx);
+  treeReadRoutes(router, ctx);
   if (options.app) appRoutes(router, options.org, options.app, tokens);
 
   const requests = { total: 0, byRoute: new Map<string, number>(), notModified: 0, limited: 0 };
