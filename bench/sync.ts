@@ -1,5 +1,6 @@
 /**
- * `npm run bench:sync [-- --entities N] [-- --only postgres|pglite]`: generates a catalog of N
+ * `npm run bench:sync [-- --entities N] [-- --only postgres|pglite]`, or `-- --scale [--sizes 5000,50000,500000]`
+ * for one table of how each figure grows with the catalog (Postgres unless --only): generates a catalog of N
  * entities (default 50,000) in a temp git repository and measures, on Postgres and on PGlite, a
  * first full sync, a re-sync after one changed file, and exact-ref look-ups (wall and CPU time, and
  * Postgres server CPU when the server runs on this machine). Each database runs in
@@ -9,7 +10,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
@@ -19,27 +20,10 @@ import { openDatabase, query, sql, type Database } from '../src/db/client.js';
 import { silentLogger } from '../src/logger.js';
 import { createSyncService } from '../src/sync/service.js';
 import { componentFile, generateCatalog } from './lib/generate.js';
+import { scaleTable } from './lib/scale-table.js';
 import { ms, peakRssMb, percentile } from './lib/stats.js';
 
-type Target = 'postgres' | 'pglite';
-
-interface Run {
-  ms: number;
-  /** CPU time of the syncing process (all its threads). */
-  cpuMs: number;
-  /** CPU time of the Postgres server processes serving the bench database, when they can be read. */
-  serverCpuMs?: number;
-}
-
-interface Figures {
-  target: Target;
-  entities: number;
-  first: Run & { added: number; problems: number };
-  resync: Run & { updated: number; unchanged: number };
-  /** `owner`'s exact resolution (resolveEntity with a ref): client round trip, and the server's planning + execution time. */
-  lookup: { p50: number; p99: number; serverP50: number; serverP99: number };
-  peakRssMb: number;
-}
+import type { Figures, Run, Target } from './lib/figures.js';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -208,6 +192,30 @@ function table(all: Figures[]) {
   console.log(row('peak RSS', (f) => `${f.peakRssMb} MB`));
 }
 
+/** One catalog of `total` entities, synced on each target in its own child process. */
+async function runSize(total: number, only: Target | undefined, script: string): Promise<Figures[]> {
+  const repo = await mkdtemp(join(tmpdir(), 'callsheet-bench-repo-'));
+  const refsFile = join(repo, '..', `${repo.split('/').pop()}-refs.json`);
+  try {
+    const started = performance.now();
+    const generated = await generateCatalog(repo, total);
+    gitIn(repo, 'init', '--quiet', '--initial-branch', 'main');
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'commit', '--quiet', '-m', 'generated catalog');
+    await writeFile(refsFile, JSON.stringify(generated.refs));
+    console.log(`generated ${generated.entities.toLocaleString('en-US')} entities in ${generated.files.toLocaleString('en-US')} files (${ms(performance.now() - started)})`);
+    const all: Figures[] = [];
+    for (const target of (['postgres', 'pglite'] as const).filter((t) => !only || t === only)) {
+      all.push(await runChild(script, target, repo, generated.sampleFile, refsFile));
+      print(all[all.length - 1]!);
+    }
+    return all;
+  } finally {
+    await rm(refsFile, { force: true });
+    await rm(repo, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const childTarget = arg('child') as Target | undefined;
   if (childTarget) {
@@ -216,29 +224,20 @@ async function main() {
     console.log(JSON.stringify(await child(childTarget, arg('repo')!, arg('sample')!, refs)));
     return;
   }
-  const total = Number(arg('entities') ?? 50_000);
   const only = arg('only') as Target | undefined;
-  const repo = await mkdtemp(join(tmpdir(), 'callsheet-bench-repo-'));
-  try {
-    const started = performance.now();
-    const generated = await generateCatalog(repo, total);
-    gitIn(repo, 'init', '--quiet', '--initial-branch', 'main');
-    gitIn(repo, 'add', '-A');
-    gitIn(repo, 'commit', '--quiet', '-m', 'generated catalog');
-    const refsFile = join(repo, '..', `${repo.split('/').pop()}-refs.json`);
-    await writeFile(refsFile, JSON.stringify(generated.refs));
-    console.log(`generated ${generated.entities.toLocaleString('en-US')} entities in ${generated.files.toLocaleString('en-US')} files (${ms(performance.now() - started)})`);
-    const all: Figures[] = [];
-    const script = await compiledChild();
-    for (const target of (['postgres', 'pglite'] as const).filter((t) => !only || t === only)) {
-      all.push(await runChild(script, target, repo, generated.sampleFile, refsFile));
-      print(all[all.length - 1]!);
-    }
-    table(all);
-    await rm(refsFile, { force: true });
-  } finally {
-    await rm(repo, { recursive: true, force: true });
+  const script = await compiledChild();
+  const load = () => execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/.*load average: /, '');
+  console.log(`load average before: ${load()} (${cpus().length} cores)`);
+  if (process.argv.includes('--scale')) {
+    // How each figure grows with the catalog: 5,000 -> 50,000 -> 500,000 (or --sizes a,b,c).
+    const sizes = (arg('sizes') ?? '5000,50000,500000').split(',').map(Number);
+    const runs: Figures[][] = [];
+    for (const size of sizes) runs.push(await runSize(size, only ?? 'postgres', script));
+    scaleTable(runs.map((r) => r[0]!));
+  } else {
+    table(await runSize(Number(arg('entities') ?? 50_000), only, script));
   }
+  console.log(`\nload average after: ${load()}`);
 }
 
 main().catch((e: unknown) => {

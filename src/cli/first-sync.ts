@@ -4,12 +4,13 @@
  */
 import type { Logger } from '../logger.js';
 import type { SourceReport, SyncService } from '../sync/service.js';
+import type { ProgressListener } from '../sync/progress.js';
 
-export async function firstSyncWithRetry(sync: Pick<SyncService, 'syncAll'>, logger: Logger, stopped: () => boolean): Promise<SourceReport[] | undefined> {
+export async function firstSyncWithRetry(sync: Pick<SyncService, 'syncAll'>, logger: Logger, stopped: () => boolean, onProgress?: ProgressListener): Promise<SourceReport[] | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
       // Like every scheduled sync: a source another replica synced within SYNC_INTERVAL is not repeated.
-      return await sync.syncAll({ skipRecent: true });
+      return await sync.syncAll({ skipRecent: true, ...(onProgress ? { onProgress } : {}) });
     } catch (error) {
       if (stopped()) return undefined;
       const delayMs = Math.min(30_000, 1000 * 2 ** (attempt - 1));

@@ -5,17 +5,19 @@
 import { systemClock } from '../clock.js';
 import { slackSettings } from '../config/slack.js';
 import { runLine } from '../commands/run.js';
-import { slackFeatures } from '../../adapters/slack/features.js';
-import { catalogSearch, createTeamsAdapter } from '../../adapters/teams/index.js';
-import { teamsFeatures } from '../../adapters/teams/features.js';
 import { createNudgeCli, type ChatFactory, type NudgeHost } from './nudge.js';
 
 const chat: ChatFactory = async ({ config, db, logger }) => {
   const clock = systemClock;
   const parts = [];
   const slack = slackSettings(config);
-  if (slack) parts.push(slackFeatures({ db, logger, clock, config: slack }));
+  // The chat SDKs load only when that platform is configured (the local server imports this file).
+  if (slack) {
+    const { slackFeatures } = await import('../../adapters/slack/features.js');
+    parts.push(slackFeatures({ db, logger, clock, config: slack }));
+  }
   if (config.MICROSOFT_APP_ID) {
+    const [{ catalogSearch, createTeamsAdapter }, { teamsFeatures }] = await Promise.all([import('../../adapters/teams/index.js'), import('../../adapters/teams/features.js')]);
     const adapter = createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine, search: catalogSearch(db) });
     parts.push(teamsFeatures({ db, logger, clock, adapter }));
   }

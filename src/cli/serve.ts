@@ -29,17 +29,17 @@ import { startNudgeScheduler } from '../nudges/scheduler.js';
 import { runnerFromConfig } from '../nudges/wiring.js';
 import { allNotifiers, logNotifier, shellNotifier } from '../scaffolder/notifier.js';
 import { parseLine } from '../commands/grammar.js';
-import { createInShell } from '../../adapters/shell/create-flow.js';
 import { startShell, type Shell } from '../../adapters/shell/shell.js';
-import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
-import { slackFeatures } from '../../adapters/slack/features.js';
-import { catalogSearch, createTeamsAdapter, type TeamsAdapter } from '../../adapters/teams/index.js';
-import { teamsFeatures } from '../../adapters/teams/features.js';
+import type { SlackAdapter } from '../../adapters/slack/index.js';
+import type { TeamsAdapter } from '../../adapters/teams/index.js';
 import type { CliIo, SubCommand } from './io.js';
 import { firstSyncWithRetry } from './first-sync.js';
 import { startLocalCommands } from './local-commands.js';
 import { installProcessHandlers } from './process-handlers.js';
+import { progressReporter } from './progress.js';
 import { githubSourcesFor, openRuntime, type Runtime } from './runtime.js';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export interface ServeOptions {
   /** Open the shell prompt (default: when stdin is a terminal and no chat platform is configured). */
@@ -77,7 +77,21 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   // From the start, so a rejection during start-up is logged too; stop() exists only later.
   let stopForFatal: (() => Promise<void>) | undefined;
   if (options.signals) installProcessHandlers({ logger, onFatal: () => (stopForFatal ? void stopForFatal() : process.exit(1)) });
+  // Chat SDKs (Bolt, botbuilder) take seconds and tens of MB to load: only when configured, and
+  // loaded while the database opens.
+  const slackConfig = slackSettings(config);
+  const chatModules = Promise.all([
+    slackConfig ? Promise.all([import('../../adapters/slack/features.js'), import('../../adapters/slack/index.js')]) : undefined,
+    teamsEnabled(config) ? Promise.all([import('../../adapters/teams/features.js'), import('../../adapters/teams/index.js')]) : undefined,
+  ]);
+  chatModules.catch(() => {});
+  const output = options.output ?? process.stdout;
+  // What start-up is doing, on the terminal the shell will use (the log goes to a file there).
+  const say = wantShell ? (text: string) => output.write(`${text}\n`) : (text: string) => logger.info(text);
+  const opening = performance.now();
+  say(config.DATABASE_URL ? 'opening the database…' : `opening the embedded database in ${join(config.DATA_DIR, 'pglite')}…`);
   const runtime = await openRuntime(config, { logger });
+  say(`database ready (${seconds(performance.now() - opening)})`);
   // The database's clock (see openRuntime): every replica compares times on the same clock.
   const { clock } = runtime;
   const { db } = runtime.database;
@@ -92,16 +106,15 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   const wake = { wake: () => worker?.wake() };
   // Chat adapters build their own contexts; the admin groups are added here, where the config is.
   const chatRunLine = (line: string, ctx: CommandContext) => runLine(line, { ...ctx, adminGroups: config.CALLSHEET_ADMINS });
-  const slackConfig = slackSettings(config);
-  const slackParts = slackConfig ? slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests }) : undefined;
-  const slack = slackConfig
-    ? createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, actions: slackParts!.actions, extensions: slackParts!.extensions })
+  const [slackModules, teamsModules] = await chatModules;
+  const slackParts = slackConfig && slackModules ? slackModules[0].slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests }) : undefined;
+  const slack = slackConfig && slackModules
+    ? slackModules[1].createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, actions: slackParts!.actions, extensions: slackParts!.extensions })
     : undefined;
-  const teams = teamsEnabled(config)
-    ? createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, search: catalogSearch(db) })
+  const teams = teamsModules
+    ? teamsModules[1].createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, search: teamsModules[1].catalogSearch(db) })
     : undefined;
-  const teamsParts = teams ? teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests }) : undefined;
-  const output = options.output ?? process.stdout;
+  const teamsParts = teams && teamsModules ? teamsModules[0].teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests }) : undefined;
 
   const notifier = allNotifiers(
     logNotifier(logger),
@@ -171,9 +184,17 @@ export async function startService(config: Config, options: ServeOptions = {}): 
 
   const auditRetention = startAuditRetention({ db, clock, logger, retentionDays: config.AUDIT_RETENTION_DAYS, holder: config.INSTANCE_ID });
 
+  const syncing = performance.now();
+  const sourceCount = runtime.sync.configuredSources().length;
+  say(`syncing ${sourceCount} source(s)${wantShell ? ' in the background (questions wait for it)' : ''}…`);
+  // Periodic lines in the log (the shell's log file, or stdout): files read, entities written.
+  const progress = progressReporter({ tty: false, write: () => {}, line: (text, p) => logger.info({ source: p.sourceId, files: p.filesRead, entities: p.entitiesWritten }, text) });
   const firstSync = (async () => {
-    const reports = await firstSyncWithRetry(runtime.sync, logger, () => stopRequested);
+    const reports = await firstSyncWithRetry(runtime.sync, logger, () => stopRequested, progress.listener);
+    progress.done();
     if (!reports) return;
+    const held = reports.reduce((n, r) => n + r.added + r.updated + r.unchanged, 0);
+    say(`ready: ${held.toLocaleString('en-US')} entities from ${reports.length} source(s) (first sync ${seconds(performance.now() - syncing)})`);
     for (const r of reports) {
       const counts = `+${r.added} ~${r.updated} -${r.removed} =${r.unchanged}`;
       if (r.status === 'failed') logger.error({ source: r.sourceId, error: r.error }, 'source could not be synced');
@@ -197,7 +218,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       run: async (line, io): Promise<Reply> => {
         await firstSync.catch(() => {});
         const { name, args } = parseLine(line);
-        if (name === 'create' && args) return createInShell({ db, clock, runner: runtime.runner, wake: () => taskWorker.wake() }, args, requester, io);
+        if (name === 'create' && args) return (await import('../../adapters/shell/create-flow.js')).createInShell({ db, clock, runner: runtime.runner, wake: () => taskWorker.wake() }, args, requester, io);
         return runLineAudited(line, runtime.context(requester));
       },
     });

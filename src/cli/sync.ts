@@ -5,6 +5,7 @@ import { stderrLogger } from '../logger.js';
 import type { SourceReport, SyncService } from '../sync/service.js';
 import type { Problem } from '../sync/types.js';
 import type { CliIo, SubCommand } from './io.js';
+import { progressReporter, type ProgressReporter } from './progress.js';
 import { openRuntime } from './runtime.js';
 
 export function formatProblem(p: Problem, sourceId: string): string {
@@ -29,14 +30,19 @@ export function syncUsageError(args: string[]): string | undefined {
 }
 
 /** The command itself, against a sync service that is already open (this process's or the server's). */
-export async function runSync(args: string[], io: Pick<CliIo, 'out' | 'err'>, sync: Pick<SyncService, 'syncAll'>): Promise<number> {
+export async function runSync(args: string[], io: Pick<CliIo, 'out' | 'err'>, sync: Pick<SyncService, 'syncAll'>, progress?: ProgressReporter): Promise<number> {
   const usage = syncUsageError(args);
   if (usage) {
     io.err(usage);
     return 2;
   }
   const strict = args.includes('--strict');
-  const reports = await sync.syncAll();
+  let reports: SourceReport[];
+  try {
+    reports = await sync.syncAll(progress ? { onProgress: progress.listener } : undefined);
+  } finally {
+    progress?.done();
+  }
   for (const r of reports) io.out(formatReport(r).join('\n'));
   // For an unchanged source these are the problems still standing from its last read.
   const problems = reports.reduce((n, r) => n + r.problems.length, 0);
@@ -55,7 +61,9 @@ export const syncCli: SubCommand = async (args, io) => {
   // The same runtime as `serve`, so every kind of source it syncs (github: too) is synced here.
   const runtime = await openRuntime(config, { logger: stderrLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL), clock: systemClock });
   try {
-    return await runSync(args, io, runtime.sync);
+    // Files read and entities written as it goes, on stderr: stdout stays the report alone.
+    const progress = progressReporter({ tty: Boolean(process.stderr.isTTY), write: (text) => process.stderr.write(text), line: (text) => io.err(text) });
+    return await runSync(args, io, runtime.sync, progress);
   } finally {
     await runtime.close();
   }

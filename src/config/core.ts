@@ -17,9 +17,14 @@ export const coreEnv = z.object({
   SYNC_INTERVAL: duration('5m'),
   /** Entities whose catalog file has not changed for this long (and were not confirmed) are stale. */
   STALE_AFTER_DAYS: z.coerce.number().int().min(1).default(180),
-  /** Largest catalog file read, in bytes. */
-  MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
-  MAX_DOCUMENTS_PER_FILE: z.coerce.number().int().min(1).default(1000),
+  /**
+   * Largest catalog file read, in bytes, and most documents in one file. Real organisation files
+   * (every User and Group of a company in one generated file, as Backstage reads them) run to
+   * thousands of documents and megabytes; what protects the parser is the alias and nesting limits
+   * (yaml.ts), which stay strict whatever these are.
+   */
+  MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+  MAX_DOCUMENTS_PER_FILE: z.coerce.number().int().min(1).default(20_000),
   /** Who the shell and `callsheet ask` act as (an email or a catalog User ref), for "my teams" and templates. */
   CALLSHEET_USER: optionalString,
   /** Name of this replica in leases and logs; defaults to host name and pid. */

@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
 import * as schema from './schema.js';
 import { acquirePgliteLock } from './pglite-lock.js';
+import { seedFromTemplate } from './pglite-template.js';
 import { connectNoDelay } from './socket.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -33,6 +34,8 @@ export interface OpenOptions {
   dataDir?: string;
   /** Connection pool size for Postgres. */
   poolSize?: number;
+  /** PGlite only: a ready data folder to copy into a fresh `dataDir` (see pglite-template.ts); false for none. */
+  pgliteTemplate?: string | false;
   /** Postgres application_name: `callsheet/<INSTANCE_ID>` shows which replica holds which backend. */
   applicationName?: string;
   migrationsFolder?: string;
@@ -48,6 +51,13 @@ function findMigrations(): string {
 }
 // Any constant works; it only has to be the same for every replica.
 const MIGRATION_LOCK_KEY = 424242_001;
+
+/**
+ * One process, one connection: Postgres's default 128 MB of shared buffers live inside PGlite's
+ * WebAssembly memory and become resident as they fill, which was most of the demo's memory. The
+ * files stay in the OS page cache, so a smaller pool costs little.
+ */
+const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
 /** postgres.js options for Callsheet's pool. */
 export function postgresClientOptions(poolSize: number, applicationName = 'callsheet') {
@@ -104,7 +114,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   }
   let client: InstanceType<typeof PGlite>;
   try {
-    client = new PGlite(dataDir);
+    if (lock && options.pgliteTemplate !== false) seedFromTemplate(dataDir, options.pgliteTemplate);
+    client = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
     await client.waitReady;
   } catch (error) {
     await lock?.release();

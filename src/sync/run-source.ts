@@ -17,6 +17,7 @@ import { emptyReport, type ConfiguredSource, type SourceReport } from './report.
 import { previousState, recordMetrics, replaceProblems, standingProblems } from './sync-state.js';
 import { INCLUDES_STATE_KEY, type Problem } from './types.js';
 import type { YamlLimits } from './yaml.js';
+import type { ProgressListener } from './progress.js';
 
 export interface RunDeps {
   db: Db;
@@ -27,6 +28,7 @@ export interface RunDeps {
   allowedKinds?: readonly string[];
   /** CATALOG_ORPHAN_STRATEGY; 'keep' when absent. */
   orphans?: 'keep' | 'delete';
+  onProgress?: ProgressListener;
 }
 
 export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?: { trees?: string[] }): Promise<SourceReport> {
@@ -107,6 +109,7 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
     const named = new Map<string, string[]>();
     const preserve = (filePath: string) => failed.has(filePath) || (snapshot.preserve?.(filePath) ?? false);
     let applied: ApplyResult;
+    const progress = { sourceId: driver.id, filesRead: 0, entitiesWritten: 0 };
     try {
       // Before the write transaction: on PGlite nothing outside it may query while it is open.
       const previous = await previousState(db, driver.id, snapshot.onlyFiles);
@@ -124,6 +127,9 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
             }
           }
           await writer.add(records);
+          progress.filesRead++;
+          progress.entitiesWritten += records.length;
+          deps.onProgress?.({ ...progress });
         };
         for (const tree of snapshot.trees) {
           const result = await readTree(tree, { limits, allowedKinds, ...(source.rule ? { kindRule: source.rule } : {}), previous, onRecords });

@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { withLease } from '../db/leases.js';
-import { claimAndRun as claim, closeOrphanRuns, DEFAULT_LEASE_TTL_MS, leaseExpiresIn, leaseTiming, runHolder, type ClaimOptions } from './claim.js';
+import { claimAndRun as claim, closeOrphanRuns, DEFAULT_LEASE_TTL_MS, leaseExpiresIn, leaseTiming, runHolder } from './claim.js';
 import { sources, syncProblems } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { emptyReport, type ConfiguredSource, type RemovedSource, type SourceReport } from './report.js';
@@ -20,6 +20,7 @@ import { orgSourceKeys, parseSourceItem, sourceKey } from '../config/sources.js'
 import { driverFor, type DriverDeps } from './sources/index.js';
 import { recordMetrics } from './sync-state.js';
 import type { SourceDriver } from './types.js';
+import type { SyncOptions } from './progress.js';
 
 export type SyncConfig = Pick<
   Config,
@@ -31,7 +32,7 @@ export type { RemovedSource, SourceReport } from './report.js';
 
 export interface SyncService {
   /** With `skipRecent` (scheduled syncs), sources any replica synced within SYNC_INTERVAL are skipped. */
-  syncAll(options?: ClaimOptions): Promise<SourceReport[]>;
+  syncAll(options?: SyncOptions): Promise<SourceReport[]>;
   /**
    * Removes the entities of sources that are neither configured nor registered at run time and that
    * no replica has synced for two SYNC_INTERVALs (during a rolling deploy, replicas still on the old
@@ -111,9 +112,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  async function claimAndRun(source: Configured, scope?: { trees?: string[] }, options?: ClaimOptions): Promise<SourceReport> {
+  async function claimAndRun(source: Configured, scope?: { trees?: string[] }, options?: SyncOptions): Promise<SourceReport> {
     try {
-      const run = () => runSource({ db, logger, clock, limits, orphans: config.CATALOG_ORPHAN_STRATEGY ?? 'keep', ...(allowedKinds ? { allowedKinds } : {}) }, source, scope);
+      const onProgress = options?.onProgress;
+      const run = () => runSource({ db, logger, clock, limits, orphans: config.CATALOG_ORPHAN_STRATEGY ?? 'keep', ...(allowedKinds ? { allowedKinds } : {}), ...(onProgress ? { onProgress } : {}) }, source, scope);
       const report = await claim({ db, logger, clock, config }, source, run, options);
       if (report.status === 'synced') await reportIdentityConflicts(report);
       return report;
@@ -193,7 +195,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     );
   }
 
-  async function syncAll(options?: ClaimOptions): Promise<SourceReport[]> {
+  async function syncAll(options?: SyncOptions): Promise<SourceReport[]> {
     const orphans = await closeOrphanRuns(db).catch(() => 0);
     if (orphans) logger.warn({ runs: orphans }, 'closed sync runs whose replica stopped before it finished');
     const all = [...configured.values(), ...(await registered())];

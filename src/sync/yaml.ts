@@ -20,6 +20,8 @@ export interface YamlLimits {
   maxDocuments: number;
   /** Aliases a document may expand (yaml's `maxAliasCount`); Backstage's files use none or a few. */
   maxAliasCount?: number;
+  /** Deepest nesting of mappings and sequences a document may have (MAX_NESTING_DEPTH). */
+  maxDepth?: number;
 }
 
 export interface YamlDocument {
@@ -38,6 +40,12 @@ export class YamlError extends Error {
 }
 
 const DEFAULT_ALIAS_COUNT = 100;
+/**
+ * Entities nest a handful of levels (a Template's parameter schemas a dozen or two). A document
+ * nested thousands deep (`[[[[…`, easy to write in a 16 MiB file) would exhaust the parsers'
+ * recursion or every later walk over the value; it is refused with this named limit instead.
+ */
+export const MAX_NESTING_DEPTH = 64;
 
 export function checkSize(bytes: number, limits: YamlLimits): void {
   if (bytes > limits.maxBytes) throw new YamlError(`file is ${bytes} bytes, larger than the limit of ${limits.maxBytes} bytes (MAX_FILE_BYTES)`);
@@ -47,11 +55,51 @@ export function checkSize(bytes: number, limits: YamlLimits): void {
 /** Every non-null document of a YAML stream. Throws YamlError (with a line where known). */
 export function parseYamlDocuments(text: string, limits: YamlLimits): YamlDocument[] {
   checkSize(Buffer.byteLength(text, 'utf8'), limits);
-  if (fastPathSafe(text)) {
-    const fast = parseWithoutAliases(text, limits);
-    if (fast) return fast;
+  const maxDepth = limits.maxDepth ?? MAX_NESTING_DEPTH;
+  // Flow nesting is found before parsing: the parsers recurse once per level.
+  if (flowDepth(text) > maxDepth) throw new YamlError(nestingMessage(maxDepth));
+  let docs: YamlDocument[];
+  try {
+    docs = (fastPathSafe(text) ? parseWithoutAliases(text, limits) : undefined) ?? parseReference(text, limits);
+  } catch (e) {
+    // Block nesting (one indent per level) deep enough to exhaust the stack.
+    if (e instanceof RangeError) throw new YamlError(nestingMessage(maxDepth));
+    throw e;
   }
-  return parseReference(text, limits);
+  for (const doc of docs) if (depthOf(doc.value, maxDepth) > maxDepth) throw new YamlError(nestingMessage(maxDepth), doc.line);
+  return docs;
+}
+
+const tooManyDocuments = (count: number, limits: YamlLimits) =>
+  new YamlError(`file holds ${count} YAML documents, more than the limit of ${limits.maxDocuments} (MAX_DOCUMENTS_PER_FILE)`);
+
+const nestingMessage = (max: number) => `YAML nests deeper than ${max} levels (mappings and sequences inside each other); catalog entities nest a few`;
+
+/** The deepest `[`/`{` nesting, counting brackets in quoted text too (over-counting only refuses earlier). */
+function flowDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return max;
+}
+
+/** Nesting depth of a parsed value, without recursion, stopping once past `limit`. */
+function depthOf(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > max) max = d + 1;
+    if (max > limit) return max;
+    for (const inner of Array.isArray(v) ? v : Object.values(v)) if (inner !== null && typeof inner === 'object') stack.push([inner, d + 1]);
+  }
+  return max;
 }
 
 /** js-yaml's documents with their first lines, or undefined when js-yaml rejects the text. */
@@ -62,7 +110,9 @@ function parseWithoutAliases(text: string, limits: YamlLimits): YamlDocument[] |
   } catch {
     return undefined;
   }
-  if (values.length > limits.maxDocuments || values.some(hasSuspectKey)) return undefined;
+  // Refused here: the reference parser would spend seconds on a 16 MiB file only to count the same.
+  if (values.length > limits.maxDocuments) throw tooManyDocuments(values.length, limits);
+  if (values.some(hasSuspectKey)) return undefined;
   // Lines of each document's first content, found the way yaml reports them.
   const starts = documentLines(text);
   if (!starts || starts.length !== values.length) return undefined;
@@ -106,9 +156,7 @@ export function parseReference(text: string, limits: YamlLimits): YamlDocument[]
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [];
-  if (list.length > limits.maxDocuments) {
-    throw new YamlError(`file holds ${list.length} YAML documents, more than the limit of ${limits.maxDocuments} (MAX_DOCUMENTS_PER_FILE)`);
-  }
+  if (list.length > limits.maxDocuments) throw tooManyDocuments(list.length, limits);
   const out: YamlDocument[] = [];
   for (const doc of list) {
     const line = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
