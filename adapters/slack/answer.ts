@@ -44,9 +44,9 @@ export function apology(deps: Pick<IdentityDeps, 'logger'>, error: unknown, deta
   return errorReply(`Sorry, something went wrong on our side. Reference: ${reference}`);
 }
 
-/** Where a line came from, for the audit log: a slash command, a button that runs a line, "Share in channel". */
+/** Where a line came from, for the audit log: a slash command, a button that runs a line, "Share in channel", a mention, a DM, an unfurled link. */
 export interface LineOrigin {
-  action: 'command' | 'run' | 'share';
+  action: 'command' | 'run' | 'share' | 'mention' | 'dm' | 'unfurl';
   channel?: string;
 }
 
