@@ -17,6 +17,8 @@ export type RunLine = (line: string, ctx: CommandContext) => Promise<Reply>;
 export interface AnswerDeps extends IdentityDeps {
   staleAfterDays: number;
   runLine: RunLine;
+  /** BACKSTAGE_URL: answers link to Backstage pages and TechDocs. */
+  backstageUrl?: string;
 }
 
 export interface SlackUser {
@@ -58,7 +60,8 @@ export async function answerLine(deps: AnswerDeps, line: string, who: SlackUser,
   let requester: Answer['requester'];
   try {
     requester = await resolveRequester(deps, who);
-    const reply = await deps.runLine(line, { db: deps.db, clock: deps.clock, logger: deps.logger, requester, staleAfterDays: deps.staleAfterDays });
+    const ctx = { db: deps.db, clock: deps.clock, logger: deps.logger, requester, staleAfterDays: deps.staleAfterDays, ...(deps.backstageUrl ? { backstageUrl: deps.backstageUrl } : {}) };
+    const reply = await deps.runLine(line, ctx);
     outcome = outcomeOf(reply);
     const mentions = await resolveMentions(deps, reply);
     return { reply, mentions, failed: false, requester };

@@ -80,7 +80,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
   app.error(async (error) => {
     logger.error({ err: error }, 'Slack listener failed');
   });
-  const answering = { db: deps.db, clock: deps.clock, logger, memory: identityMemory(), web, staleAfterDays: deps.staleAfterDays, runLine: deps.runLine };
+  const answering = { db: deps.db, clock: deps.clock, logger, memory: identityMemory(), web, staleAfterDays: deps.staleAfterDays, runLine: deps.runLine, ...(deps.backstageUrl ? { backstageUrl: deps.backstageUrl } : {}) };
   registerListeners(app, {
     ...answering,
     respond: createResponseUrlPoster({ logger, apiUrl: config.SLACK_API_URL }),
@@ -92,7 +92,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     extensions: deps.extensions ?? [],
   });
   registerConversations(app, answering);
-  registerUnfurls(app, { ...answering, backstageUrl: deps.backstageUrl });
+  registerUnfurls(app, answering);
   for (const extension of deps.extensions ?? []) extension.register(app);
   const router = createSlackRouter({
     signingSecret: config.SLACK_SIGNING_SECRET,

@@ -97,7 +97,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     ? createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, backstageUrl: config.BACKSTAGE_URL, actions: slackParts!.actions, extensions: slackParts!.extensions })
     : undefined;
   const teams = teamsEnabled(config)
-    ? createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, search: catalogSearch(db) })
+    ? createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, backstageUrl: config.BACKSTAGE_URL, search: catalogSearch(db) })
     : undefined;
   const teamsParts = teams ? teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests }) : undefined;
   const output = options.output ?? process.stdout;

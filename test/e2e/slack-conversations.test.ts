@@ -14,6 +14,8 @@ import { buttonClick, startTestbed, type Testbed } from '../helpers/slack-testbe
 
 const ALICE = 'U01ALICE01';
 const BACKSTAGE = 'https://backstage.acme.example';
+/** Answers are posted after the 200; a loaded CI machine may take a while for the first one. */
+const SOON = { timeout: 15_000, interval: 20 };
 
 describe('Slack conversations and unfurls', () => {
   let database: TestDatabase;
@@ -37,7 +39,7 @@ describe('Slack conversations and unfurls', () => {
     const at = ts();
     const res = await bed.event({ type: 'app_mention', user: ALICE, text: '<@UBOT> who owns payments-api?', channel: 'C0GENERAL', ts: at, event_ts: at }, 'EvMENTION1');
     expect(res.status).toBe(200);
-    await vi.waitFor(() => expect(posts('C0GENERAL')).toHaveLength(1));
+    await vi.waitFor(() => expect(posts('C0GENERAL')).toHaveLength(1), SOON);
     const [post] = posts('C0GENERAL');
     expect(post.args.thread_ts).toBe(at);
     expect(post.args.text).toBe('payments-api is owned by Payments (#team-payments).');
@@ -47,12 +49,12 @@ describe('Slack conversations and unfurls', () => {
     await vi.waitFor(async () => {
       const rows = await database.db.select().from(auditLog);
       expect(rows).toContainEqual(expect.objectContaining({ platform: 'slack', actor: ALICE, actorRef: 'user:default/alice-nguyen', action: 'mention', target: 'owner', channel: 'C0GENERAL' }));
-    });
+    }, SOON);
 
     // A button of that public answer answers privately, like a slash command's.
     const button = post.args.blocks.flatMap((b: any) => b.elements ?? []).find((e: any) => e.value?.startsWith('deps '));
     await bed.click(buttonClick({ actionId: button.action_id, value: button.value, user: ALICE, responseUrl: bed.fake.responseUrl('mention-click'), container: { type: 'message', message_ts: post.args.ts, channel_id: 'C0GENERAL', is_ephemeral: false } }));
-    await vi.waitFor(() => expect(bed.fake.accepted('response_url').filter((c) => c.hook === 'mention-click')).toHaveLength(1));
+    await vi.waitFor(() => expect(bed.fake.accepted('response_url').filter((c) => c.hook === 'mention-click')).toHaveLength(1), SOON);
     const [clicked] = bed.fake.accepted('response_url').filter((c) => c.hook === 'mention-click');
     expect(clicked.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(clicked.args.blocks[0].text.text).toMatch(/^Dependencies of Payments API/);
@@ -61,14 +63,14 @@ describe('Slack conversations and unfurls', () => {
   it('keeps a mention inside an existing thread in that thread', async () => {
     const at = ts();
     await bed.event({ type: 'app_mention', user: ALICE, text: '<@UBOT> deps ledger-db', channel: 'C0THREAD', ts: at, thread_ts: '1699999999.000001', event_ts: at }, 'EvMENTION2');
-    await vi.waitFor(() => expect(posts('C0THREAD')).toHaveLength(1));
+    await vi.waitFor(() => expect(posts('C0THREAD')).toHaveLength(1), SOON);
     expect(posts('C0THREAD')[0].args.thread_ts).toBe('1699999999.000001');
   });
 
   it('answers a direct message in the DM, as the same catalog user', async () => {
     const at = ts();
     await bed.event({ type: 'message', channel_type: 'im', user: ALICE, text: 'team', channel: 'D0ALICE', ts: at, event_ts: at }, 'EvDM1');
-    await vi.waitFor(() => expect(posts('D0ALICE')).toHaveLength(1));
+    await vi.waitFor(() => expect(posts('D0ALICE')).toHaveLength(1), SOON);
     const [post] = posts('D0ALICE');
     expect(post.args.thread_ts).toBeUndefined();
     expect(post.args.blocks[0].text.text).toBe('Team Payments');
@@ -85,7 +87,7 @@ describe('Slack conversations and unfurls', () => {
     // A message that is answered afterwards proves the ignored ones had their chance to be answered first.
     const last = ts();
     await bed.event({ type: 'message', channel_type: 'im', user: ALICE, text: 'help', channel: 'D0LAST', ts: last }, 'EvIGN6');
-    await vi.waitFor(() => expect(posts('D0LAST')).toHaveLength(1));
+    await vi.waitFor(() => expect(posts('D0LAST')).toHaveLength(1), SOON);
     expect(bed.fake.attempts('chat.postMessage').length).toBe(before + 1);
   });
 
@@ -95,7 +97,7 @@ describe('Slack conversations and unfurls', () => {
     await bed.event(event, 'EvRETRY1');
     await bed.event(event, 'EvRETRY1', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
     await bed.event(event, 'EvRETRY1', { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' });
-    await vi.waitFor(() => expect(posts('C0RETRY')).toHaveLength(1));
+    await vi.waitFor(() => expect(posts('C0RETRY')).toHaveLength(1), SOON);
     await new Promise((r) => setTimeout(r, 200));
     expect(posts('C0RETRY')).toHaveLength(1);
   });
@@ -107,7 +109,7 @@ describe('Slack conversations and unfurls', () => {
     const elsewhere = 'https://github.com/acme-pay/not-in-the-catalog';
     bed.fake.shareLinks({ channel: 'C0LINKS', ts: at, urls: [file, page, elsewhere] });
     await bed.event({ type: 'link_shared', channel: 'C0LINKS', user: ALICE, message_ts: at, unfurl_id: 'U-1', source: 'conversations_history', links: [file, page, elsewhere].map((url) => ({ url, domain: new URL(url).host })) }, 'EvLINK1');
-    await vi.waitFor(() => expect(bed.fake.accepted('chat.unfurl')).toHaveLength(1));
+    await vi.waitFor(() => expect(bed.fake.accepted('chat.unfurl')).toHaveLength(1), SOON);
     const [call] = bed.fake.accepted('chat.unfurl');
     expect(call.args).toMatchObject({ channel: 'C0LINKS', ts: at });
     expect(Object.keys(call.args.unfurls).sort()).toEqual([page, file].sort());
@@ -119,7 +121,7 @@ describe('Slack conversations and unfurls', () => {
     const repo = 'https://github.com/acme-pay/payments-api';
     bed.fake.shareLinks({ channel: 'C0COMPOSE', ts: 'composer', urls: [repo], unfurlId: 'U-COMPOSE', source: 'composer' });
     await bed.event({ type: 'link_shared', channel: 'COMPOSER', user: ALICE, message_ts: 'Uxxxx-composer', unfurl_id: 'U-COMPOSE', source: 'composer', links: [{ url: repo, domain: 'github.com' }] }, 'EvLINK2');
-    await vi.waitFor(() => expect(bed.fake.accepted('chat.unfurl')).toHaveLength(2));
+    await vi.waitFor(() => expect(bed.fake.accepted('chat.unfurl')).toHaveLength(2), SOON);
     expect(bed.fake.accepted('chat.unfurl')[1].args).toMatchObject({ unfurl_id: 'U-COMPOSE', source: 'composer' });
 
     const before = bed.fake.attempts('chat.unfurl').length;
