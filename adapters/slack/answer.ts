@@ -17,6 +17,8 @@ export type RunLine = (line: string, ctx: CommandContext) => Promise<Reply>;
 export interface AnswerDeps extends IdentityDeps {
   staleAfterDays: number;
   runLine: RunLine;
+  /** BACKSTAGE_URL: answers link to Backstage pages and TechDocs. */
+  backstageUrl?: string;
 }
 
 export interface SlackUser {
@@ -44,9 +46,9 @@ export function apology(deps: Pick<IdentityDeps, 'logger'>, error: unknown, deta
   return errorReply(`Sorry, something went wrong on our side. Reference: ${reference}`);
 }
 
-/** Where a line came from, for the audit log: a slash command, a button that runs a line, "Share in channel". */
+/** Where a line came from, for the audit log: a slash command, a button that runs a line, "Share in channel", a mention, a DM, an unfurled link. */
 export interface LineOrigin {
-  action: 'command' | 'run' | 'share';
+  action: 'command' | 'run' | 'share' | 'mention' | 'dm' | 'unfurl';
   channel?: string;
 }
 
@@ -58,7 +60,8 @@ export async function answerLine(deps: AnswerDeps, line: string, who: SlackUser,
   let requester: Answer['requester'];
   try {
     requester = await resolveRequester(deps, who);
-    const reply = await deps.runLine(line, { db: deps.db, clock: deps.clock, logger: deps.logger, requester, staleAfterDays: deps.staleAfterDays });
+    const ctx = { db: deps.db, clock: deps.clock, logger: deps.logger, requester, staleAfterDays: deps.staleAfterDays, ...(deps.backstageUrl ? { backstageUrl: deps.backstageUrl } : {}) };
+    const reply = await deps.runLine(line, ctx);
     outcome = outcomeOf(reply);
     const mentions = await resolveMentions(deps, reply);
     return { reply, mentions, failed: false, requester };

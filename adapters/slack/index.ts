@@ -11,9 +11,11 @@ import type { Logger } from '../../src/logger.js';
 import type { RunLine } from './answer.js';
 import { boltLogger } from './bolt-logger.js';
 import { identityMemory } from './identities.js';
+import { registerConversations } from './conversations.js';
 import { registerListeners, type FeatureAction, type SlackExtension } from './listeners.js';
 import { createResponseUrlPoster } from './response-url.js';
 import { createSlackRouter } from './router.js';
+import { registerUnfurls } from './unfurl.js';
 import { createWebClient } from './web-client.js';
 
 export type { FeatureAction, SlackExtension, SlackInteraction } from './listeners.js';
@@ -26,6 +28,8 @@ export interface SlackAdapterDeps {
   clock: Clock;
   staleAfterDays: number;
   runLine: RunLine;
+  /** BACKSTAGE_URL: Backstage entity pages pasted in Slack unfurl into owner cards. */
+  backstageUrl?: string;
   /** Handlers for features' own buttons (`{ type: 'action', id }`), by id. */
   actions?: Record<string, FeatureAction>;
   /** Features with listeners of their own (e.g. `slackFeatures(...).extension`: create modals, nudge fixes). */
@@ -76,14 +80,9 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
   app.error(async (error) => {
     logger.error({ err: error }, 'Slack listener failed');
   });
+  const answering = { db: deps.db, clock: deps.clock, logger, memory: identityMemory(), web, staleAfterDays: deps.staleAfterDays, runLine: deps.runLine, ...(deps.backstageUrl ? { backstageUrl: deps.backstageUrl } : {}) };
   registerListeners(app, {
-    db: deps.db,
-    clock: deps.clock,
-    logger,
-    memory: identityMemory(),
-    web,
-    staleAfterDays: deps.staleAfterDays,
-    runLine: deps.runLine,
+    ...answering,
     respond: createResponseUrlPoster({ logger, apiUrl: config.SLACK_API_URL }),
     ackBudgetMs: deps.ackBudgetMs ?? 2000,
     inlineWaitLimit: deps.inlineWaitLimit ?? 16,
@@ -92,6 +91,8 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     actions: deps.actions ?? {},
     extensions: deps.extensions ?? [],
   });
+  registerConversations(app, answering);
+  registerUnfurls(app, answering);
   for (const extension of deps.extensions ?? []) extension.register(app);
   const router = createSlackRouter({
     signingSecret: config.SLACK_SIGNING_SECRET,

@@ -28,6 +28,8 @@ export interface BotDeps {
   /** TEAMS_ALLOWED_TENANTS, lower-cased; undefined: any tenant (development only). */
   tenants?: readonly string[];
   runLine: (line: string, ctx: CommandContext) => Promise<Reply>;
+  /** BACKSTAGE_URL: its entity pages unfurl too. */
+  backstageUrl?: string;
   search: (text: string, limit: number) => Promise<SearchHit[]>;
   actions: Record<string, ActionHandler>;
   /** Dialogs of features (create, nudge fix), by the action id of the button that opens them. */
@@ -35,7 +37,7 @@ export interface BotDeps {
 }
 
 export function commandContext(deps: BotDeps, requester: Requester): CommandContext {
-  return { db: deps.db, clock: deps.clock, logger: deps.logger, requester, staleAfterDays: deps.staleAfterDays };
+  return { db: deps.db, clock: deps.clock, logger: deps.logger, requester, staleAfterDays: deps.staleAfterDays, ...(deps.backstageUrl ? { backstageUrl: deps.backstageUrl } : {}) };
 }
 
 export function dialogIds(deps: BotDeps): ReadonlySet<string> {

@@ -34,6 +34,8 @@ export interface TeamsAdapterDeps {
   clock: Clock;
   staleAfterDays: number;
   runLine: (line: string, ctx: CommandContext) => Promise<Reply>;
+  /** BACKSTAGE_URL: Backstage entity pages pasted in the compose box unfurl into owner cards. */
+  backstageUrl?: string;
   search: (text: string, limit: number) => Promise<SearchHit[]>;
   /** Button handlers of features (`{ type: 'action', id }` buttons), by id. */
   actions?: Record<string, ActionHandler>;
@@ -115,6 +117,7 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
     identityTtlMs: config.TEAMS_IDENTITY_TTL ?? DAY_MS,
     tenants,
     runLine: deps.runLine,
+    ...(deps.backstageUrl ? { backstageUrl: deps.backstageUrl } : {}),
     search: deps.search,
     actions,
     dialogs,

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { ActivityTypes, TurnContext, type ConversationReference } from 'botbuilder';
 import { answer } from './answer.js';
 import { commandContext, dialogIds, type BotDeps } from './bot-deps.js';
+import { unfurlLink } from './link-unfurl.js';
+import { isSubmit, onSubmit } from './message-turn.js';
 import type { StoredReference } from './conversations.js';
 import { mentionLookup } from './mentions.js';
 import { queryText, resultLimit, searchHint, searchResults, selectedCard, type ExtensionQuery } from './message-extension.js';
@@ -32,6 +34,14 @@ export async function onInvoke(deps: BotDeps, context: TurnContext): Promise<voi
     const reply = await answer(deps, `owner ${ref}`, commandContext(deps, requester));
     const card = renderCard(reply, { mention: await mentionLookup(deps.db, userSpans(reply), tenantOf(context.activity)), dialogs: dialogIds(deps) });
     return invokeResponse(context, 200, selectedCard({ ref, title: reply.header ?? ref, kind: '' }, card));
+  }
+  if (name === 'composeExtension/queryLink') return invokeResponse(context, 200, await unfurlLink(deps, context));
+  if (name === 'composeExtension/onCardButtonClicked') {
+    // A button on a card inserted from the compose box (search or unfurl): its answer is a new
+    // message in the conversation, as the card is the sender's message and cannot be replaced.
+    if (isSubmit(value)) await onSubmit(deps, context, value, { replace: false });
+    else deps.logger.warn({ name }, 'a compose-box card button sent data Callsheet does not know');
+    return invokeResponse(context, 200, {});
   }
   if (name === 'task/fetch' || name === 'task/submit') return onDialog(deps, context, name);
   if (name === 'application/search') return onDialogSearch(deps, context);

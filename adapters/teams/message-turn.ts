@@ -54,7 +54,7 @@ export function isSubmit(value: unknown): value is SubmitData {
   return (v.callsheet === 'command' && typeof v.line === 'string') || (v.callsheet === 'action' && typeof v.id === 'string');
 }
 
-export async function onSubmit(deps: BotDeps, context: TurnContext, data: SubmitData): Promise<void> {
+export async function onSubmit(deps: BotDeps, context: TurnContext, data: SubmitData, options: { replace: boolean } = { replace: true }): Promise<void> {
   const activity = context.activity;
   const requester = await requesterFor(deps, context);
   const ctx = commandContext(deps, requester);
@@ -79,7 +79,7 @@ export async function onSubmit(deps: BotDeps, context: TurnContext, data: Submit
     details: data.callsheet === 'action' ? (data.value ?? null) : null,
   });
   const message = await replyActivity(deps.db, reply, tenantOf(activity), dialogIds(deps));
-  if (activity.replyToId) {
+  if (options.replace && activity.replyToId) {
     await context.updateActivity({ ...message, id: activity.replyToId, conversation: activity.conversation });
   } else {
     await context.sendActivity(message);

@@ -1,7 +1,8 @@
 /**
  * Builds the Teams app package (manifest.json + icons in a zip) with the placeholders filled in:
- *   npm run teams:package -- --app-id <MICROSOFT_APP_ID> --host callsheet.example.com [--out file.zip]
- * The app id and host default to MICROSOFT_APP_ID and CALLSHEET_HOST from the environment.
+ *   npm run teams:package -- --app-id <MICROSOFT_APP_ID> --host callsheet.example.com [--backstage-host backstage.example.com] [--out file.zip]
+ * The app id and host default to MICROSOFT_APP_ID and CALLSHEET_HOST from the environment, the
+ * Backstage host (whose entity links unfurl, beside github.com) to the host of BACKSTAGE_URL.
  */
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,14 +13,26 @@ const here = join(dirname(fileURLToPath(import.meta.url)), 'manifest');
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(:\d{1,5})?$/i;
 
-export function fillManifest(template: string, values: { appId: string; host: string }): string {
+export interface PackageValues {
+  appId: string;
+  host: string;
+  /** Host of BACKSTAGE_URL: links to it unfurl (composeExtension/queryLink). */
+  backstageHost?: string;
+}
+
+export function fillManifest(template: string, values: PackageValues): string {
   if (!GUID.test(values.appId)) throw new Error(`--app-id: expected the bot's Microsoft App ID (a GUID), got "${values.appId}"`);
   if (!HOST.test(values.host)) throw new Error(`--host: expected the public host name of the bot (e.g. callsheet.example.com), got "${values.host}"`);
+  if (values.backstageHost !== undefined && !HOST.test(values.backstageHost)) throw new Error(`--backstage-host: expected the host name of Backstage (e.g. backstage.example.com), got "${values.backstageHost}"`);
   const filled = template.replaceAll('{{MICROSOFT_APP_ID}}', values.appId).replaceAll('{{CALLSHEET_HOST}}', values.host);
   const left = filled.match(/\{\{[A-Z_]+\}\}/);
   if (left) throw new Error(`manifest.json has a placeholder this script does not fill: ${left[0]}`);
-  JSON.parse(filled);
-  return filled;
+  const manifest = JSON.parse(filled) as { composeExtensions?: Array<{ messageHandlers?: Array<{ type: string; value: { domains: string[] } }> }> };
+  if (!values.backstageHost) return filled;
+  for (const handler of manifest.composeExtensions?.[0]?.messageHandlers ?? []) {
+    if (handler.type === 'link' && !handler.value.domains.includes(values.backstageHost)) handler.value.domains.push(values.backstageHost);
+  }
+  return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
 /** A zip archive (deflate) of flat files: what the Teams admin center and Developer Portal accept. */
@@ -27,7 +40,7 @@ function zip(files: Array<{ name: string; data: Buffer }>): Buffer {
   return Buffer.from(zipSync(Object.fromEntries(files.map((f) => [f.name, new Uint8Array(f.data)]))));
 }
 
-export function buildPackage(values: { appId: string; host: string }): Buffer {
+export function buildPackage(values: PackageValues): Buffer {
   const manifest = fillManifest(readFileSync(join(here, 'manifest.json'), 'utf8'), values);
   return zip([
     { name: 'manifest.json', data: Buffer.from(manifest, 'utf8') },
@@ -46,7 +59,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const appId = arg('app-id') ?? process.env.MICROSOFT_APP_ID ?? '';
     const host = arg('host') ?? process.env.CALLSHEET_HOST ?? '';
     const out = arg('out') ?? 'dist/callsheet-teams.zip';
-    const archive = buildPackage({ appId, host });
+    const backstage = arg('backstage-host') ?? (process.env.BACKSTAGE_URL ? new URL(process.env.BACKSTAGE_URL).host : undefined);
+    const archive = buildPackage({ appId, host, ...(backstage ? { backstageHost: backstage } : {}) });
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, archive);
     process.stdout.write(`Wrote ${out} (${archive.length} bytes): upload it in Teams > Apps > Manage your apps > Upload an app.\n`);

@@ -152,7 +152,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     sync,
     githubSources,
     pullRequests: hasGithubAuth(config) ? githubPullRequestOpener({ client: githubClient, host: githubHost }) : undefined,
-    context: (requester) => ({ db, clock, logger, requester, staleAfterDays: config.STALE_AFTER_DAYS, adminGroups: config.CALLSHEET_ADMINS }),
+    context: (requester) => ({ db, clock, logger, requester, staleAfterDays: config.STALE_AFTER_DAYS, adminGroups: config.CALLSHEET_ADMINS, backstageUrl: config.BACKSTAGE_URL }),
     async localRequester(platform, who = config.CALLSHEET_USER) {
       if (!who) return { platform };
       const userRef = (await catalogUser(db, who)) ?? undefined;

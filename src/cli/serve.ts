@@ -105,14 +105,14 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   let worker: Worker | undefined;
   const wake = { wake: () => worker?.wake() };
   // Chat adapters build their own contexts; the admin groups are added here, where the config is.
-  const chatRunLine = (line: string, ctx: CommandContext) => runLine(line, { ...ctx, adminGroups: config.CALLSHEET_ADMINS });
+  const chatRunLine = (line: string, ctx: CommandContext) => runLine(line, { ...ctx, adminGroups: config.CALLSHEET_ADMINS, backstageUrl: config.BACKSTAGE_URL });
   const [slackModules, teamsModules] = await chatModules;
   const slackParts = slackConfig && slackModules ? slackModules[0].slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests }) : undefined;
   const slack = slackConfig && slackModules
-    ? slackModules[1].createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, actions: slackParts!.actions, extensions: slackParts!.extensions })
+    ? slackModules[1].createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, backstageUrl: config.BACKSTAGE_URL, actions: slackParts!.actions, extensions: slackParts!.extensions })
     : undefined;
   const teams = teamsModules
-    ? teamsModules[1].createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, search: teamsModules[1].catalogSearch(db) })
+    ? teamsModules[1].createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, backstageUrl: config.BACKSTAGE_URL, search: teamsModules[1].catalogSearch(db) })
     : undefined;
   const teamsParts = teams && teamsModules ? teamsModules[0].teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests }) : undefined;
 

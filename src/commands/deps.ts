@@ -7,6 +7,7 @@ import { resolveEntity } from '../catalog/queries-resolve.js';
 import { shortRef } from '../catalog/refs.js';
 import { displayName } from '../catalog/entity-view.js';
 import { usageReply } from './args.js';
+import { containerDepsReply } from './deps-system.js';
 import { LIST_LIMIT, entitySpan, kindLabel, unresolvedReply } from './catalog-spans.js';
 import { joinSpans, type ListItem, type Reply, type RichText, type Section, type Span } from '../reply/reply.js';
 import type { Command } from './types.js';
@@ -53,6 +54,8 @@ export const depsCommand: Command = {
     const resolution = await resolveEntity(ctx.db, text);
     if (resolution.status !== 'found') return unresolvedReply('deps', text, resolution);
     const root = resolution.entity;
+    // A System's (or Domain's) dependencies are those of its parts.
+    if (root.kind === 'system' || root.kind === 'domain') return containerDepsReply(root, ctx);
     const first = await relationsFrom(ctx.db, [root.ref], ['dependsOn', 'dependencyOf', 'providesApi', 'consumesApi', 'apiProvidedBy', 'apiConsumedBy']);
     const dependsOn = targetsOf(first, root.ref, 'dependsOn');
     const dependents = targetsOf(first, root.ref, 'dependencyOf');

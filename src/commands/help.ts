@@ -24,7 +24,10 @@ export function helpCommand(all: () => Command[]): Command {
             })),
           },
         ],
-        context: [['In Slack use ', { type: 'code', text: '/catalog <command>' }, ' (or ', { type: 'code', text: '/owner <name>' }, '); in Teams mention the bot.']],
+        context: [
+          ['In Slack use ', { type: 'code', text: '/catalog <command>' }, ' (or ', { type: 'code', text: '/owner <name>' }, '), mention the bot or send it a DM; in Teams mention the bot.'],
+          ['Plain questions work too: ', { type: 'code', text: 'who owns payments-api?' }, ', ', { type: 'code', text: 'what depends on ledger-db' }, '.'],
+        ],
       };
       return reply;
     },

@@ -6,6 +6,7 @@
 import { displayName, docsOf, linksOf, onCallOf, sourceOf } from '../catalog/entity-view.js';
 import { getEntities, ownedBy, ownedCounts, relationsFrom, type EntityRow, type RelationRow } from '../catalog/queries.js';
 import { resolveEntity } from '../catalog/queries-resolve.js';
+import { backstagePageUrl, sourceLocationOf, techDocsUrl } from '../catalog/backstage-links.js';
 import { shortRef } from '../catalog/refs.js';
 import { ago, isoDate, staleness } from '../catalog/staleness.js';
 import { usageReply } from './args.js';
@@ -103,6 +104,10 @@ async function entityReply(row: EntityRow, ctx: CommandContext): Promise<Reply> 
   if (row.lifecycle) facts.push({ label: 'Lifecycle', value: [row.lifecycle] });
   if (row.systemRef) facts.push({ label: 'System', value: [context.get(row.systemRef) ? entitySpan(context.get(row.systemRef)!) : entitySpan(row.systemRef)] });
   if (domainRef) facts.push({ label: 'Domain', value: [context.get(domainRef) ? entitySpan(context.get(domainRef)!) : entitySpan(domainRef)] });
+  const code = sourceLocationOf(row);
+  if (code) facts.push({ label: 'Code', value: [{ type: 'link', text: code.replace(/^https?:\/\//, '').replace(/\/(tree|blob)\/[^/]+\/?$/, ''), url: code }] });
+  const page = backstagePageUrl(row, ctx.backstageUrl);
+  if (page) facts.push({ label: 'Backstage', value: [{ type: 'link', text: 'entity page', url: page }] });
   const sections: Section[] = [{ text: [row.description ?? 'No description.'], fields: facts }, owner];
 
   const onCall = onCallOf(row);
@@ -122,7 +127,9 @@ async function entityReply(row: EntityRow, ctx: CommandContext): Promise<Reply> 
   const docs = docsOf(row);
   const docItems: ListItem[] = [];
   if (docs.techdocsRef) {
-    docItems.push({ text: docs.techdocsUrl ? [{ type: 'link', text: 'TechDocs', url: docs.techdocsUrl }] : ['TechDocs: ', { type: 'code', text: docs.techdocsRef }] });
+    // With BACKSTAGE_URL, `dir:.` and friends become the TechDocs page Backstage builds from them.
+    const techdocs = docs.techdocsUrl ?? techDocsUrl(row, ctx.backstageUrl);
+    docItems.push({ text: techdocs ? [{ type: 'link', text: 'TechDocs', url: techdocs }] : ['TechDocs: ', { type: 'code', text: docs.techdocsRef }] });
   }
   for (const link of docs.links) docItems.push({ text: [{ type: 'link', text: link.title, url: link.url }] });
   if (docItems.length) sections.push({ title: 'Docs', list: docItems });
@@ -141,6 +148,7 @@ async function entityReply(row: EntityRow, ctx: CommandContext): Promise<Reply> 
     buttons: [
       { label: 'Dependencies', action: { type: 'command', command: `deps ${row.ref}` } },
       ...(ownerRow?.kind === 'group' ? [{ label: 'Owning team', action: { type: 'command' as const, command: `team ${ownerRow.ref}` } }] : []),
+      ...(row.kind === 'system' || row.kind === 'domain' ? [{ label: `What is in it`, action: { type: 'command' as const, command: `${row.kind} ${row.ref}` } }] : []),
     ],
   };
 }

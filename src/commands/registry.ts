@@ -2,11 +2,13 @@
 import { auditCommand } from './audit.js';
 import { createCommand } from './create.js';
 import { depsCommand } from './deps.js';
+import { domainCommand } from './domain.js';
 import { findEntitiesCommand } from './find.js';
 import { helpCommand } from './help.js';
 import { ownerCommand } from './owner.js';
 import { scoreCommand } from './score.js';
 import { staleCommand } from './stale.js';
+import { systemCommand } from './system.js';
 import { teamCommand } from './team.js';
 import type { Command } from './types.js';
 
@@ -16,6 +18,8 @@ const commands: Command[] = [
   findEntitiesCommand,
   depsCommand,
   teamCommand,
+  systemCommand,
+  domainCommand,
   staleCommand,
   scoreCommand,
   createCommand,

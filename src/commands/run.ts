@@ -1,15 +1,17 @@
 /**
- * Runs one line of the grammar. Unknown commands and missing arguments answer with help; an
+ * Runs one line of the grammar (or a natural phrasing of one). Unknown commands and missing arguments answer with help; an
  * unexpected failure answers with a short apology and a reference id (logged with the detail).
  */
 import { randomUUID } from 'node:crypto';
 import { parseLine } from './grammar.js';
+import { toGrammar } from './phrase-match.js';
 import { allCommands, findCommand } from './registry.js';
 import { errorReply, safeLinks, type Reply } from '../reply/reply.js';
 import type { CommandContext } from './types.js';
 
 export async function runLine(line: string, ctx: CommandContext): Promise<Reply> {
-  const { name, args } = parseLine(line);
+  // "who owns payments-api?" is `owner payments-api` on every face (phrases.ts).
+  const { name, args } = parseLine(toGrammar(line, (n) => Boolean(findCommand(n))));
   const help = findCommand('help')!;
   if (!name) return help.run('', ctx);
   const command = findCommand(name);

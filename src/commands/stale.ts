@@ -5,6 +5,7 @@ import { ruleInfo } from '../nudges/rules/index.js';
 import { commandTeams, teamReport } from '../nudges/teams.js';
 import type { Finding } from '../nudges/types.js';
 import { errorReply, type ListItem, type Reply, type Section } from '../reply/reply.js';
+import { identityHint } from './identity-hint.js';
 import type { Command } from './types.js';
 
 /** Most findings listed in one answer; the rest are counted. */
@@ -22,7 +23,10 @@ export const staleCommand: Command = {
   example: 'stale payments',
   async run(args, ctx) {
     const chosen = await commandTeams(ctx.db, args, ctx.requester.userRef);
-    if ('error' in chosen) return errorReply(`${chosen.error} Usage: stale [team]`);
+    if ('error' in chosen) {
+      // Without a team named, say how the asker was (not) identified: that is what they can fix.
+      return errorReply(`${chosen.error} Usage: stale [team]`, args.trim() ? {} : { context: identityHint(ctx.requester) });
+    }
     const now = ctx.clock.now();
     const sections: Section[] = [];
     let total = 0;

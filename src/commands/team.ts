@@ -8,6 +8,7 @@ import { getEntities, getEntity, ownedBy, ownedCounts, relationsFrom, type Entit
 import { resolveEntity } from '../catalog/queries-resolve.js';
 import { shortRef } from '../catalog/refs.js';
 import { usageReply } from './args.js';
+import { identityHint } from './identity-hint.js';
 import { entitySpan, groupChannel, refButton, sectionsByKind, unresolvedReply, userSpan } from './catalog-spans.js';
 import type { Field, Reply, Section } from '../reply/reply.js';
 import type { Command, CommandContext } from './types.js';
@@ -69,7 +70,8 @@ async function myTeams(ctx: CommandContext): Promise<Reply> {
   const userRef = ctx.requester.userRef;
   const user = userRef ? await getEntity(ctx.db, userRef) : undefined;
   if (!userRef || !user) {
-    return usageReply(teamCommand, "needs a team name: I don't know which catalog user you are");
+    const usage = usageReply(teamCommand, "needs a team name: I don't know which catalog user you are");
+    return { ...usage, context: identityHint({ ...ctx.requester, userRef: undefined }) };
   }
   // "My teams" is identity data: memberships declared in org sources only.
   const groups = [...(await orgGroupsOf(ctx.db, user.ref))];
@@ -77,7 +79,11 @@ async function myTeams(ctx: CommandContext): Promise<Reply> {
   const known = groups.map((g) => rows.get(g)).filter((g): g is EntityRow => Boolean(g));
   if (known.length === 1) return teamReply(known[0], ctx);
   if (!known.length) {
-    return { summary: `${displayName(user)} is not a member of any team in the catalog.`, sections: [{ text: [userSpan(user), ' is not a member of any team in the catalog. Try ', { type: 'code', text: teamCommand.example }, '.'] }] };
+    return {
+      summary: `${displayName(user)} is not a member of any team in the catalog.`,
+      sections: [{ text: [userSpan(user), ' is not a member of any team in the catalog. Try ', { type: 'code', text: teamCommand.example }, '.'] }],
+      context: identityHint(ctx.requester),
+    };
   }
   return {
     summary: `${displayName(user)} is in ${known.length} teams: ${known.map((g) => displayName(g)).join(', ')}.`,

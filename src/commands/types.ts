@@ -16,6 +16,8 @@ export interface CommandContext {
   staleAfterDays: number;
   /** CALLSHEET_ADMINS: groups whose members may use admin commands (`audit`). None when absent. */
   adminGroups?: readonly string[];
+  /** BACKSTAGE_URL: when set, answers link to the entity's Backstage page and TechDocs. */
+  backstageUrl?: string;
 }
 
 export interface Command {

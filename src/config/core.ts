@@ -27,6 +27,8 @@ export const coreEnv = z.object({
   MAX_DOCUMENTS_PER_FILE: z.coerce.number().int().min(1).default(20_000),
   /** Who the shell and `callsheet ask` act as (an email or a catalog User ref), for "my teams" and templates. */
   CALLSHEET_USER: optionalString,
+  /** A Backstage instance showing this catalog: answers link to entity pages and TechDocs there, and its entity URLs unfurl. */
+  BACKSTAGE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^/\s]+/i.test(v), { message: 'expected an http(s) URL, e.g. https://backstage.example.com' }),
   /** Name of this replica in leases and logs; defaults to host name and pid. */
   INSTANCE_ID: optionalString,
 });

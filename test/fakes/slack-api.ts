@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { LIMITS, blockProblem, viewProblem } from './slack-blocks.js';
+import { unfurlAnswer, type SharedLinks } from './slack-unfurl.js';
 
 export { blockProblem, viewProblem } from './slack-blocks.js';
 
@@ -52,6 +53,8 @@ export interface FakeSlack {
   attempts(method: string): SlackCall[];
   responseUrl(id: string): string;
   addUser(user: FakeUser): void;
+  /** Links someone posted in a message (what Slack's link_shared event reports): chat.unfurl may unfurl only these. */
+  shareLinks(links: SharedLinks): void;
   /** Messages the bot posted to a channel (kept up to date by chat.update), oldest first. */
   messages(channel: string): FakeMessage[];
   /** Socket Mode: envelopes sent to the connected app and the acks it sent back. */
@@ -95,6 +98,7 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
   const channels = new Map<string, FakeMessage[]>();
   const failures = new Map<string, Failure[]>();
   const latency = new Map<string, number>();
+  const shared: SharedLinks[] = [];
   let counter = 0;
   let lastTs = 0;
 
@@ -169,6 +173,8 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
       }
       case 'apps.connections.open':
         return { ok: true, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/link` };
+      case 'chat.unfurl':
+        return unfurlAnswer(args, shared);
       case 'conversations.open':
         if (!args.users) return { ok: false, error: 'invalid_arguments' };
         return { ok: true, channel: { id: `D${String(args.users).split(',')[0]}` } };
@@ -229,6 +235,7 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
     attempts: (method) => calls.filter((c) => c.method === method),
     responseUrl: (id) => `${origin}/response/${id}`,
     addUser: (user) => users.set(user.id, user),
+    shareLinks: (links) => void shared.push(links),
     messages: (channel) => channels.get(channel) ?? [],
     socket: {
       connected: () => connected,

@@ -44,7 +44,7 @@ describe('nudge findings on a seeded catalog', () => {
     ]);
     expect(summary(teams.get('group:default/nobody-team')!.findings)).toEqual(['unknown-owner component:default/ledger']);
     expect(summary(teams.get('group:default/ghosts')!.findings)).toEqual(['owner-without-members component:default/vault']);
-    expect(summary(teams.get('group:default/lonely')!.findings)).toEqual(['missing-lifecycle resource:default/lonely-db']);
+    expect(summary(teams.get('group:default/lonely')!.findings)).toEqual(['missing-description resource:default/lonely-db']);
     expect(summary(teams.get(UNOWNED)!.findings)).toEqual(['no-owner template:default/orphan-template']);
   });
 

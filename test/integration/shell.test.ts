@@ -81,6 +81,18 @@ describe('shell adapter over streams', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
+  it('understands natural phrasings: who owns X, what depends on X (issue 16)', async () => {
+    const h = harness(database);
+    h.input.write('who owns payments-api?\nwhat depends on ledger-db\nwhat does team payments own\n');
+    h.input.end();
+    await h.shell.closed;
+    const out = h.output();
+    expect(out).toContain('Payments API (Component)');
+    expect(out).toContain('Dependencies of Ledger database');
+    expect(out).toMatch(/Team Payments/);
+    expect(out).not.toContain('Unknown command');
+  });
+
   it('close() stops it from outside', async () => {
     const h = harness(database);
     await h.until(1);

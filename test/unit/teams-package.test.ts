@@ -51,7 +51,8 @@ describe('Teams app package', () => {
     const manifest = JSON.parse(files.get('manifest.json')!.toString());
     expect(manifest.id).toBe(APP_ID);
     expect(manifest.bots[0]).toMatchObject({ botId: APP_ID, scopes: ['personal', 'team', 'groupChat'] });
-    expect(manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title)).toEqual(['owner', 'find', 'deps', 'team', 'stale', 'create', 'help']);
+    expect(manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title)).toEqual(['owner', 'find', 'deps', 'team', 'system', 'domain', 'stale', 'create', 'help']);
+    expect(manifest.composeExtensions[0].messageHandlers).toEqual([{ type: 'link', value: { domains: ['github.com'] } }]);
     expect(manifest.composeExtensions[0]).toMatchObject({ botId: APP_ID, commands: [{ id: SEARCH_COMMAND_ID, type: 'query' }] });
     expect(manifest.validDomains).toEqual(['callsheet.example.com']);
     expect(files.get('color.png')).toEqual(readFileSync(new URL('../../adapters/teams/manifest/color.png', import.meta.url)));
@@ -64,6 +65,13 @@ describe('Teams app package', () => {
     expect([outline.width, outline.height]).toEqual([32, 32]);
     for (const [r, g, b, a] of outline.pixels) expect(a === 0 || (r === 255 && g === 255 && b === 255)).toBe(true);
     expect(outline.pixels.some(([, , , a]) => a === 255)).toBe(true);
+  });
+
+  it('adds the Backstage host to the unfurled link domains (issue 16)', () => {
+    const files = unzip(buildPackage({ appId: APP_ID, host: 'callsheet.example.com', backstageHost: 'backstage.example.com' }));
+    const manifest = JSON.parse(files.get('manifest.json')!.toString());
+    expect(manifest.composeExtensions[0].messageHandlers[0].value.domains).toEqual(['github.com', 'backstage.example.com']);
+    expect(() => buildPackage({ appId: APP_ID, host: 'callsheet.example.com', backstageHost: 'https://x/' })).toThrow(/--backstage-host: expected/);
   });
 
   it('refuses a malformed app id or host, naming the option', () => {

@@ -1,6 +1,7 @@
 import type { EntityRule } from '../types.js';
 
-const HAS_LIFECYCLE = new Set(['component', 'api', 'resource']);
+// Only Component and API have `spec.lifecycle` in Backstage's model; a Resource cannot declare one.
+const HAS_LIFECYCLE = new Set(['component', 'api']);
 
 export const missingLifecycle: EntityRule = {
   id: 'missing-lifecycle',
