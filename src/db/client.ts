@@ -85,6 +85,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
+  // Search (migration 0014) needs pg_trgm, which PGlite loads only when named here.
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const dataDir = options.dataDir ?? 'memory://';
   // A data folder has one owner process (see pglite-lock.ts): taken before the files are opened.
   let lock: Awaited<ReturnType<typeof acquirePgliteLock>> | undefined;
@@ -94,7 +96,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   }
   let client: InstanceType<typeof PGlite>;
   try {
-    client = new PGlite(dataDir);
+    client = new PGlite(dataDir, { extensions: { pg_trgm } });
     await client.waitReady;
   } catch (error) {
     await lock?.release();
