@@ -34,7 +34,7 @@ export const COUNT_CAP = 1000;
 
 /**
  * Per term found in no word of the catalog (as a prefix): the nearest catalog word. pg_trgm's `%`
- * picks a few by trigram similarity; edit distance (at most a quarter of the word, at least one)
+ * picks a few by trigram similarity (GIN: cheap to keep up as sync writes); edit distance (at most a quarter of the word, at least one)
  * decides, since a transposition (`paymnets`) costs trigrams but only two edits, while `find` is
  * three edits from `finance`.
  */
@@ -45,8 +45,8 @@ async function correct(db: Db, terms: string[]): Promise<Map<string, string>> {
     db,
     sql`select t.term, n.word as near
         from unnest(${textArray(typed)}::text[]) as t(term)
-        join lateral (select w.word from search_words w where w.word % t.term order by w.word <-> t.term, w.word limit 5) as n
-          on not exists (select 1 from search_words w where w.word like t.term || '%')`,
+        join lateral (select w.word from search_words w where w.word % t.term order by similarity(w.word, t.term) desc, w.word limit 5) as n
+          on not exists (select 1 from search_words w where w.word >= t.term and w.word < t.term || chr(1114111))`,
   );
   const out = new Map<string, string>();
   for (const term of typed) {
@@ -102,10 +102,11 @@ export async function searchCatalog(db: Db, text: string, options: { limit?: num
   const perTerm = parsed.terms.map((t) => alternatives(t, corrections.get(t)));
   const tsq = (q: string) => sql`to_tsquery('english', ${q})`;
   const doc = entitySearch.document;
-  const anyWord = sql`${doc} @@ ${tsq(perTerm.join(' | '))}`;
-  const everyWord = sql`${doc} @@ ${tsq(perTerm.join(' & '))}`;
-  const matched = perTerm.length === 1 ? sql`1` : sql.join(perTerm.map((q) => sql`(${doc} @@ ${tsq(q)})::int`), sql` + `);
-  const score = sql`ts_rank(${doc}, ${tsq(perTerm.join(' | '))})`;
+  const ctx = entitySearch.context;
+  const anyWord = sql`(${doc} @@ ${tsq(perTerm.join(' | '))} or ${ctx} @@ ${tsq(perTerm.join(' | '))})`;
+  const everyWord = sql`(${doc} || ${ctx}) @@ ${tsq(perTerm.join(' & '))}`;
+  const matched = perTerm.length === 1 ? sql`1` : sql.join(perTerm.map((q) => sql`((${doc} || ${ctx}) @@ ${tsq(q)})::int`), sql` + `);
+  const score = sql`ts_rank(${doc} || ${ctx}, ${tsq(perTerm.join(' | '))})`;
   // A name or title that is the whole query (spaces or dashes) comes first among equals.
   const named = sql`(${entities.name} = ${parsed.phrase.replace(/\s+/g, '-')} or coalesce(lower(${entities.title}) = ${parsed.phrase}, false))::int`;
   const rows = await db
@@ -132,6 +133,6 @@ export async function closestNames(db: Db, text: string, limit = 5): Promise<Ent
     .select()
     .from(entities)
     .where(sql`${entities.name} % ${name}`)
-    .orderBy(sql`${entities.name} <-> ${name}`, asc(entities.ref))
+    .orderBy(sql`similarity(${entities.name}, ${name}) desc`, asc(entities.ref))
     .limit(limit);
 }

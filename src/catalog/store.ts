@@ -195,7 +195,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
       }
       await copyRows(tx, 'relations', RELATION_COLUMNS, relationRows([...inserts, ...updates]));
       // After the relations: an entity's provided and consumed APIs are part of what it is found by.
-      await indexForSearch(tx, [...inserts, ...updates].map((r) => r.ref));
+      await indexForSearch(tx, [...inserts, ...updates]);
     }
 
     function changed(record: CatalogRecord, before: Stored): boolean {
