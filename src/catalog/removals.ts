@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { query, type Db } from '../db/client.js';
 import { textArray } from '../db/copy.js';
+import { removeFromSearch } from './search-index.js';
 
 const CHUNK = 500;
 
@@ -63,6 +64,19 @@ export async function removeUnseen(tx: Db, input: RemovalInput): Promise<{ remov
   for (const part of chunks(result.removed, CHUNK)) {
     await tx.execute(sql`delete from entities where source_id = ${sourceId} and ref = any(${textArray(part)}::text[])`);
     await tx.execute(sql`delete from relations where origin_ref = any(${textArray(part)}::text[])`);
+    await removeFromSearch(tx, part);
   }
   return result;
+}
+
+/** Deletes everything a source provided (entities, their relations and search rows); returns the refs removed. */
+export async function removeSourceEntities(db: Db, sourceId: string): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    const removed = await query<{ ref: string }>(tx, sql`delete from entities where source_id = ${sourceId} returning ref`);
+    for (const part of chunks(removed.map((r) => r.ref), CHUNK)) {
+      await tx.execute(sql`delete from relations where origin_ref = any(${textArray(part)}::text[])`);
+      await removeFromSearch(tx, part);
+    }
+    return removed.map((r) => r.ref);
+  });
 }

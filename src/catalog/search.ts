@@ -1,15 +1,15 @@
 /**
- * Ranked text search (`find`) and typo-tolerant suggestions ("did you mean"). The database narrows
- * the candidates with bounded LIKE queries; ranking happens here so it is the same on both drivers.
+ * Typo-tolerant name suggestions ("did you mean") for look-ups by name. The ranked full-text search
+ * (`find`, typeaheads) is in search-text.ts and re-exported here.
  */
-import { and, asc, ilike, inArray, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import { distance } from 'fastest-levenshtein';
 import type { Db } from '../db/client.js';
 import { entities } from '../db/schema.js';
 import type { EntityRow } from './queries.js';
 
-/** Most candidates fetched for ranking; beyond this the query is too vague to rank usefully. */
-const MAX_CANDIDATES = 300;
+export { searchCatalog, closestNames, type SearchHit, type SearchResult } from './search-text.js';
+
 /** Most names compared for a suggestion. */
 const MAX_SUGGESTION_SCAN = 1000;
 
@@ -93,88 +93,3 @@ export async function suggest(db: Db, text: string, options: { kinds?: string[];
   });
 }
 
-export interface SearchHit {
-  row: EntityRow;
-  score: number;
-  /** Which field matched best (for showing why it was found). */
-  matched: 'name' | 'title' | 'tag' | 'description';
-}
-
-export interface SearchResult {
-  hits: SearchHit[];
-  /** All entities that matched, including those not returned. */
-  total: number;
-}
-
-/** Preference among equally good hits: the things people usually mean. */
-const kindOrder = ['component', 'api', 'system', 'resource', 'domain', 'group', 'user', 'template', 'location'];
-
-function scoreTerm(term: string, row: EntityRow): { score: number; matched: SearchHit['matched'] } {
-  const name = row.name;
-  const title = (row.title ?? '').toLocaleLowerCase('en-US');
-  const description = (row.description ?? '').toLocaleLowerCase('en-US');
-  const candidates: Array<[number, SearchHit['matched']]> = [];
-  if (name === term) candidates.push([100, 'name']);
-  else if (name.startsWith(term)) candidates.push([80, 'name']);
-  else if (tokens(name).includes(term)) candidates.push([65, 'name']);
-  else if (name.includes(term)) candidates.push([50, 'name']);
-  if (title === term) candidates.push([70, 'title']);
-  else if (tokens(title).includes(term)) candidates.push([45, 'title']);
-  else if (title.includes(term)) candidates.push([35, 'title']);
-  if (row.tags.some((t) => t.toLocaleLowerCase('en-US') === term)) candidates.push([40, 'tag']);
-  else if (row.tags.some((t) => t.toLocaleLowerCase('en-US').includes(term))) candidates.push([25, 'tag']);
-  if (tokens(description).includes(term)) candidates.push([15, 'description']);
-  else if (description.includes(term)) candidates.push([10, 'description']);
-  const best = candidates.sort((a, b) => b[0] - a[0])[0];
-  return best ? { score: best[0], matched: best[1] } : { score: 0, matched: 'description' };
-}
-
-/** Ranks rows for `text`: exact name > name prefix > name token > title/tags > description. */
-export function rankHits(text: string, rows: EntityRow[]): SearchHit[] {
-  const phrase = text.trim().toLocaleLowerCase('en-US');
-  const terms = phrase.split(/\s+/).filter(Boolean);
-  return rows
-    .map((row) => {
-      const per = terms.map((t) => scoreTerm(t, row));
-      let score = per.reduce((sum, p) => sum + p.score, 0) / (per.length || 1);
-      if (terms.length > 1 && (row.name === phrase || (row.title ?? '').toLocaleLowerCase('en-US') === phrase)) score += 50;
-      const matched = per.sort((a, b) => b.score - a.score)[0]?.matched ?? 'description';
-      return { row, score, matched };
-    })
-    .sort(
-      (a, b) =>
-        b.score - a.score ||
-        kindRank(a.row.kind) - kindRank(b.row.kind) ||
-        a.row.name.length - b.row.name.length ||
-        a.row.ref.localeCompare(b.row.ref),
-    );
-}
-
-function kindRank(kind: string): number {
-  const i = kindOrder.indexOf(kind);
-  return i === -1 ? kindOrder.length : i;
-}
-
-/** Every whitespace-separated term must appear in the name, title, description or a tag. */
-export async function searchCatalog(db: Db, text: string, options: { limit?: number; kinds?: string[] } = {}): Promise<SearchResult> {
-  const terms = text.trim().toLocaleLowerCase('en-US').split(/\s+/).filter(Boolean).slice(0, 8);
-  if (!terms.length) return { hits: [], total: 0 };
-  const perTerm = terms.map((term) => {
-    const pattern = `%${likeEscape(term)}%`;
-    return or(
-      ilike(entities.name, pattern),
-      ilike(entities.title, pattern),
-      ilike(entities.description, pattern),
-      sql`array_to_string(${entities.tags}, ' ') ilike ${pattern}`,
-    )!;
-  });
-  if (options.kinds?.length) perTerm.push(inArray(entities.kind, options.kinds));
-  const where = and(...perTerm);
-  const first = terms[0];
-  // Rough database-side order so the best candidates survive the bound; the fine ranking is rankHits.
-  const rough = sql`case when ${entities.name} = ${first} then 0 when ${entities.name} like ${`${likeEscape(first)}%`} then 1 when ${entities.name} like ${`%${likeEscape(first)}%`} then 2 when ${entities.title} ilike ${`%${likeEscape(first)}%`} then 3 else 4 end`;
-  const rows = await db.select().from(entities).where(where).orderBy(rough, asc(entities.name)).limit(MAX_CANDIDATES);
-  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(entities).where(where);
-  const hits = rankHits(text, rows);
-  return { hits: hits.slice(0, options.limit ?? hits.length), total: Number(count?.n ?? hits.length) };
-}

@@ -12,7 +12,10 @@ import { copyRows, textArray } from '../db/copy.js';
 import { entities } from '../db/schema.js';
 import type { Problem } from '../sync/types.js';
 import type { Relation } from './relations.js';
-import { chunks, removeUnseen } from './removals.js';
+import { removeUnseen } from './removals.js';
+import { indexForSearch } from './search-index.js';
+
+export { removeSourceEntities } from './removals.js';
 
 export interface CatalogRecord {
   ref: string;
@@ -192,6 +195,8 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
         result.updated.push(...updates.map((r) => r.ref));
       }
       await copyRows(tx, 'relations', RELATION_COLUMNS, relationRows([...inserts, ...updates]));
+      // After the relations: an entity's provided and consumed APIs are part of what it is found by.
+      await indexForSearch(tx, [...inserts, ...updates]);
     }
 
     function changed(record: CatalogRecord, before: Stored): boolean {
@@ -280,17 +285,6 @@ export async function applySnapshot(db: Db, input: ApplyInput): Promise<ApplyRes
   const { records, ...rest } = input;
   const { applied } = await writeSnapshot(db, rest, async (writer) => writer.add(records));
   return applied;
-}
-
-/** Deletes everything a source provided (entities and their relations); returns the refs removed. */
-export async function removeSourceEntities(db: Db, sourceId: string): Promise<string[]> {
-  return db.transaction(async (tx) => {
-    const removed = await query<{ ref: string }>(tx, sql`delete from entities where source_id = ${sourceId} returning ref`);
-    for (const part of chunks(removed.map((r) => r.ref), ENTITY_CHUNK)) {
-      await tx.execute(sql`delete from relations where origin_ref = any(${textArray(part)}::text[])`);
-    }
-    return removed.map((r) => r.ref);
-  });
 }
 
 /** Refs currently stored (any source). */

@@ -105,6 +105,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
+  // Search (migration 0014) needs pg_trgm, which PGlite loads only when named here.
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const dataDir = options.dataDir ?? 'memory://';
   // A data folder has one owner process (see pglite-lock.ts): taken before the files are opened.
   let lock: Awaited<ReturnType<typeof acquirePgliteLock>> | undefined;
@@ -115,7 +117,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   let client: InstanceType<typeof PGlite>;
   try {
     if (lock && options.pgliteTemplate !== false) seedFromTemplate(dataDir, options.pgliteTemplate);
-    client = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
+    client = new PGlite(dataDir, { extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
     await client.waitReady;
   } catch (error) {
     await lock?.release();

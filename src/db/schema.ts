@@ -7,6 +7,7 @@ import { bigserial, boolean, index, integer, json, jsonb, pgTable, primaryKey, t
 import { tz } from './schema-columns.js';
 
 export * from './schema-ops.js';
+export * from './schema-search.js';
 
 /** A catalog entity as last accepted from its source. */
 export const entities = pgTable(

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { rankHits, similarity } from '../../src/catalog/search.js';
+import { similarity } from '../../src/catalog/search.js';
+import { alternatives, parseSearch, termQuery } from '../../src/catalog/search-query.js';
 import { ago, staleness } from '../../src/catalog/staleness.js';
-import type { EntityRow } from '../../src/catalog/queries.js';
-
-const row = (name: string, extra: Partial<EntityRow> = {}): EntityRow =>
-  ({ ref: `component:default/${name}`, kind: 'component', namespace: 'default', name, title: null, description: null, tags: [], ...extra }) as EntityRow;
 
 describe('similarity and ranking', () => {
   it('scores typos of a name above unrelated names', () => {
@@ -14,16 +11,24 @@ describe('similarity and ranking', () => {
     expect(similarity('payments', 'payments-api')).toBeGreaterThan(similarity('payments', 'ledger-api'));
   });
 
-  it('ranks exact name > prefix > token > title > tag > description', () => {
-    const rows = [
-      row('describes', { description: 'moves the ledger along' }),
-      row('tagged', { tags: ['ledger'] }),
-      row('titled', { title: 'Ledger tools' }),
-      row('core-ledger-sync'),
-      row('ledger-service'),
-      row('ledger'),
-    ];
-    expect(rankHits('ledger', rows).map((h) => h.row.name)).toEqual(['ledger', 'ledger-service', 'core-ledger-sync', 'titled', 'tagged', 'describes']);
+});
+
+describe('search grammar', () => {
+  it('splits words from field filters and joins compounds', () => {
+    expect(parseSearch('Notification E-mail kind:component owner:Platform tags:pci')).toEqual({
+      phrase: 'notification e-mail',
+      terms: ['notification', 'email'],
+      filters: { kind: 'component', owner: 'platform', tag: 'pci' },
+    });
+    // An unknown prefix is a word, not a filter; tsquery syntax never survives into a term.
+    expect(parseSearch("url:x & !(a:*) 'quote'").terms).toEqual(['urlx', 'a', 'quote']);
+  });
+
+  it('matches words by prefix, single letters exactly, and either spelling of a corrected word', () => {
+    expect(termQuery('pay')).toBe('pay:*');
+    expect(termQuery('a')).toBe('a');
+    expect(alternatives('notifcation', 'notification')).toBe('(notifcation:* | notification:*)');
+    expect(alternatives('ledger', null)).toBe('ledger:*');
   });
 });
 
