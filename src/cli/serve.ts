@@ -90,7 +90,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   let worker: Worker | undefined;
   const wake = { wake: () => worker?.wake() };
   // Chat adapters build their own contexts; the admin groups are added here, where the config is.
-  const chatRunLine = (line: string, ctx: CommandContext) => runLine(line, { ...ctx, adminGroups: config.CALLSHEET_ADMINS });
+  const chatRunLine = (line: string, ctx: CommandContext) => runLine(line, { ...ctx, adminGroups: config.CALLSHEET_ADMINS, oncall: runtime.oncall, pageAllowedGroups: config.PAGE_ALLOWED_GROUPS });
   const slackConfig = slackSettings(config);
   const slackParts = slackConfig ? slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests }) : undefined;
   const slack = slackConfig

@@ -9,6 +9,7 @@ import { resolveEntity } from '../catalog/queries-resolve.js';
 import { shortRef } from '../catalog/refs.js';
 import { ago, isoDate, staleness } from '../catalog/staleness.js';
 import { usageReply } from './args.js';
+import { onCallSections, pageButton } from './oncall-view.js';
 import {
   LIST_LIMIT,
   entitySpan,
@@ -116,8 +117,11 @@ async function entityReply(row: EntityRow, ctx: CommandContext): Promise<Reply> 
     } else if (onCall.hasPagerDutyIntegrationKey) fields.push({ label: 'PagerDuty', value: ['integration configured'] });
     if (onCall.opsgenieTeam) fields.push({ label: 'Opsgenie team', value: [onCall.opsgenieTeam] });
     if (onCall.opsgenieComponentSelector) fields.push({ label: 'Opsgenie', value: [{ type: 'code', text: onCall.opsgenieComponentSelector }] });
-    sections.push({ title: 'On-call', fields });
+    // Live answers (PAGERDUTY_TOKEN / OPSGENIE_API_KEY) say who is on call now; the annotations are the fallback.
+    const live = await onCallSections(ctx, [row]);
+    sections.push(...(live.sections.length ? live.sections : [{ title: 'On-call', fields }]));
   }
+  const page = pageButton(ctx, row);
 
   const docs = docsOf(row);
   const docItems: ListItem[] = [];
@@ -141,6 +145,7 @@ async function entityReply(row: EntityRow, ctx: CommandContext): Promise<Reply> 
     buttons: [
       { label: 'Dependencies', action: { type: 'command', command: `deps ${row.ref}` } },
       ...(ownerRow?.kind === 'group' ? [{ label: 'Owning team', action: { type: 'command' as const, command: `team ${ownerRow.ref}` } }] : []),
+      ...(page ? [page] : []),
     ],
   };
 }

@@ -4,7 +4,9 @@ import { createCommand } from './create.js';
 import { depsCommand } from './deps.js';
 import { findEntitiesCommand } from './find.js';
 import { helpCommand } from './help.js';
+import { oncallCommand } from './oncall.js';
 import { ownerCommand } from './owner.js';
+import { pageCommand } from './page.js';
 import { scoreCommand } from './score.js';
 import { staleCommand } from './stale.js';
 import { teamCommand } from './team.js';
@@ -13,6 +15,8 @@ import type { Command } from './types.js';
 // The order is the order `help` lists them in.
 const commands: Command[] = [
   ownerCommand,
+  oncallCommand,
+  pageCommand,
   findEntitiesCommand,
   depsCommand,
   teamCommand,

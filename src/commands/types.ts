@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { OnCallService } from '../oncall/service.js';
 import type { Reply } from '../reply/reply.js';
 import type { Requester } from '../reply/requester.js';
 
@@ -16,6 +17,10 @@ export interface CommandContext {
   staleAfterDays: number;
   /** CALLSHEET_ADMINS: groups whose members may use admin commands (`audit`). None when absent. */
   adminGroups?: readonly string[];
+  /** Live on-call answers (PagerDuty, Opsgenie); without it `owner` shows the annotations only. */
+  oncall?: OnCallService;
+  /** PAGE_ALLOWED_GROUPS: groups whose members may press Page. None: nobody. */
+  pageAllowedGroups?: readonly string[];
 }
 
 export interface Command {
