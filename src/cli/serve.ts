@@ -29,6 +29,8 @@ import { runnerFromConfig } from '../nudges/wiring.js';
 import { allNotifiers, logNotifier, shellNotifier } from '../scaffolder/notifier.js';
 import { parseLine } from '../commands/grammar.js';
 import { createInShell } from '../../adapters/shell/create-flow.js';
+import { pageInShell } from '../../adapters/shell/page-flow.js';
+import { pageHandler } from '../commands/page.js';
 import { startShell, type Shell } from '../../adapters/shell/shell.js';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
 import { slackFeatures } from '../../adapters/slack/features.js';
@@ -91,15 +93,17 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   const wake = { wake: () => worker?.wake() };
   // Chat adapters build their own contexts; the admin groups are added here, where the config is.
   const chatRunLine = (line: string, ctx: CommandContext) => runLine(line, { ...ctx, adminGroups: config.CALLSHEET_ADMINS, oncall: runtime.oncall, pageAllowedGroups: config.PAGE_ALLOWED_GROUPS });
+  // One page handler for every face: trust (PAGE_ALLOWED_GROUPS), Events API v2, the audit log.
+  const page = pageHandler({ db, clock, logger, oncall: runtime.oncall, allowedGroups: config.PAGE_ALLOWED_GROUPS });
   const slackConfig = slackSettings(config);
-  const slackParts = slackConfig ? slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests }) : undefined;
+  const slackParts = slackConfig ? slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests, page }) : undefined;
   const slack = slackConfig
     ? createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, actions: slackParts!.actions, extensions: slackParts!.extensions })
     : undefined;
   const teams = teamsEnabled(config)
     ? createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, search: catalogSearch(db) })
     : undefined;
-  const teamsParts = teams ? teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests }) : undefined;
+  const teamsParts = teams ? teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests, page }) : undefined;
   const output = options.output ?? process.stdout;
 
   const notifier = allNotifiers(
@@ -193,6 +197,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
         await firstSync.catch(() => {});
         const { name, args } = parseLine(line);
         if (name === 'create' && args) return createInShell({ db, clock, wake: () => taskWorker.wake() }, args, requester, io);
+        if (name === 'page' && args) return pageInShell({ run: (l) => runLineAudited(l, runtime.context(requester)), page }, args, requester, io);
         return runLineAudited(line, runtime.context(requester));
       },
     });
