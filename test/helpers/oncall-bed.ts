@@ -48,8 +48,16 @@ export interface OnCallBed {
   close(): Promise<void>;
 }
 
+/** The demo catalog with the extra on-call shapes, and the fakes around NOW. */
 export async function startOnCallBed(db: Db): Promise<OnCallBed> {
   await seedCatalog(db, { files: { 'catalog/oncall-extra.yaml': extra } });
+  return startOnCallFakes(Date.parse(NOW));
+}
+
+/** The fakes alone, with shifts placed around `base` (ms): for the whole service, which keeps real time. */
+export async function startOnCallFakes(base: number): Promise<OnCallBed> {
+  // Hours from `base`: with base = NOW, -51 is 2026-12-01T09:00Z.
+  const at = (hours: number) => new Date(base + hours * 3_600_000).toISOString();
   const pd = await startFakePagerDuty({ token: 'pd-test-token' });
   const og = await startFakeOpsgenie({ apiKey: 'og-test-key' });
   // Enough services that finding one by integration key reads more than one page.
@@ -58,10 +66,10 @@ export async function startOnCallBed(db: Db): Promise<OnCallBed> {
   pd.addService({ id: 'PL9D0R2', name: 'Ledger', policyId: 'PLED' });
   pd.addService({ id: 'PFRAUD1', name: 'Fraud check', policyId: 'PFRA', integrationKeys: [FRAUD_KEY] });
   const user = (name: string, email: string) => ({ id: `P${name.slice(0, 4).toUpperCase()}`, name, email });
-  pd.addOnCall({ policyId: 'PPAY', level: 1, user: user('Alice Nguyen', 'Alice.Nguyen@acmepay.example'), start: '2026-12-01T09:00:00Z', end: '2026-12-08T09:00:00Z' });
-  pd.addOnCall({ policyId: 'PPAY', level: 1, user: user('Bruno Costa', 'bruno.costa@acmepay.example'), start: '2026-12-08T09:00:00Z', end: '2026-12-15T09:00:00Z' });
+  pd.addOnCall({ policyId: 'PPAY', level: 1, user: user('Alice Nguyen', 'Alice.Nguyen@acmepay.example'), start: at(-51), end: at(117) });
+  pd.addOnCall({ policyId: 'PPAY', level: 1, user: user('Bruno Costa', 'bruno.costa@acmepay.example'), start: at(117), end: at(285) });
   pd.addOnCall({ policyId: 'PPAY', level: 2, user: user('Chen Wei', 'chen.wei@acmepay.example') });
-  pd.addOnCall({ policyId: 'PLED', level: 1, user: user('Zed Outsider', 'zed@contractor.example'), start: '2026-12-03T08:00:00Z', end: '2026-12-03T20:00:00Z' });
+  pd.addOnCall({ policyId: 'PLED', level: 1, user: user('Zed Outsider', 'zed@contractor.example'), start: at(-4), end: at(8) });
   pd.addOnCall({ policyId: 'PFRA', level: 1, user: user('Dana Okafor', 'dana.okafor@acmepay.example') });
   og.addTeam({ id: 't-pay', name: 'Payments Ops' });
   og.addSchedule({
@@ -69,8 +77,8 @@ export async function startOnCallBed(db: Db): Promise<OnCallBed> {
     name: 'Payments Ops primary',
     teamId: 't-pay',
     periods: [
-      { user: 'julia.martins@acmepay.example', start: '2026-12-03T00:00:00Z', end: '2026-12-04T00:00:00Z' },
-      { user: 'hana.sato@acmepay.example', start: '2026-12-04T00:00:00Z', end: '2026-12-05T00:00:00Z' },
+      { user: 'julia.martins@acmepay.example', start: at(-12), end: at(12) },
+      { user: 'hana.sato@acmepay.example', start: at(12), end: at(36) },
     ],
   });
   og.addSchedule({ id: 's-off', name: 'Old rota', teamId: 't-pay', enabled: false, periods: [] });
