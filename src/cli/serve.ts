@@ -12,7 +12,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import { slackSettings } from '../config/slack.js';
 import { runLineAudited } from '../commands/audited.js';
 import { runLine } from '../commands/run.js';
-import type { CommandContext } from '../commands/types.js';
+import type { CommandContext, Requester } from '../commands/types.js';
 import type { Reply } from '../reply/reply.js';
 import { createHttpApp, startHttpServer, type RunningServer } from '../http/server.js';
 import { createReadiness } from '../http/readiness.js';
@@ -188,13 +188,16 @@ export async function startService(config: Config, options: ServeOptions = {}): 
 
   let shell: Shell | undefined;
   if (wantShell) {
-    const requester = await runtime.localRequester('shell');
+    // CALLSHEET_USER is matched to a catalog User after the first sync: on a fresh DATA_DIR the Users
+    // arrive with it, and matching earlier left the shell user unidentified for the whole session.
+    let known: Requester | undefined;
     shell = startShell({
       input: (options.input ?? process.stdin) as never,
       output: output as never,
       greeting: `Callsheet: ask who owns what. Try "owner payments-api", "find ledger" or "help"; "exit" quits.\n(HTTP on port ${http.port}; logs in ${logFile})`,
       run: async (line, io): Promise<Reply> => {
         await firstSync.catch(() => {});
+        const requester = (known ??= await runtime.localRequester('shell'));
         const { name, args } = parseLine(line);
         if (name === 'create' && args) return createInShell({ db, clock, wake: () => taskWorker.wake() }, args, requester, io);
         if (name === 'page' && args) return pageInShell({ run: (l) => runLineAudited(l, runtime.context(requester)), page }, args, requester, io);
