@@ -103,7 +103,10 @@ export function createPagerDutyClient(options: PagerDutyOptions) {
       return { provider: 'PagerDuty', source: service.name, ...(service.url ? { url: service.url } : {}), ...nowAndNext(shifts, at) };
     },
 
-    /** Raises an incident through Events API v2; returns PagerDuty's dedup key. */
+    /**
+     * Raises an incident through Events API v2; returns PagerDuty's dedup key. A retry after a 429, a
+     * 5xx or a lost answer is safe: the same dedup key makes a repeated trigger the same alert.
+     */
     async trigger(event: TriggerEvent): Promise<string> {
       const { status, body } = await http({
         method: 'POST',
