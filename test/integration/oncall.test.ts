@@ -161,6 +161,16 @@ describe('on-call now', () => {
     expect((row!.details as Record<string, string>).dedupKey).toBe(bed.pd.events[0]!.dedup_key);
   });
 
+  it('waits out a 429 from the Events API and triggers once, with the same dedup key', async () => {
+    const page = pageHandler({ db: database.db, clock: ctx.clock, logger: silentLogger(), oncall: bed.service(), allowedGroups: ['payments'] });
+    bed.pd.failNext('/v2/enqueue', { status: 429, seconds: 1 });
+    const before = bed.pd.events.length;
+    const reply = await page({ ref: 'component:default/payments-api' }, alice);
+    expect(reply.isError).toBeUndefined();
+    expect(bed.pd.calls.filter((c) => c.path === '/v2/enqueue').map((c) => c.status).slice(-2)).toEqual([429, 202]);
+    expect(bed.pd.events.length).toBe(before + 1);
+  });
+
   it('says on-call look-ups are off without PAGERDUTY_TOKEN and OPSGENIE_API_KEY', async () => {
     const off = { ...ctx, oncall: bed.service({ PAGERDUTY_TOKEN: undefined, OPSGENIE_API_KEY: undefined }) };
     const reply = await runLine('oncall payments-api', off);
