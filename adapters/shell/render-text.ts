@@ -37,6 +37,8 @@ function shellCommandOf(button: Button): string | undefined {
   const { action } = button;
   if (action.type === 'command') return action.command;
   if (action.type === 'action' && action.id === 'scaffolder.open' && action.value.template) return `create ${action.value.template}`;
+  // Paging asks for a typed confirmation in the shell (page-flow.ts).
+  if (action.type === 'action' && action.id === 'oncall.page' && action.value.ref) return `page ${action.value.ref}`;
   return undefined;
 }
 

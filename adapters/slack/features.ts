@@ -9,6 +9,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../src/clock.js';
 import { OPEN_TEMPLATE_ACTION } from '../../src/commands/create.js';
+import { PAGE_ACTION, type PageHandler } from '../../src/commands/page.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import type { DigestSender, MemberDirectory, PullRequestOpener } from '../../src/nudges/ports.js';
@@ -17,6 +18,7 @@ import { slackDigestSender } from './digest-sender.js';
 import type { FeatureAction, SlackExtension } from './listeners.js';
 import { slackMemberDirectory } from './member-directory.js';
 import { nudgeActions } from './nudge-actions.js';
+import { slackPageAction } from './page-action.js';
 import { createResponseUrlPoster } from './response-url.js';
 import { createModal } from './scaffolder-modal.js';
 import { slackTaskNotifier } from './task-notifier.js';
@@ -33,6 +35,8 @@ export interface SlackFeaturesDeps {
   worker?: { wake(): void };
   /** Opens Fix pull requests (GitHub); without it Fix offers the file's edit link. */
   opener?: PullRequestOpener;
+  /** Raises pages for the Page button (core `pageHandler`); without it the button does nothing here. */
+  page?: PageHandler;
 }
 
 export interface SlackFeatures {
@@ -54,7 +58,11 @@ export function slackFeatures(deps: SlackFeaturesDeps): SlackFeatures {
   const create = createModal({ db, clock, logger, web, worker: deps.worker });
   const nudges = nudgeActions({ db, clock, logger, web, respond, opener: deps.opener });
   return {
-    actions: { ...nudges.actions, [OPEN_TEMPLATE_ACTION]: create.openTemplate },
+    actions: {
+      ...nudges.actions,
+      [OPEN_TEMPLATE_ACTION]: create.openTemplate,
+      ...(deps.page ? { [PAGE_ACTION]: slackPageAction({ db, clock, logger, web, respond, page: deps.page }) } : {}),
+    },
     extensions: [create.extension, nudges.extension],
     digestSender: slackDigestSender({ db, web, clock, logger, poster }),
     memberDirectory: slackMemberDirectory({ db, web, clock, logger }),

@@ -65,7 +65,23 @@ export class ButtonFactory {
 
   make(button: Button): SlackButton | undefined {
     const n = this.n++;
-    const base = { type: 'button' as const, text: plainText(button.label || 'Open', LIMITS.buttonText), ...(button.style ? { style: button.style } : {}) };
+    const base = {
+      type: 'button' as const,
+      text: plainText(button.label || 'Open', LIMITS.buttonText),
+      ...(button.style ? { style: button.style } : {}),
+      // Slack asks in its own dialog; the click arrives only after "confirm".
+      ...(button.confirm
+        ? {
+            confirm: {
+              title: plainText(button.confirm.title, 100),
+              text: plainText(button.confirm.text, 300),
+              confirm: plainText(button.confirm.confirm, 30),
+              deny: plainText(button.confirm.deny, 30),
+              ...(button.style === 'danger' ? { style: 'danger' as const } : {}),
+            },
+          }
+        : {}),
+    };
     const action = button.action;
     switch (action.type) {
       case 'command':

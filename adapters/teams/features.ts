@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../../src/clock.js';
 import { OPEN_TEMPLATE_ACTION } from '../../src/commands/create.js';
+import { PAGE_ACTION, type PageHandler } from '../../src/commands/page.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import type { DigestSender, MemberDirectory, PullRequestOpener } from '../../src/nudges/ports.js';
@@ -28,6 +29,8 @@ export interface TeamsFeatureDeps {
   worker?: Pick<Worker, 'wake'>;
   /** Opens pull requests for digest fixes; without it a fix answers with the file's edit link. */
   opener?: PullRequestOpener;
+  /** Raises pages for the Page button (core `pageHandler`). */
+  page?: PageHandler;
 }
 
 export interface TeamsFeatures {
@@ -43,9 +46,12 @@ export function teamsFeatures(deps: TeamsFeatureDeps): TeamsFeatures {
   const { db, logger, clock, adapter } = deps;
   const nudges = nudgeActions({ db, clock, logger, adapter, opener: deps.opener });
   const dialogs: Record<string, DialogHandler> = { [OPEN_TEMPLATE_ACTION]: createDialog({ db, clock, logger, adapter, worker: deps.worker }), ...nudges.dialogs };
-  adapter.register({ actions: nudges.actions, dialogs });
+  const page = deps.page;
+  // The card's ShowCard step has asked already; the answer (who paged, or why not) replaces the card.
+  const actions: Record<string, ActionHandler> = { ...nudges.actions, ...(page ? { [PAGE_ACTION]: (value, ctx, origin) => page(value, ctx.requester, { channel: origin.conversationId }) } : {}) };
+  adapter.register({ actions, dialogs });
   return {
-    actions: nudges.actions,
+    actions,
     dialogs,
     digestSender: teamsDigestSender({ db, clock, logger, adapter }),
     memberDirectory: teamsMemberDirectory(db),

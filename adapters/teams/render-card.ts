@@ -147,8 +147,30 @@ function renderItem(item: ListItem, md: (t: RichText | undefined) => string, act
   };
 }
 
-/** A card action, or undefined for a URL that may not be opened from chat. */
+/**
+ * A card action, or undefined for a URL that may not be opened from chat. A button that asks first
+ * becomes an Action.ShowCard: the question and the real Action.Submit open under it, so nothing is
+ * sent until the second click.
+ */
 function renderAction(button: Button, dialogs: ReadonlySet<string> | undefined): Record<string, unknown> | undefined {
+  const action = renderDirect(button, dialogs);
+  const confirm = button.confirm;
+  if (!action || !confirm || action.type !== 'Action.Submit') return action;
+  return {
+    type: 'Action.ShowCard',
+    title: action.title,
+    card: {
+      type: 'AdaptiveCard',
+      body: [
+        { type: 'TextBlock', text: escape(confirm.title), weight: 'Bolder', wrap: true },
+        { type: 'TextBlock', text: escape(confirm.text), wrap: true },
+      ],
+      actions: [{ ...action, title: cardPlain(confirm.confirm, 80) }],
+    },
+  };
+}
+
+function renderDirect(button: Button, dialogs: ReadonlySet<string> | undefined): Record<string, unknown> | undefined {
   const style = button.style === 'primary' ? { style: 'positive' } : button.style === 'danger' ? { style: 'destructive' } : {};
   const title = cardPlain(button.label, 80);
   switch (button.action.type) {

@@ -37,6 +37,7 @@ import { backstageDriver } from '../sync/sources/backstage.js';
 import { githubDriver } from '../sync/sources/github.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
 import { checkRemote } from '../sync/remote-policy.js';
+import { onCallFromConfig, type OnCallService } from '../oncall/service.js';
 
 export interface Runtime {
   config: Config;
@@ -48,6 +49,8 @@ export interface Runtime {
   githubSources: Map<string, string[]>;
   /** Pull requests for nudges' Fix, when GitHub is configured. */
   pullRequests?: PullRequestOpener;
+  /** PagerDuty / Opsgenie on-call answers and paging (one per process: its cache and rate-limit state). */
+  oncall: OnCallService;
   context(requester: Requester): CommandContext;
   /** The shell / CLI user from CALLSHEET_USER (or `who`, a forwarded CLI's), mapped to a catalog User when possible. */
   localRequester(platform: 'shell' | 'cli', who?: string): Promise<Requester>;
@@ -143,16 +146,19 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     workDir: join(config.DATA_DIR, 'tasks'),
   };
 
+  const oncall = onCallFromConfig(config, logger);
+
   return {
     config,
     logger,
     clock,
     database,
     runner,
+    oncall,
     sync,
     githubSources,
     pullRequests: hasGithubAuth(config) ? githubPullRequestOpener({ client: githubClient, host: githubHost }) : undefined,
-    context: (requester) => ({ db, clock, logger, requester, staleAfterDays: config.STALE_AFTER_DAYS, adminGroups: config.CALLSHEET_ADMINS, backstageUrl: config.BACKSTAGE_URL }),
+    context: (requester) => ({ db, clock, logger, requester, staleAfterDays: config.STALE_AFTER_DAYS, adminGroups: config.CALLSHEET_ADMINS, backstageUrl: config.BACKSTAGE_URL, oncall, pageAllowedGroups: config.PAGE_ALLOWED_GROUPS }),
     async localRequester(platform, who = config.CALLSHEET_USER) {
       if (!who) return { platform };
       const userRef = (await catalogUser(db, who)) ?? undefined;

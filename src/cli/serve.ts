@@ -12,7 +12,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import { slackSettings } from '../config/slack.js';
 import { runLineAudited } from '../commands/audited.js';
 import { runLine } from '../commands/run.js';
-import type { CommandContext } from '../commands/types.js';
+import type { CommandContext, Requester } from '../commands/types.js';
 import type { Reply } from '../reply/reply.js';
 import { createHttpApp, startHttpServer, type RunningServer } from '../http/server.js';
 import { watchCatalogChanges } from '../db/catalog-changes.js';
@@ -29,6 +29,8 @@ import { startNudgeScheduler } from '../nudges/scheduler.js';
 import { runnerFromConfig } from '../nudges/wiring.js';
 import { allNotifiers, logNotifier, shellNotifier } from '../scaffolder/notifier.js';
 import { parseLine } from '../commands/grammar.js';
+import { pageInShell } from '../../adapters/shell/page-flow.js';
+import { pageHandler } from '../commands/page.js';
 import { startShell, type Shell } from '../../adapters/shell/shell.js';
 import type { SlackAdapter } from '../../adapters/slack/index.js';
 import type { TeamsAdapter } from '../../adapters/teams/index.js';
@@ -105,16 +107,18 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   let worker: Worker | undefined;
   const wake = { wake: () => worker?.wake() };
   // Chat adapters build their own contexts; the admin groups are added here, where the config is.
-  const chatRunLine = (line: string, ctx: CommandContext) => runLine(line, { ...ctx, adminGroups: config.CALLSHEET_ADMINS, backstageUrl: config.BACKSTAGE_URL });
+  const chatRunLine = (line: string, ctx: CommandContext) => runLine(line, { ...ctx, adminGroups: config.CALLSHEET_ADMINS, backstageUrl: config.BACKSTAGE_URL, oncall: runtime.oncall, pageAllowedGroups: config.PAGE_ALLOWED_GROUPS });
+  // One page handler for every face: trust (PAGE_ALLOWED_GROUPS), Events API v2, the audit log.
+  const page = pageHandler({ db, clock, logger, oncall: runtime.oncall, allowedGroups: config.PAGE_ALLOWED_GROUPS });
   const [slackModules, teamsModules] = await chatModules;
-  const slackParts = slackConfig && slackModules ? slackModules[0].slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests }) : undefined;
+  const slackParts = slackConfig && slackModules ? slackModules[0].slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests, page }) : undefined;
   const slack = slackConfig && slackModules
     ? slackModules[1].createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, backstageUrl: config.BACKSTAGE_URL, actions: slackParts!.actions, extensions: slackParts!.extensions })
     : undefined;
   const teams = teamsModules
     ? teamsModules[1].createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, backstageUrl: config.BACKSTAGE_URL, search: teamsModules[1].catalogSearch(db) })
     : undefined;
-  const teamsParts = teams && teamsModules ? teamsModules[0].teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests }) : undefined;
+  const teamsParts = teams && teamsModules ? teamsModules[0].teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests, page }) : undefined;
 
   const notifier = allNotifiers(
     logNotifier(logger),
@@ -210,15 +214,19 @@ export async function startService(config: Config, options: ServeOptions = {}): 
 
   let shell: Shell | undefined;
   if (wantShell) {
-    const requester = await runtime.localRequester('shell');
+    // CALLSHEET_USER is matched to a catalog User after the first sync: on a fresh DATA_DIR the Users
+    // arrive with it, and matching earlier left the shell user unidentified for the whole session.
+    let known: Requester | undefined;
     shell = startShell({
       input: (options.input ?? process.stdin) as never,
       output: output as never,
       greeting: `Callsheet: ask who owns what. Try "owner payments-api", "find ledger" or "help"; "exit" quits.\n(HTTP on port ${http.port}; logs in ${logFile})`,
       run: async (line, io): Promise<Reply> => {
         await firstSync.catch(() => {});
+        const requester = (known ??= await runtime.localRequester('shell'));
         const { name, args } = parseLine(line);
         if (name === 'create' && args) return (await import('../../adapters/shell/create-flow.js')).createInShell({ db, clock, runner: runtime.runner, wake: () => taskWorker.wake() }, args, requester, io);
+        if (name === 'page' && args) return pageInShell({ run: (l) => runLineAudited(l, runtime.context(requester)), page }, args, requester, io);
         return runLineAudited(line, runtime.context(requester));
       },
     });

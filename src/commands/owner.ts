@@ -10,6 +10,7 @@ import { backstagePageUrl, sourceLocationOf, techDocsUrl } from '../catalog/back
 import { shortRef } from '../catalog/refs.js';
 import { ago, isoDate, staleness } from '../catalog/staleness.js';
 import { usageReply } from './args.js';
+import { onCallSections, pageButton } from './oncall-view.js';
 import {
   LIST_LIMIT,
   entitySpan,
@@ -106,8 +107,8 @@ async function entityReply(row: EntityRow, ctx: CommandContext): Promise<Reply> 
   if (domainRef) facts.push({ label: 'Domain', value: [context.get(domainRef) ? entitySpan(context.get(domainRef)!) : entitySpan(domainRef)] });
   const code = sourceLocationOf(row);
   if (code) facts.push({ label: 'Code', value: [{ type: 'link', text: code.replace(/^https?:\/\//, '').replace(/\/(tree|blob)\/[^/]+\/?$/, ''), url: code }] });
-  const page = backstagePageUrl(row, ctx.backstageUrl);
-  if (page) facts.push({ label: 'Backstage', value: [{ type: 'link', text: 'entity page', url: page }] });
+  const backstagePage = backstagePageUrl(row, ctx.backstageUrl);
+  if (backstagePage) facts.push({ label: 'Backstage', value: [{ type: 'link', text: 'entity page', url: backstagePage }] });
   const sections: Section[] = [{ text: [row.description ?? 'No description.'], fields: facts }, owner];
 
   const onCall = onCallOf(row);
@@ -121,8 +122,11 @@ async function entityReply(row: EntityRow, ctx: CommandContext): Promise<Reply> 
     } else if (onCall.hasPagerDutyIntegrationKey) fields.push({ label: 'PagerDuty', value: ['integration configured'] });
     if (onCall.opsgenieTeam) fields.push({ label: 'Opsgenie team', value: [onCall.opsgenieTeam] });
     if (onCall.opsgenieComponentSelector) fields.push({ label: 'Opsgenie', value: [{ type: 'code', text: onCall.opsgenieComponentSelector }] });
-    sections.push({ title: 'On-call', fields });
+    // Live answers (PAGERDUTY_TOKEN / OPSGENIE_API_KEY) say who is on call now; the annotations are the fallback.
+    const live = await onCallSections(ctx, [row]);
+    sections.push(...(live.sections.length ? live.sections : [{ title: 'On-call', fields }]));
   }
+  const pageAction = pageButton(ctx, row);
 
   const docs = docsOf(row);
   const docItems: ListItem[] = [];
@@ -149,6 +153,7 @@ async function entityReply(row: EntityRow, ctx: CommandContext): Promise<Reply> 
       { label: 'Dependencies', action: { type: 'command', command: `deps ${row.ref}` } },
       ...(ownerRow?.kind === 'group' ? [{ label: 'Owning team', action: { type: 'command' as const, command: `team ${ownerRow.ref}` } }] : []),
       ...(row.kind === 'system' || row.kind === 'domain' ? [{ label: `What is in it`, action: { type: 'command' as const, command: `${row.kind} ${row.ref}` } }] : []),
+      ...(pageAction ? [pageAction] : []),
     ],
   };
 }

@@ -5,7 +5,9 @@ import { depsCommand } from './deps.js';
 import { domainCommand } from './domain.js';
 import { findEntitiesCommand } from './find.js';
 import { helpCommand } from './help.js';
+import { oncallCommand } from './oncall.js';
 import { ownerCommand } from './owner.js';
+import { pageCommand } from './page.js';
 import { scoreCommand } from './score.js';
 import { staleCommand } from './stale.js';
 import { systemCommand } from './system.js';
@@ -15,6 +17,8 @@ import type { Command } from './types.js';
 // The order is the order `help` lists them in.
 const commands: Command[] = [
   ownerCommand,
+  oncallCommand,
+  pageCommand,
   findEntitiesCommand,
   depsCommand,
   teamCommand,

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { OnCallService } from '../oncall/service.js';
 import type { Reply } from '../reply/reply.js';
 import type { Requester } from '../reply/requester.js';
 
@@ -18,6 +19,10 @@ export interface CommandContext {
   adminGroups?: readonly string[];
   /** BACKSTAGE_URL: when set, answers link to the entity's Backstage page and TechDocs. */
   backstageUrl?: string;
+  /** Live on-call answers (PagerDuty, Opsgenie); without it `owner` shows the annotations only. */
+  oncall?: OnCallService;
+  /** PAGE_ALLOWED_GROUPS: groups whose members may press Page. None: nobody. */
+  pageAllowedGroups?: readonly string[];
 }
 
 export interface Command {

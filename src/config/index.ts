@@ -14,6 +14,7 @@ import { slackConfigProblems, slackEnv } from './slack.js';
 import { orgSourcesProblems } from './sources.js';
 import { syncConfigProblems, syncEnv } from './sync.js';
 import { trustEnv } from './trust.js';
+import { oncallEnv } from './oncall.js';
 import { securityConfigProblems, securityEnv } from './security.js';
 
 // One line per area; each area's variables live in its own file.
@@ -26,7 +27,8 @@ const envSchema = coreEnv
   .merge(syncEnv)
   .merge(trustEnv)
   .merge(securityEnv)
-  .merge(auditEnv);
+  .merge(auditEnv)
+  .merge(oncallEnv);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 
@@ -59,7 +61,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** Variables whose values must never be printed or logged. */
-export const SECRET_KEYS = /(TOKEN|SECRET|PASSWORD|PRIVATE_KEY|DATABASE_URL)/;
+export const SECRET_KEYS = /(TOKEN|SECRET|PASSWORD|PRIVATE_KEY|API_KEY|DATABASE_URL)/;
 
 /**
  * `scheme://user:password@host/...` anywhere in a value (a Git source with a token in it, a

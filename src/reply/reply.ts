@@ -28,10 +28,20 @@ export type Action =
   /** A named interaction handled by a feature (nudge buttons, share, create). */
   | { type: 'action'; id: string; value: Record<string, string> };
 
+/** A question asked before a button acts (Slack's confirm dialog, a Teams card step, a typed answer in the shell). */
+export interface Confirm {
+  title: string;
+  text: string;
+  confirm: string;
+  deny: string;
+}
+
 export interface Button {
   label: string;
   action: Action;
   style?: 'primary' | 'danger';
+  /** Ask first: for buttons that do something hard to undo (paging someone). */
+  confirm?: Confirm;
 }
 
 export interface ListItem {
