@@ -10,6 +10,8 @@ import { syncEnv } from '../config/sync.js';
 import { readTree } from '../sync/read-tree.js';
 import { folderTree, scanFolder } from '../sync/sources/folder.js';
 import type { Problem } from '../sync/types.js';
+import { builtinActionIds } from '../scaffolder/actions/catalogue.js';
+import { describeUnsupported, unsupportedParts } from '../scaffolder/preflight.js';
 import type { SubCommand } from './io.js';
 
 const validateEnv = coreEnv.pick({ MAX_FILE_BYTES: true, MAX_DOCUMENTS_PER_FILE: true }).merge(syncEnv.pick({ CATALOG_ALLOWED_KINDS: true }));
@@ -50,7 +52,13 @@ export const validateCli: SubCommand = async (args, io) => {
     });
     const display = (p: string) => (inside ? p : relative(cwd, resolve(root, p)));
     problems.push(...result.problems.map((p) => ({ ...p, filePath: display(p.filePath) })));
+    const runnable = new Set(builtinActionIds());
     for (const r of result.records) {
+      // A template needing an action or field Callsheet lacks would be refused before its form: say so here.
+      if (r.entity.kind === 'Template') {
+        const parts = unsupportedParts({ entity: r.entity as never }, (id) => runnable.has(id));
+        if (parts.length) problems.push({ filePath: display(r.filePath), entityRef: r.ref, message: `${r.ref} cannot run in Callsheet: ${describeUnsupported(parts)}` });
+      }
       const earlier = seen.get(r.ref);
       if (earlier) problems.push({ filePath: display(r.filePath), entityRef: r.ref, message: `${r.ref} is already defined in ${earlier}` });
       else seen.set(r.ref, display(r.filePath));
