@@ -56,7 +56,7 @@ export const validateCli: SubCommand = async (args, io) => {
     for (const r of result.records) {
       // A template needing an action or field Callsheet lacks would be refused before its form: say so here.
       if (r.entity.kind === 'Template') {
-        const parts = unsupportedParts({ entity: r.entity as never }, (id) => runnable.has(id));
+        const parts = unsupportedParts({ entity: r.entity as never }, (id) => runnable.has(id), 'all');
         if (parts.length) problems.push({ filePath: display(r.filePath), entityRef: r.ref, message: `${r.ref} cannot run in Callsheet: ${describeUnsupported(parts)}` });
       }
       const earlier = seen.get(r.ref);
