@@ -13,6 +13,8 @@ import { coreEnv } from '../config/core.js';
 import { syncEnv } from '../config/sync.js';
 import { readTree, type ReadResult } from '../sync/read-tree.js';
 import { folderTree, scanFolder } from '../sync/sources/folder.js';
+import { builtinActionIds } from '../scaffolder/actions/catalogue.js';
+import { describeUnsupported, unsupportedParts } from '../scaffolder/preflight.js';
 import type { SubCommand } from './io.js';
 import { FORMATS, formatFindings, type Finding, type Format } from './validate-format.js';
 import { danglingReferences } from './validate-refs.js';
@@ -77,7 +79,13 @@ export const validateCli: SubCommand = async (argv, io) => {
     const result = await readPath(config, root, abs, info.isDirectory());
     const display = (p: string) => (inside ? p : relative(cwd, resolve(root, p)));
     for (const p of result.problems) error({ ...p, filePath: display(p.filePath) });
+    const runnable = new Set(builtinActionIds());
     for (const r of result.records) {
+      // A template needing an action or field Callsheet lacks would be refused before its form: say so here.
+      if (r.entity.kind === 'Template') {
+        const parts = unsupportedParts({ entity: r.entity as never }, (id) => runnable.has(id), 'all');
+        if (parts.length) error({ filePath: display(r.filePath), entityRef: r.ref, message: `${r.ref} cannot run in Callsheet: ${describeUnsupported(parts)}` });
+      }
       const earlier = seen.get(r.ref);
       if (earlier) error({ filePath: display(r.filePath), entityRef: r.ref, message: `${r.ref} is already defined in ${earlier}` });
       else seen.set(r.ref, display(r.filePath));

@@ -4,7 +4,8 @@
  * Such a template is refused with the names, so nothing starts and fails half-way. The check reads
  * the registry the composition root configured, so a refusal lifts by itself when the action lands.
  */
-import { stepsOf } from './runner.js';
+import { isTruthy, renderValue } from './render.js';
+import { stepsOf, type TemplateStep } from './runner.js';
 import type { TemplateRecord } from './templates.js';
 
 /** The `ui:field`s the form builder (form.ts) turns into real fields; Secret is a password field. */
@@ -57,11 +58,31 @@ function walkFields(schema: unknown, path: string, out: Unsupported[], depth = 0
   }
 }
 
-/** Every action and field of the template Callsheet cannot run, in template order, each once. */
-export function unsupportedParts(template: Pick<TemplateRecord, 'entity'>, has: (id: string) => boolean = (id) => runnable?.has(id) ?? true): Unsupported[] {
+/**
+ * Whether a step may run. With no values (the form is about to open) a step with an `if` may be
+ * skipped, so only unconditional steps count (the shipped templates' publish:github runs only when
+ * GitHub is chosen); with the submitted values its condition is evaluated, and one that cannot be
+ * evaluated yet (it reads step outputs) counts as running.
+ */
+function mayRun(step: TemplateStep, values: Record<string, unknown> | 'all' | undefined): boolean {
+  if (step.if === undefined || values === 'all') return true;
+  if (values === undefined) return false;
+  try {
+    return step.if !== false && (typeof step.if !== 'string' || isTruthy(renderValue(step.if, { parameters: values, steps: {}, context: { task: { id: '' } } })));
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Every action and field of the template Callsheet cannot run, in template order, each once. `values`:
+ * undefined before the form (unconditional steps), the submitted values, or 'all' (every step).
+ */
+export function unsupportedParts(template: Pick<TemplateRecord, 'entity'>, has: (id: string) => boolean = (id) => runnable?.has(id) ?? true, values?: Record<string, unknown> | 'all'): Unsupported[] {
   const out: Unsupported[] = [];
   const seen = new Set<string>();
   for (const step of stepsOf(template as TemplateRecord)) {
+    if (!mayRun(step, values)) continue;
     if (!has(step.action) && !seen.has(`action:${step.action}`)) {
       seen.add(`action:${step.action}`);
       out.push({ kind: 'action', name: step.action, where: step.id });
@@ -86,7 +107,7 @@ export function describeUnsupported(parts: Unsupported[]): string {
 }
 
 /** The refusal shown instead of the form, or undefined when the template can run here. */
-export function refusalOf(template: Pick<TemplateRecord, 'entity' | 'title'>): string | undefined {
-  const parts = unsupportedParts(template);
+export function refusalOf(template: Pick<TemplateRecord, 'entity' | 'title'>, values?: Record<string, unknown>): string | undefined {
+  const parts = unsupportedParts(template, undefined, values);
   return parts.length ? `${template.title} cannot run here: ${describeUnsupported(parts)}. Nothing was started.` : undefined;
 }

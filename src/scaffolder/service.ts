@@ -101,10 +101,11 @@ export async function checkSubmission(db: Db, submission: Pick<Submission, 'temp
   if (!template) return { ok: false, errors: [{ field: '', message: `The template ${submission.templateRef} is not in the catalog.` }] };
   const access = accessTo(template, submission.requester, await groupsOf(db, submission.requester.userRef));
   if (!access.ok) return { ok: false, errors: [{ field: '', message: access.message }], refused: true };
-  const refusal = refusalOf(template);
-  if (refusal) return { ok: false, errors: [{ field: '', message: refusal }], refused: true };
   const form = formOf(template);
   const values = withoutInactive(form, submission.values);
+  // With the answers known, a conditional step that would run must have its action here too.
+  const refusal = refusalOf(template, values);
+  if (refusal) return { ok: false, errors: [{ field: '', message: refusal }], refused: true };
   const errors = validateValues(form, values);
   if (errors.length > 0) return { ok: false, errors, form };
   return { ok: true, template, form, values };
