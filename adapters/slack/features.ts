@@ -13,6 +13,7 @@ import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import type { DigestSender, MemberDirectory, PullRequestOpener } from '../../src/nudges/ports.js';
 import type { TaskNotifier } from '../../src/scaffolder/notifier.js';
+import type { RunnerDeps } from '../../src/scaffolder/runner.js';
 import { slackDigestSender } from './digest-sender.js';
 import type { FeatureAction, SlackExtension } from './listeners.js';
 import { slackMemberDirectory } from './member-directory.js';
@@ -33,6 +34,8 @@ export interface SlackFeaturesDeps {
   worker?: { wake(): void };
   /** Opens Fix pull requests (GitHub); without it Fix offers the file's edit link. */
   opener?: PullRequestOpener;
+  /** What create modals' Preview (dry run) runs steps with. */
+  runner?: RunnerDeps;
 }
 
 export interface SlackFeatures {
@@ -51,7 +54,7 @@ export function slackFeatures(deps: SlackFeaturesDeps): SlackFeatures {
   // Digests are paced by the nudge runner: 429s come back to it, and unknown outcomes are checked, never re-posted blindly.
   const poster = createWebClient({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, logger, retries: 0, rejectRateLimitedCalls: true });
   const respond = createResponseUrlPoster({ logger, apiUrl: config.SLACK_API_URL });
-  const create = createModal({ db, clock, logger, web, worker: deps.worker });
+  const create = createModal({ db, clock, logger, web, worker: deps.worker, runner: deps.runner });
   const nudges = nudgeActions({ db, clock, logger, web, respond, opener: deps.opener });
   return {
     actions: { ...nudges.actions, [OPEN_TEMPLATE_ACTION]: create.openTemplate },

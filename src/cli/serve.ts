@@ -92,7 +92,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   // Chat adapters build their own contexts; the admin groups are added here, where the config is.
   const chatRunLine = (line: string, ctx: CommandContext) => runLine(line, { ...ctx, adminGroups: config.CALLSHEET_ADMINS });
   const slackConfig = slackSettings(config);
-  const slackParts = slackConfig ? slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests }) : undefined;
+  const slackParts = slackConfig ? slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests, runner: runtime.runner }) : undefined;
   const slack = slackConfig
     ? createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, actions: slackParts!.actions, extensions: slackParts!.extensions })
     : undefined;
