@@ -99,7 +99,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   const teams = teamsEnabled(config)
     ? createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, search: catalogSearch(db) })
     : undefined;
-  const teamsParts = teams ? teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests }) : undefined;
+  const teamsParts = teams ? teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests, runner: runtime.runner }) : undefined;
   const output = options.output ?? process.stdout;
 
   const notifier = allNotifiers(
