@@ -1,6 +1,6 @@
 /**
  * Options loads (block_suggestion) of the Slack create modal: the template picker's list, and the
- * choices of an entity field. Both answer only for templates the person may run: a field's options
+ * choices of an entity field or of a select with more options than a static menu holds. Both answer only for templates the person may run: a field's options
  * belong to its template's form, which a person outside its allowed groups may not open.
  */
 import type { App, BlockSuggestion } from '@slack/bolt';
@@ -9,13 +9,13 @@ import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import { entityOptions } from '../../src/scaffolder/entity-options.js';
 import { SLACK_MODAL_LIMITS as L } from '../../src/scaffolder/form-limits.js';
-import type { EntityField } from '../../src/reply/form.js';
+import type { EntityField, MultiSelectField, SelectField } from '../../src/reply/form.js';
 import { openForm } from '../../src/scaffolder/service.js';
 import { runnableTemplates } from '../../src/scaffolder/templates.js';
 import { recordAudit } from './audit.js';
 import { plainText, TEMPLATE_ACTION } from './create-views.js';
 import type { Who } from './create-task.js';
-import { decodeState, entityOption, FIELD_ACTION, fieldIdOf } from './render-form.js';
+import { decodeState, entityOption, FIELD_ACTION, fieldIdOf, optionOf } from './render-form.js';
 
 export interface OptionsDeps {
   db: Db;
@@ -57,7 +57,16 @@ export function registerCreateOptions(app: App, deps: OptionsDeps): void {
       return;
     }
     const fieldId = fieldIdOf(body.block_id);
-    const field = opened.form.pages.flatMap((p) => p.fields).find((f): f is EntityField => f.id === fieldId && f.type === 'entity');
+    const fields = opened.form.pages.flatMap((p) => p.fields);
+    const choice = fields.find((f): f is SelectField | MultiSelectField => f.id === fieldId && (f.type === 'select' || f.type === 'multiselect'));
+    if (choice) {
+      // A select too long for a static menu: its options, matched by label, at most Slack's 100.
+      const search = String(body.value ?? '').trim().toLowerCase();
+      const matched = choice.options.map((o, i) => ({ o, i })).filter(({ o }) => !search || o.label.toLowerCase().includes(search));
+      await ack({ options: matched.slice(0, L.options).map(({ o, i }) => optionOf(o, i)) });
+      return;
+    }
+    const field = fields.find((f): f is EntityField => f.id === fieldId && f.type === 'entity');
     if (!field) {
       await ack({ options: [] });
       return;

@@ -14,6 +14,7 @@ import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import type { DigestSender, MemberDirectory, PullRequestOpener } from '../../src/nudges/ports.js';
 import type { TaskNotifier } from '../../src/scaffolder/notifier.js';
+import type { RunnerDeps } from '../../src/scaffolder/runner.js';
 import { slackDigestSender } from './digest-sender.js';
 import type { FeatureAction, SlackExtension } from './listeners.js';
 import { slackMemberDirectory } from './member-directory.js';
@@ -37,6 +38,8 @@ export interface SlackFeaturesDeps {
   opener?: PullRequestOpener;
   /** Raises pages for the Page button (core `pageHandler`); without it the button does nothing here. */
   page?: PageHandler;
+  /** What create modals' Preview (dry run) runs steps with. */
+  runner?: RunnerDeps;
 }
 
 export interface SlackFeatures {
@@ -55,7 +58,7 @@ export function slackFeatures(deps: SlackFeaturesDeps): SlackFeatures {
   // Digests are paced by the nudge runner: 429s come back to it, and unknown outcomes are checked, never re-posted blindly.
   const poster = createWebClient({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, logger, retries: 0, rejectRateLimitedCalls: true });
   const respond = createResponseUrlPoster({ logger, apiUrl: config.SLACK_API_URL });
-  const create = createModal({ db, clock, logger, web, worker: deps.worker });
+  const create = createModal({ db, clock, logger, web, worker: deps.worker, runner: deps.runner });
   const nudges = nudgeActions({ db, clock, logger, web, respond, opener: deps.opener });
   return {
     actions: {

@@ -5,18 +5,20 @@
  * on the exact field.
  */
 import type { types } from '@slack/bolt';
-import { parseRepoUrl } from '../../src/scaffolder/filters.js';
 import { SLACK_MODAL_LIMITS as L, fitText } from '../../src/scaffolder/form-limits.js';
 import type { Field, FieldError, Form, Option } from '../../src/reply/form.js';
 import { coerceAnswer, getPath, isVisible, setPath, type Values } from '../../src/scaffolder/form-values.js';
+import { elementOf, FIELD_ACTION, hintOf } from './form-elements.js';
 import { clip, clipEscaped, escapeMrkdwn } from './mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;
 type ModalView = types.ModalView;
 
-/** callback_id of a form page; action_id of every field's element. */
+/** callback_id of a form page. */
 export const FORM_PAGE = 'callsheet.create.page';
-export const FIELD_ACTION = 'callsheet.create.field';
+/** The last page's Preview button: a dry run of the answers (create-preview.ts). */
+export const PREVIEW_ACTION = 'callsheet.create.preview';
+export { entityOption, FIELD_ACTION, optionOf } from './form-elements.js';
 const BLOCK_PREFIX = 'f:';
 
 export const blockIdOf = (fieldId: string) => `${BLOCK_PREFIX}${fieldId}`;
@@ -58,105 +60,9 @@ export function hiddenValues(form: Form): Values {
   return values;
 }
 
-function optionOf(option: Option, index: number) {
-  return { text: plainText(option.label, L.optionText), value: String(index) };
-}
-
-/** An entity ref as a select option (its own label; options loads supply nicer ones). */
-export function entityOption(ref: string, label = ref) {
-  return { text: plainText(label, L.optionText), value: ref.slice(0, L.optionValue) };
-}
-
-function indexOf(options: Option[], value: unknown): number {
-  return options.findIndex((o) => JSON.stringify(o.value) === JSON.stringify(value));
-}
-
-function textValue(field: Field, value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (field.type === 'repoUrl' && typeof value === 'string') {
-    try {
-      const r = parseRepoUrl(value);
-      return [r.host, r.owner, r.repo].filter(Boolean).join('/');
-    } catch {
-      return value;
-    }
-  }
-  if (field.type === 'tags' && Array.isArray(value)) return value.join(', ');
-  if ((field.type === 'text' || field.type === 'textarea') && field.json) return JSON.stringify(value);
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
 /** Field ids other fields' conditions look at: their inputs tell us at once when they change. */
 function controllingIds(form: Form): Set<string> {
   return new Set(form.pages.flatMap((p) => p.fields.flatMap((f) => (f.when ?? []).map((c) => c.field))));
-}
-
-type Element = types.InputBlock['element'];
-
-function elementOf(field: Field, value: unknown): Element | undefined {
-  const base = { action_id: FIELD_ACTION, ...(field.placeholder ? { placeholder: plainText(field.placeholder, L.placeholder) } : {}) };
-  switch (field.type) {
-    case 'hidden':
-      return undefined;
-    case 'select': {
-      const i = indexOf(field.options, value);
-      return { ...base, type: 'static_select', options: field.options.slice(0, L.options).map(optionOf), ...(i >= 0 && i < L.options ? { initial_option: optionOf(field.options[i], i) } : {}) };
-    }
-    case 'multiselect': {
-      const picked = Array.isArray(value) ? value.map((v) => indexOf(field.options, v)).filter((i) => i >= 0 && i < L.options) : [];
-      return {
-        ...base,
-        type: 'multi_static_select',
-        options: field.options.slice(0, L.options).map(optionOf),
-        ...(picked.length ? { initial_options: picked.map((i) => optionOf(field.options[i], i)) } : {}),
-        ...(field.maxItems ? { max_selected_items: field.maxItems } : {}),
-      };
-    }
-    case 'checkbox': {
-      const option = { text: plainText('Yes', L.optionText), value: 'true' };
-      return { action_id: FIELD_ACTION, type: 'checkboxes', options: [option], ...(value === true ? { initial_options: [option] } : {}) };
-    }
-    case 'number':
-      return {
-        ...base,
-        type: 'number_input',
-        is_decimal_allowed: !field.integer,
-        ...(typeof value === 'number' ? { initial_value: String(value) } : {}),
-        ...(field.minimum !== undefined ? { min_value: String(field.minimum) } : {}),
-        ...(field.maximum !== undefined ? { max_value: String(field.maximum) } : {}),
-      };
-    case 'entity': {
-      const refs = (Array.isArray(value) ? value : value === undefined || value === '' ? [] : [value]).filter((v): v is string => typeof v === 'string' && v.length <= L.optionValue);
-      if (field.multiple) return { ...base, type: 'multi_external_select', min_query_length: 0, ...(refs.length ? { initial_options: refs.map((r) => entityOption(r)) } : {}) };
-      return { ...base, type: 'external_select', min_query_length: 0, ...(refs.length ? { initial_option: entityOption(refs[0]) } : {}) };
-    }
-    case 'text':
-    case 'textarea':
-    case 'password':
-    case 'tags':
-    case 'repoUrl': {
-      const max = Math.min(field.type === 'text' || field.type === 'textarea' || field.type === 'password' ? field.maxLength ?? L.textInput : L.textInput, L.textInput);
-      const min = (field.type === 'text' || field.type === 'textarea' || field.type === 'password') && field.minLength ? Math.min(field.minLength, max) : undefined;
-      const initial = textValue(field, value);
-      const multiline = field.type === 'textarea' || ((field.type === 'text' || field.type === 'password') && !!field.json);
-      const placeholder = field.type === 'repoUrl' && !field.placeholder ? { placeholder: plainText(`${field.allowedHosts[0] ?? 'github.com'}/owner/repository`, L.placeholder) } : {};
-      return {
-        ...base,
-        ...placeholder,
-        type: 'plain_text_input',
-        multiline,
-        max_length: max,
-        ...(min ? { min_length: min } : {}),
-        ...(initial !== undefined && initial.length <= max ? { initial_value: initial } : {}),
-      };
-    }
-  }
-}
-
-function hintOf(field: Field): string | undefined {
-  const extra = field.type === 'tags' ? 'Separate entries with commas.' : field.type === 'password' ? 'Slack shows what you type; it is never logged.' : undefined;
-  const text = [field.help, extra].filter(Boolean).join(' ');
-  return text || undefined;
 }
 
 /** Fields of the page that show an input for these values. */
@@ -201,6 +107,7 @@ export function pageView(form: Form, pageIndex: number, options: PageViewOptions
     };
     blocks.push(input);
   }
+  if (last) blocks.push({ type: 'actions', block_id: 'preview', elements: [{ type: 'button', action_id: PREVIEW_ACTION, text: plainText('Preview (dry run)', 75), value: 'preview' }] });
   return {
     type: 'modal',
     callback_id: FORM_PAGE,

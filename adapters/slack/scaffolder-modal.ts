@@ -25,6 +25,8 @@ import { validatePage, validateValues } from '../../src/scaffolder/validate-valu
 import { apology } from './answer.js';
 import { recordAudit } from './audit.js';
 import { registerCreateOptions } from './create-options.js';
+import { registerCreatePreview } from './create-preview.js';
+import type { RunnerDeps } from '../../src/scaffolder/runner.js';
 import { startTask, type Who } from './create-task.js';
 import { formView, loadingView, noticeView, pickerView, suggestionNotice, TEMPLATE_ACTION, TEMPLATE_BLOCK, TEMPLATE_PICK } from './create-views.js';
 import { resolveRequester } from './identities.js';
@@ -44,6 +46,8 @@ export interface CreateModalDeps {
   web: WebClient;
   /** Told to look for work as soon as a task is created here. */
   worker?: { wake(): void };
+  /** What the Preview button's dry run runs steps with. */
+  runner?: RunnerDeps;
 }
 
 export function claimsCreate(line: string): boolean {
@@ -128,6 +132,7 @@ export function createModal(deps: CreateModalDeps): { extension: SlackExtension;
       });
 
       registerCreateOptions(app, { db, logger, clock: deps.clock, requesterOf });
+      registerCreatePreview(app, { db, logger, clock: deps.clock, web, runner: deps.runner, requesterOf });
 
       app.view(TEMPLATE_PICK, async ({ ack, body, view }) => {
         const ref = (view.state.values as StateValues)[TEMPLATE_BLOCK]?.[TEMPLATE_ACTION]?.selected_option?.value;

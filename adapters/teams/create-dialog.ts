@@ -13,13 +13,16 @@ import type { Logger } from '../../src/logger.js';
 import { entityOptions } from '../../src/scaffolder/entity-options.js';
 import type { EntityField, FieldError, Form, Option } from '../../src/reply/form.js';
 import { initialValues, type Values } from '../../src/scaffolder/form-values.js';
-import { stepsOf } from '../../src/scaffolder/runner.js';
+import { dryRunReply } from '../../src/scaffolder/dry-run-reply.js';
+import { previewTask } from '../../src/scaffolder/preview.js';
+import { stepsOf, type RunnerDeps } from '../../src/scaffolder/runner.js';
 import { auditableValues, openForm, submitTask } from '../../src/scaffolder/service.js';
 import type { TemplateRecord } from '../../src/scaffolder/templates.js';
 import { validatePage, validateValues } from '../../src/scaffolder/validate-values.js';
 import type { Worker } from '../../src/scaffolder/worker.js';
 import type { TeamsAdapter } from './index.js';
-import { readPage, renderFormCard, STATIC_ENTITY_CHOICES, type FormState } from './render-form-card.js';
+import { renderCard } from './render-card.js';
+import { readPage, renderFormCard, shownIds, STATIC_ENTITY_CHOICES, type FormState } from './render-form-card.js';
 import { MAX_SEARCH_RESULTS, type DialogHandler, type DialogResult, type DialogTurn } from './task-module.js';
 import type { TeamsReplyTo } from './task-notifier.js';
 
@@ -30,6 +33,8 @@ export interface CreateDialogDeps {
   adapter: Pick<TeamsAdapter, 'updateProactive'>;
   /** Woken after a task is created, so this replica starts it at once. */
   worker?: Pick<Worker, 'wake'>;
+  /** What Preview (a dry run of the answers) runs steps with. */
+  runner?: RunnerDeps;
 }
 
 const MAX_PAGES = 100;
@@ -64,6 +69,16 @@ export function createDialog(deps: CreateDialogDeps): DialogHandler {
   async function page(form: Form, state: FormState, turn: DialogTurn, errors: FieldError[] = []): Promise<DialogResult> {
     const card = renderFormCard({ form, state, dialogId: OPEN_TEMPLATE_ACTION, errors, entityChoices: await entityChoices(form, state.page, turn) });
     return { type: 'card', title: form.title, card };
+  }
+
+  /** A dry run of the answers, shown in the dialog with a way back to the form. */
+  async function preview(form: Form, state: FormState, turn: DialogTurn): Promise<DialogResult> {
+    if (!deps.runner) return { type: 'message', text: 'Previews are not available here.' };
+    const previewed = await previewTask({ db, clock: deps.clock, runner: deps.runner }, { templateRef: state.template, requester: turn.ctx.requester, values: state.values });
+    if (!previewed.ok) return page(form, state, turn, previewed.errors);
+    const card = renderCard(dryRunReply(form.title, previewed.result));
+    card.actions = [...((card.actions as unknown[] | undefined) ?? []), { type: 'Action.Submit', title: 'Back to the form', data: { callsheet: 'dialog', id: OPEN_TEMPLATE_ACTION, state, nav: 'return' } }];
+    return { type: 'card', title: `${form.title}: preview`, card };
   }
 
   async function create(template: TemplateRecord, form: Form, values: Values, turn: DialogTurn): Promise<DialogResult> {
@@ -115,8 +130,14 @@ export function createDialog(deps: CreateDialogDeps): DialogHandler {
       }
       const { form, template } = opened;
       if (state.page >= form.pages.length) return { type: 'message', text: 'The template changed while you were filling it in. Type create to start again.' };
+      if (data.nav === 'return') return page(form, state, turn);
       const read = readPage(form, state, data);
       if (data.nav === 'back') return page(form, { ...state, page: Math.max(0, state.page - 1), values: read.values }, turn);
+      // A choice brought in questions this card did not ask (cards cannot show them as one types): ask them now.
+      const asked = Array.isArray(data.shown) ? (data.shown as unknown[]).map(String) : undefined;
+      if (asked && shownIds(form.pages[state.page], read.values).some((id) => !asked.includes(id))) {
+        return page(form, { ...state, values: read.values }, turn, [{ field: '', message: 'More questions apply to your choices.' }]);
+      }
       const errors = [...read.errors];
       for (const e of validatePage(form, state.page, read.values)) if (!errors.some((x) => x.field === e.field)) errors.push(e);
       await audit(errors.length > 0 ? 'error' : 'ok', errors.length > 0 ? { errors } : {}, read.values);
@@ -128,6 +149,7 @@ export function createDialog(deps: CreateDialogDeps): DialogHandler {
         const first = form.pages.findIndex((p) => p.fields.some((f) => all.some((e) => e.field === f.id)));
         return page(form, { ...state, page: first >= 0 ? first : state.page, values: read.values }, turn, all);
       }
+      if (data.nav === 'preview') return preview(form, { ...state, values: read.values }, turn);
       return create(template, form, read.values, turn);
     },
 

@@ -10,6 +10,7 @@ import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import type { DigestSender, MemberDirectory, PullRequestOpener } from '../../src/nudges/ports.js';
 import type { TaskNotifier } from '../../src/scaffolder/notifier.js';
+import type { RunnerDeps } from '../../src/scaffolder/runner.js';
 import type { Worker } from '../../src/scaffolder/worker.js';
 import type { ActionHandler } from './bot.js';
 import { createDialog } from './create-dialog.js';
@@ -27,6 +28,8 @@ export interface TeamsFeatureDeps {
   adapter: TeamsAdapter;
   /** This replica's scaffolder worker, woken when a task is created from Teams. */
   worker?: Pick<Worker, 'wake'>;
+  /** What the create dialog's Preview (dry run) runs steps with. */
+  runner?: RunnerDeps;
   /** Opens pull requests for digest fixes; without it a fix answers with the file's edit link. */
   opener?: PullRequestOpener;
   /** Raises pages for the Page button (core `pageHandler`). */
@@ -45,7 +48,7 @@ export interface TeamsFeatures {
 export function teamsFeatures(deps: TeamsFeatureDeps): TeamsFeatures {
   const { db, logger, clock, adapter } = deps;
   const nudges = nudgeActions({ db, clock, logger, adapter, opener: deps.opener });
-  const dialogs: Record<string, DialogHandler> = { [OPEN_TEMPLATE_ACTION]: createDialog({ db, clock, logger, adapter, worker: deps.worker }), ...nudges.dialogs };
+  const dialogs: Record<string, DialogHandler> = { [OPEN_TEMPLATE_ACTION]: createDialog({ db, clock, logger, adapter, worker: deps.worker, runner: deps.runner }), ...nudges.dialogs };
   const page = deps.page;
   // The card's ShowCard step has asked already; the answer (who paged, or why not) replaces the card.
   const actions: Record<string, ActionHandler> = { ...nudges.actions, ...(page ? { [PAGE_ACTION]: (value, ctx, origin) => page(value, ctx.requester, { channel: origin.conversationId }) } : {}) };

@@ -33,28 +33,19 @@ export const STATIC_ENTITY_CHOICES = 25;
 export const inputId = (index: number) => `f${index}`;
 
 /**
- * Whether a field is on the page as rendered: conditions on earlier pages' values are decided now;
- * a condition on a field of this same page cannot be re-evaluated while the user types (cards have
- * no conditional inputs), so such a field is shown with a note and dropped on submit if inactive.
+ * Whether a field is on the page as rendered. Adaptive Cards in Teams dialogs (1.5) cannot show or
+ * hide an input while the user types, so a condition is decided on the values the card is drawn with
+ * (defaults, earlier answers); a choice that changes which fields apply is caught on submit and the
+ * page drawn again with them (create-dialog.ts, `shownIds`), as the Slack modal does.
  */
-function placement(field: Field, page: Page, values: Values): 'shown' | 'conditional' | 'absent' {
+function placement(field: Field, values: Values): 'shown' | 'absent' {
   if (field.type === 'hidden') return 'absent';
-  if (!field.when || field.when.length === 0) return 'shown';
-  const onPage = new Set(page.fields.map((f) => f.id));
-  if (field.when.some((c) => onPage.has(c.field))) return 'conditional';
   return isVisible(field, values) ? 'shown' : 'absent';
 }
 
-function conditionNote(field: Field, page: Page): string {
-  const parts = (field.when ?? []).map((c) => {
-    const other = page.fields.find((f) => f.id === c.field);
-    const label = other?.label ?? c.field;
-    const shown = (v: unknown) => (other && 'options' in other ? (other.options.find((o) => JSON.stringify(o.value) === JSON.stringify(v))?.label ?? String(v)) : String(v));
-    if (c.in) return `${label} is ${c.in.map(shown).join(' or ')}`;
-    if (c.notIn) return `${label} is not ${c.notIn.map(shown).join(' or ')}`;
-    return `${label} is filled in`;
-  });
-  return `Only needed when ${parts.join(' and ')}.`;
+/** Ids of the page's fields that apply to these values (shown as inputs). */
+export function shownIds(page: Page, values: Values): string[] {
+  return page.fields.filter((f) => placement(f, values) === 'shown').map((f) => f.id);
 }
 
 /** Template text keeps its markdown, but never a mention, and is cut between code points. */
@@ -79,6 +70,11 @@ function entityInput(field: EntityField, id: string, value: unknown, options: Fo
   const choices = [...(options.entityChoices?.get(field.id) ?? [])].slice(0, STATIC_ENTITY_CHOICES).map((o) => ({ title: o.label, value: String(o.value) }));
   // A value picked by typeahead must stay selectable when the page comes back (errors, Back).
   for (const ref of current) if (!choices.some((c) => c.value === ref)) choices.push({ title: ref, value: ref });
+  const what = field.kinds.length > 0 ? field.kinds.join(' or ') : 'entity';
+  // An Input.ChoiceSet without a choice is an invalid card: with nothing to pick, a typed ref where
+  // Backstage allows one, else a note (a required field then fails on submit, with the reason).
+  if (choices.length === 0 && field.allowArbitraryValues) return { type: 'Input.Text', id, placeholder: `No ${what} in the catalog yet: type a reference` };
+  if (choices.length === 0) return { type: 'TextBlock', id, text: `No ${what} in the catalog matches this field yet.`, wrap: true, isSubtle: true };
   return {
     type: 'Input.ChoiceSet',
     id,
@@ -155,30 +151,31 @@ export function renderFormCard(options: FormCardOptions): CardJson {
     body.push({ type: 'TextBlock', text: text(`⚠ ${error.message}`), color: 'Attention', wrap: true });
   }
   page.fields.forEach((field, index) => {
-    const where = placement(field, page, state.values);
+    const where = placement(field, state.values);
     if (where === 'absent') return;
     const id = inputId(index);
     const error = errors.find((e) => e.field === field.id);
     // Teams checks `isRequired` (and `regex`) before submitting; the server checks everything again.
     const required = field.required && where === 'shown' && field.type !== 'checkbox';
     const errorMessage = error ? `${field.label} ${error.message}` : required ? `${field.label} is required` : undefined;
-    const element: Record<string, unknown> = {
-      ...input(field, id, getPath(state.values, field.path), options),
-      label: text(field.label),
-      ...(required ? { isRequired: true } : {}),
-      ...(errorMessage ? { errorMessage: text(errorMessage) } : {}),
-      spacing: 'Medium',
-    };
+    const made = input(field, id, getPath(state.values, field.path), options);
+    // A note in place of an input (an empty picker) carries its label in its text.
+    const element: Record<string, unknown> =
+      made.type === 'TextBlock'
+        ? { ...made, text: text(`${field.label}: ${String(made.text)}`), spacing: 'Medium' }
+        : { ...made, label: text(field.label), ...(required ? { isRequired: true } : {}), ...(errorMessage ? { errorMessage: text(errorMessage) } : {}), spacing: 'Medium' };
     if (element.placeholder === undefined) delete element.placeholder;
     body.push(element);
-    const help = [field.help, where === 'conditional' ? conditionNote(field, page) : undefined].filter(Boolean).join(' ');
+    const help = field.help;
     if (help) body.push({ type: 'TextBlock', text: text(help), isSubtle: true, size: 'Small', wrap: true, spacing: 'None' });
     if (error) body.push({ type: 'TextBlock', text: text(`⚠ ${field.label} ${error.message}`), color: 'Attention', size: 'Small', wrap: true, spacing: 'None' });
   });
   const last = state.page === form.pages.length - 1;
-  const submit = (nav: 'next' | 'back') => ({ callsheet: 'dialog', id: options.dialogId, state, nav });
+  // `shown` records which fields this card asked, so a submit can tell when a choice brought in others.
+  const submit = (nav: 'next' | 'back' | 'preview') => ({ callsheet: 'dialog', id: options.dialogId, state, nav, shown: shownIds(page, state.values) });
   const actions: Array<Record<string, unknown>> = [];
   if (state.page > 0) actions.push({ type: 'Action.Submit', title: 'Back', data: submit('back'), associatedInputs: 'none' });
+  if (last) actions.push({ type: 'Action.Submit', title: 'Preview', data: submit('preview') });
   actions.push({ type: 'Action.Submit', title: last ? 'Create' : 'Next', style: 'positive', data: submit('next') });
   return {
     type: 'AdaptiveCard',
@@ -196,7 +193,7 @@ export function readPage(form: Form, state: FormState, data: Record<string, unkn
   let values = state.values;
   const errors: FieldError[] = [];
   page.fields.forEach((field, index) => {
-    if (placement(field, page, state.values) === 'absent') return;
+    if (placement(field, state.values) === 'absent') return;
     const raw = data[inputId(index)];
     const textValue = raw === undefined || raw === null ? '' : String(raw);
     let value: unknown;

@@ -193,14 +193,21 @@ describe('create', () => {
     const good = await bot.post(invoke(connector, 'task/submit', { data: { ...submitData(again, 'Next'), [id(name)]: 'pay-api', [id(description)]: 'Takes payments', [id(owner)]: 'group:default/payments', [id(system)]: 'system:default/payments', [id(lifecycle)]: '1', [id(port)]: '8080' }, context: { theme: 'default' } }));
     const second = dialogCard(good.body);
     expect(cardText(second)).toContain('Step 2 of 2: Where to publish');
-    const [publishTo, repoUrl] = [input(second, 'Publish to'), input(second, 'GitHub repository')];
+    const publishTo = input(second, 'Publish to');
     expect(publishTo).toMatchObject({ type: 'Input.ChoiceSet', value: '0', choices: [{ title: 'Git repository hosted by Callsheet' }, { title: 'GitHub' }] });
-    expect(repoUrl).toMatchObject({ type: 'Input.Text', placeholder: expect.stringContaining('github.com/') });
-    expect(repoUrl.isRequired).toBeUndefined();
-    expect(cardText(second)).toContain('Only needed when Publish to is GitHub.');
+    // Issue 14: a field whose condition is not met is not on the card (it used to show with a note).
+    expect(cardText(second)).not.toContain('GitHub repository');
+    expect(cardText(second)).not.toContain('Only needed when');
+    // Choosing GitHub brings in its question: cards cannot show it as one picks, so the page is drawn again with it.
+    const more = await bot.post(invoke(connector, 'task/submit', { data: { ...submitData(second, 'Create'), [String(publishTo.id)]: '1' }, context: { theme: 'default' } }));
+    const third = dialogCard(more.body);
+    expectValidCard(third);
+    expect(cardText(third)).toContain('More questions apply to your choices.');
+    const repoUrl = input(third, 'GitHub repository');
+    expect(repoUrl).toMatchObject({ type: 'Input.Text', isRequired: true, placeholder: expect.stringContaining('github.com/') });
 
     const before = connector.sent.length;
-    const done = await bot.post(invoke(connector, 'task/submit', { data: { ...submitData(second, 'Create'), [String(publishTo.id)]: '0', [String(repoUrl.id)]: '' }, context: { theme: 'default' } }));
+    const done = await bot.post(invoke(connector, 'task/submit', { data: { ...submitData(third, 'Create'), [String(publishTo.id)]: '0', [String(repoUrl.id)]: '' }, context: { theme: 'default' } }));
     expect((done.body as TaskBody).task).toEqual({ type: 'message', value: 'Creating TypeScript HTTP service. Progress and links are posted in the conversation.' });
     expect(woken).toBe(1);
     // The progress card is posted into the conversation the dialog came from.

@@ -149,11 +149,12 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
       }
       case 'views.publish':
       case 'views.open':
+      case 'views.push':
       case 'views.update': {
         const view = args.view;
         if (!view || typeof view !== 'object') return { ok: false, error: 'invalid_arguments' };
         if (method === 'views.publish' && !args.user_id) return { ok: false, error: 'invalid_arguments' };
-        if (method === 'views.open' && !args.trigger_id) return { ok: false, error: 'invalid_arguments' };
+        if ((method === 'views.open' || method === 'views.push') && !args.trigger_id) return { ok: false, error: 'invalid_arguments' };
         if (method === 'views.update' && !args.view_id && !args.external_id) return { ok: false, error: 'invalid_arguments' };
         const problem = viewProblem(view);
         if (problem) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [problem] } };
