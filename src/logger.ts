@@ -16,6 +16,7 @@ const redact = [
   'config.SLACK_SIGNING_SECRET',
   'config.SLACK_APP_TOKEN',
   'config.GITHUB_TOKEN',
+  'config.BACKSTAGE_TOKEN',
   'config.GITHUB_APP_PRIVATE_KEY',
   'config.GITHUB_WEBHOOK_SECRET',
   'config.MICROSOFT_APP_PASSWORD',
