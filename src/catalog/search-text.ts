@@ -41,15 +41,20 @@ export const COUNT_CAP = 1000;
 async function correct(db: Db, terms: string[]): Promise<Map<string, string>> {
   const typed = terms.filter((t) => t.length >= 3);
   if (!typed.length) return new Map();
+  // Only words no catalog word starts with are looked up by trigram (that look-up is the costly part).
+  const known = await query<{ term: string }>(
+    db,
+    sql`select t.term from unnest(${textArray(typed)}::text[]) as t(term) where exists (select 1 from search_words w where w.word >= t.term and w.word < t.term || chr(1114111))`,
+  );
+  const unknown = typed.filter((t) => !known.some((k) => k.term === t));
+  if (!unknown.length) return new Map();
   const rows = await query<{ term: string; near: string }>(
     db,
-    sql`select t.term, n.word as near
-        from unnest(${textArray(typed)}::text[]) as t(term)
-        join lateral (select w.word from search_words w where w.word % t.term order by similarity(w.word, t.term) desc, w.word limit 5) as n
-          on not exists (select 1 from search_words w where w.word >= t.term and w.word < t.term || chr(1114111))`,
+    sql`select t.term, n.word as near from unnest(${textArray(unknown)}::text[]) as t(term)
+        join lateral (select w.word from search_words w where w.word % t.term order by similarity(w.word, t.term) desc, w.word limit 5) as n on true`,
   );
   const out = new Map<string, string>();
-  for (const term of typed) {
+  for (const term of unknown) {
     const allowed = Math.max(1, Math.floor(term.length / 4));
     const best = rows
       .filter((r) => r.term === term)
