@@ -37,11 +37,11 @@ export function parseSearch(text: string): ParsedSearch {
  * letter, which would match half the catalog. Terms hold only letters and digits, so nothing in
  * them is tsquery syntax.
  */
-export function termQuery(term: string): string {
-  return term.length > 1 ? `${term}:*` : term;
+export function termQuery(term: string, weights = ''): string {
+  return term.length > 1 ? `${term}:*${weights}` : weights ? `${term}:${weights}` : term;
 }
 
 /** A term with its typo correction: either spelling counts. */
-export function alternatives(term: string, correction: string | null | undefined): string {
-  return correction && correction !== term ? `(${termQuery(term)} | ${termQuery(correction)})` : termQuery(term);
+export function alternatives(term: string, correction: string | null | undefined, weights = ''): string {
+  return correction && correction !== term ? `(${termQuery(term, weights)} | ${termQuery(correction, weights)})` : termQuery(term, weights);
 }

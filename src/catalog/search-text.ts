@@ -41,15 +41,20 @@ export const COUNT_CAP = 1000;
 async function correct(db: Db, terms: string[]): Promise<Map<string, string>> {
   const typed = terms.filter((t) => t.length >= 3);
   if (!typed.length) return new Map();
+  // Only words no catalog word starts with are looked up by trigram (that look-up is the costly part).
+  const known = await query<{ term: string }>(
+    db,
+    sql`select t.term from unnest(${textArray(typed)}::text[]) as t(term) where exists (select 1 from search_words w where w.word >= t.term and w.word < t.term || chr(1114111))`,
+  );
+  const unknown = typed.filter((t) => !known.some((k) => k.term === t));
+  if (!unknown.length) return new Map();
   const rows = await query<{ term: string; near: string }>(
     db,
-    sql`select t.term, n.word as near
-        from unnest(${textArray(typed)}::text[]) as t(term)
-        join lateral (select w.word from search_words w where w.word % t.term order by similarity(w.word, t.term) desc, w.word limit 5) as n
-          on not exists (select 1 from search_words w where w.word >= t.term and w.word < t.term || chr(1114111))`,
+    sql`select t.term, n.word as near from unnest(${textArray(unknown)}::text[]) as t(term)
+        join lateral (select w.word from search_words w where w.word % t.term order by similarity(w.word, t.term) desc, w.word limit 5) as n on true`,
   );
   const out = new Map<string, string>();
-  for (const term of typed) {
+  for (const term of unknown) {
     const allowed = Math.max(1, Math.floor(term.length / 4));
     const best = rows
       .filter((r) => r.term === term)
@@ -109,19 +114,23 @@ export async function searchCatalog(db: Db, text: string, options: { limit?: num
   const score = sql`ts_rank(${doc} || ${ctx}, ${tsq(perTerm.join(' | '))})`;
   // A name or title that is the whole query (spaces or dashes) comes first among equals.
   const named = sql`(${entities.name} = ${parsed.phrase.replace(/\s+/g, '-')} or coalesce(lower(${entities.title}) = ${parsed.phrase}, false))::int`;
-  const rows = await db
-    .select({ row: entities, matched: sql<number>`${matched}`, score: sql<number>`${score}` })
-    .from(entitySearch)
-    .innerJoin(entities, eq(entities.ref, entitySearch.ref))
-    .where(and(anyWord, ...filters))
-    // (A single word's count is a constant, and a bare constant in ORDER BY would mean a column number.)
-    .orderBy(...(perTerm.length > 1 ? [desc(matched)] : []), desc(named), desc(score), asc(sql`length(${entities.name})`), asc(entities.ref))
-    .limit(limit);
+  const ranked = (where: SQL) =>
+    db
+      .select({ row: entities, matched: sql<number>`${matched}`, score: sql<number>`${score}` })
+      .from(entitySearch)
+      .innerJoin(entities, eq(entities.ref, entitySearch.ref))
+      .where(and(where, ...filters))
+      // (A single word's count is a constant, and a bare constant in ORDER BY would mean a column number.)
+      .orderBy(...(perTerm.length > 1 ? [desc(matched)] : []), desc(named), desc(score), asc(sql`length(${entities.name})`), asc(entities.ref))
+      .limit(limit);
+  const anyCount = await countMatches(db, and(anyWord, ...filters)!);
+  // Ranking costs per candidate: when a word is everywhere (`service`), rank those that have the
+  // words in a strong field (name, title, tags, system, APIs), and everything only if too few do.
+  let rows = anyCount >= COUNT_CAP ? await ranked(sql`${doc} @@ ${tsq(parsed.terms.map((t) => alternatives(t, corrections.get(t), 'AB')).join(' | '))}`) : [];
+  if (rows.length < limit) rows = await ranked(anyWord);
   const hits = rows.map((r) => ({ row: r.row, matched: Number(r.matched), score: Number(r.score) }));
-  let total = 0;
-  if (hits.length) {
-    total = perTerm.length > 1 && hits[0]!.matched === perTerm.length ? await countMatches(db, and(everyWord, ...filters)!) : await countMatches(db, and(anyWord, ...filters)!);
-  }
+  let total = anyCount;
+  if (hits.length && perTerm.length > 1 && hits[0]!.matched === perTerm.length) total = await countMatches(db, and(everyWord, ...filters)!);
   return { hits, total: Math.max(total, hits.length), corrections: Object.fromEntries(corrections), parsed };
 }
 

@@ -27,6 +27,9 @@ describe('search grammar', () => {
   it('matches words by prefix, single letters exactly, and either spelling of a corrected word', () => {
     expect(termQuery('pay')).toBe('pay:*');
     expect(termQuery('a')).toBe('a');
+    // The strong-field tier for words that are everywhere: name, title, tags, system, APIs only.
+    expect(termQuery('service', 'AB')).toBe('service:*AB');
+    expect(alternatives('servce', 'service', 'AB')).toBe('(servce:*AB | service:*AB)');
     expect(alternatives('notifcation', 'notification')).toBe('(notifcation:* | notification:*)');
     expect(alternatives('ledger', null)).toBe('ledger:*');
   });
