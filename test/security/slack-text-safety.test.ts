@@ -107,6 +107,26 @@ describe('Slack text escaping and cutting', () => {
   });
 });
 
+/**
+ * What Slack parses for mentions: the message's `text` and every `mrkdwn` text object. `plain_text`
+ * (headers, button labels) and button values are shown or sent back literally, never as a mention.
+ */
+function parsedTexts(payload: unknown): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text);
+      for (const [key, value] of Object.entries(o)) if (key !== 'value') walk(value);
+    }
+  };
+  walk(payload);
+  const top = (payload as { text?: unknown }).text;
+  if (typeof top === 'string') out.push(top);
+  return out;
+}
+
 describe('Slack text over HTTP', () => {
   let database: TestDatabase;
   let bed: Testbed;
@@ -126,7 +146,7 @@ describe('Slack text over HTTP', () => {
     expect(asked.status).toBe(200);
     await vi.waitFor(() => expect(asked.json ?? bed.fake.accepted('response_url').find((c) => c.hook === 'find-1')).toBeTruthy());
     const answer = asked.json ?? bed.fake.accepted('response_url').find((c) => c.hook === 'find-1')!.args;
-    expect(JSON.stringify(answer)).not.toContain('<!channel>');
+    expect(parsedTexts(answer).join('\n')).not.toContain('<!channel>');
     // The share button carries the line as typed; a click runs it again and posts it for everyone.
     const clicked = await bed.click(buttonClick({ actionId: ACTION.share, value: 'find <!channel>', responseUrl: bed.fake.responseUrl('share-find') }));
     expect(clicked.status).toBe(200);
@@ -135,6 +155,6 @@ describe('Slack text over HTTP', () => {
     expect(posted.args.response_type).toBe('in_channel');
     expect(posted.args.text).not.toContain('<!channel>');
     expect(posted.args.text).toContain('&lt;!channel&gt;');
-    expect(JSON.stringify(posted.args.blocks)).not.toContain('<!channel>');
+    expect(parsedTexts({ blocks: posted.args.blocks }).join('\n')).not.toContain('<!channel>');
   });
 });
