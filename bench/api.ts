@@ -201,7 +201,7 @@ async function benchSize(size: number) {
       console.error(rows.at(-1));
     }
     const cacheMb = (await gauge(base, 'callsheet_api_cache_bytes')) / 1048576;
-    const rssMb = (await gauge(base, 'callsheet_process_process_resident_memory_bytes')) / 1048576;
+    const rssMb = (await gauge(base, 'callsheet_process_resident_memory_bytes')) / 1048576;
     const [hit, miss, bypass] = await Promise.all(['hit', 'miss', 'bypass'].map((r) => gauge(base, `callsheet_api_cache_lookups_total{result="${r}"}`)));
     notes.push(`${total} entities: API cache ${cacheMb.toFixed(1)} MiB (bound API_CACHE_MB=128), look-ups ${hit || 0} hits / ${miss || 0} misses / ${bypass || 0} bypassed; service RSS ${rssMb.toFixed(0)} MiB`);
   } finally {

@@ -5,7 +5,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: 'callsheet_process_' });
+// prom-client's defaults are already named `process_…`/`nodejs_…`: the prefix is only ours, not doubled.
+collectDefaultMetrics({ register: registry, prefix: 'callsheet_' });
 
 export const metrics = {
   syncDuration: new Histogram({

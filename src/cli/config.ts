@@ -1,14 +1,32 @@
-import { ConfigError, loadConfig, maskedConfig } from '../config/index.js';
+import { CONFIG_KEYS, ConfigError, DURATION_KEYS, loadConfig, maskedConfig } from '../config/index.js';
+import { formatDuration } from '../config/duration.js';
 import type { SubCommand } from './io.js';
 
-/** `callsheet config`: the effective configuration with secrets masked, or every problem in it. */
+/** A duration as the operator wrote it (`5m`), or its default in the same form. */
+function durationText(key: string, value: unknown, env: Record<string, string | undefined>): string {
+  const written = env[key]?.trim();
+  if (written) return written;
+  return typeof value === 'number' ? formatDuration(value) : String(value);
+}
+
+function text(value: unknown): string {
+  if (value === undefined) return '(unset)';
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/**
+ * `callsheet config`: every variable the configuration reads (set or not) with secrets masked, or
+ * every problem in it.
+ */
 export const configCli: SubCommand = async (_args, io) => {
   try {
     const config = loadConfig(io.env);
     const masked = maskedConfig(config as unknown as Record<string, unknown>);
-    const width = Math.max(...Object.keys(masked).map((k) => k.length));
-    for (const [key, value] of Object.entries(masked).sort(([a], [b]) => a.localeCompare(b))) {
-      io.out(`${key.padEnd(width)}  ${value === undefined ? '(unset)' : Array.isArray(value) ? value.join(',') : String(value)}`);
+    const keys = [...new Set([...CONFIG_KEYS, ...Object.keys(masked)])].sort((a, b) => a.localeCompare(b));
+    const width = Math.max(...keys.map((k) => k.length));
+    for (const key of keys) {
+      const value = masked[key];
+      io.out(`${key.padEnd(width)}  ${DURATION_KEYS.has(key) ? durationText(key, value, io.env) : text(value)}`);
     }
     return 0;
   } catch (error) {

@@ -2,39 +2,49 @@
  * `callsheet <sub-command>`: each sub-command lives in its own file and is loaded only when used,
  * so `callsheet validate` in a catalog repository's CI does not start a server or open a database.
  */
+import { commandHelpText, helpText, version } from './help.js';
 import { guardStdout, processIo, type SubCommand } from './io.js';
 
 /** Commands that open the database go to the running server when it owns an embedded one. */
 const forward = async (name: string, command: SubCommand) => (await import('./local-forward.js')).forwardWhenHeld(name, command);
 
-const subCommands: Record<string, { summary: string; load: () => Promise<SubCommand> }> = {
-  serve: { summary: 'sync, then serve HTTP (and the shell when no chat is configured)', load: async () => (await import('./serve.js')).serveCli },
-  sync: { summary: 'one sync of every source [--strict]', load: async () => forward('sync', (await import('./sync.js')).syncCli) },
-  ask: { summary: 'run one command, e.g. callsheet ask "owner payments-api"', load: async () => forward('ask', (await import('./ask.js')).askCli) },
-  config: { summary: 'print the effective configuration (secrets masked) or every problem in it', load: async () => (await import('./config.js')).configCli },
-  nudge: { summary: 'staleness digests: --dry-run prints what a run would send, --now runs one', load: async () => forward('nudge', (await import('./nudge-chat.js')).nudgeCli) },
-  audit: { summary: 'the audit log as JSON lines [--since 7d] [--user <ref>] [--entity <ref>]', load: async () => forward('audit', (await import('./audit.js')).auditCli) },
-  create: { summary: 'run a template without prompts: create <template> --values values.json [--dry-run] [--as <user>]', load: async () => (await import('./create.js')).createCli },
-  validate: { summary: 'check catalog files offline: callsheet validate <files or folders>', load: async () => (await import('./validate.js')).validateCli },
+const subCommands: Record<string, () => Promise<SubCommand>> = {
+  serve: async () => (await import('./serve.js')).serveCli,
+  sync: async () => forward('sync', (await import('./sync.js')).syncCli),
+  ask: async () => forward('ask', (await import('./ask.js')).askCli),
+  config: async () => (await import('./config.js')).configCli,
+  nudge: async () => forward('nudge', (await import('./nudge-chat.js')).nudgeCli),
+  audit: async () => forward('audit', (await import('./audit.js')).auditCli),
+  create: async () => (await import('./create.js')).createCli,
+  validate: async () => (await import('./validate.js')).validateCli,
 };
-
-function usage(): string {
-  const lines = Object.entries(subCommands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `Usage: callsheet <command> [options]\n\n${lines.join('\n')}\n`;
-}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    processIo.out(`${version()}\n`);
+    return 0;
+  }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    processIo.out(usage());
+    const topic = name === 'help' && args[0] ? commandHelpText(args[0]) : undefined;
+    if (name === 'help' && args[0] && !topic) {
+      processIo.err(`Unknown command "${args[0]}".\n\n${helpText()}`);
+      return 1;
+    }
+    processIo.out(topic ?? helpText());
     return name ? 0 : 1;
   }
-  const entry = subCommands[name];
-  if (!entry) {
-    processIo.err(`Unknown command "${name}".\n\n${usage()}`);
+  const load = subCommands[name];
+  if (!load) {
+    processIo.err(`Unknown command "${name}".\n\n${helpText()}`);
     return 1;
   }
-  return (await entry.load())(args, processIo);
+  // `callsheet <command> --help` answers without opening anything (`ask` takes free text, so only as its sole word).
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
+    processIo.out(commandHelpText(name) ?? helpText());
+    return 0;
+  }
+  return (await load())(args, processIo);
 }
 
 guardStdout();

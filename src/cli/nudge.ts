@@ -84,7 +84,12 @@ export function createNudgeCli(chat: ChatFactory = async () => undefined, clock?
       }
       const configured = await chat({ config, db, logger, io });
       const senders = configured?.senders.length ? configured.senders : [createLogSender((text) => io.out(text))];
-      if (!configured?.senders.length) io.err('No chat platform is configured: digests are printed instead of posted.');
+      // Without a platform the log sender stands in for Slack: say so, rather than "none" followed by Slack routes.
+      if (!configured?.senders.length) {
+        io.err(dryRun
+          ? 'No chat platform is configured: the routes below are the ones Slack would take (Group channel annotations, members by slack.com/user-id or a stored identity, NUDGE_FALLBACK_CHANNEL); a run would print the digests instead of posting them.'
+          : 'No chat platform is configured: digests are printed instead of posted.');
+      }
       if (dryRun) {
         const directories = configured?.directories ?? senders.map((s) => storedIdentityDirectory(db, s.platform));
         const plan = await planRun(db, { at: clock?.now() ?? (await databaseNow(db)), staleAfterDays: config.STALE_AFTER_DAYS, directories, fallback: parseFallbackChannel(config.NUDGE_FALLBACK_CHANNEL) });

@@ -29,6 +29,7 @@ import { startNudgeScheduler } from '../nudges/scheduler.js';
 import { runnerFromConfig } from '../nudges/wiring.js';
 import { allNotifiers, logNotifier, shellNotifier } from '../scaffolder/notifier.js';
 import { parseLine } from '../commands/grammar.js';
+import { metered } from '../../adapters/shell/metered.js';
 import { pageInShell } from '../../adapters/shell/page-flow.js';
 import { pageHandler } from '../commands/page.js';
 import { startShell, type Shell } from '../../adapters/shell/shell.js';
@@ -221,14 +222,14 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       input: (options.input ?? process.stdin) as never,
       output: output as never,
       greeting: `Callsheet: ask who owns what. Try "owner payments-api", "find ledger" or "help"; "exit" quits.\n(HTTP on port ${http.port}; logs in ${logFile})`,
-      run: async (line, io): Promise<Reply> => {
+      run: (line, io): Promise<Reply> => metered(line, async () => {
         await firstSync.catch(() => {});
         const requester = (known ??= await runtime.localRequester('shell'));
         const { name, args } = parseLine(line);
         if (name === 'create' && args) return (await import('../../adapters/shell/create-flow.js')).createInShell({ db, clock, runner: runtime.runner, wake: () => taskWorker.wake() }, args, requester, io);
         if (name === 'page' && args) return pageInShell({ run: (l) => runLineAudited(l, runtime.context(requester)), page }, args, requester, io);
         return runLineAudited(line, runtime.context(requester));
-      },
+      }),
     });
   }
 

@@ -31,4 +31,6 @@ export const coreEnv = z.object({
   BACKSTAGE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^/\s]+/i.test(v), { message: 'expected an http(s) URL, e.g. https://backstage.example.com' }),
   /** Name of this replica in leases and logs; defaults to host name and pid. */
   INSTANCE_ID: optionalString,
+  /** Where the embedded database's initialised template is kept (empty turns it off); read by src/db/pglite-template.ts. */
+  PGLITE_TEMPLATE_DIR: z.string().optional(),
 });

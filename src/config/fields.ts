@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 
+/** Description carried by every duration field. */
+export const DURATION = 'duration';
+
 export const duration = (fallback: string) =>
   z
     .string()
@@ -13,7 +16,9 @@ export const duration = (fallback: string) =>
         return z.NEVER;
       }
       return ms;
-    });
+    })
+    // Marks the field so `callsheet config` can print the value as written (`5m`), not milliseconds.
+    .describe(DURATION);
 
 export const port = (fallback: number) =>
   z.coerce.number({ invalid_type_error: 'expected a port number' }).int().min(0).max(65535).default(fallback);

@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { DURATION } from './fields.js';
 import { auditEnv } from './audit.js';
 import { coreEnv } from './core.js';
 import { githubEnv } from './github.js';
@@ -29,6 +30,14 @@ const envSchema = coreEnv
   .merge(securityEnv)
   .merge(auditEnv)
   .merge(oncallEnv);
+
+/** Every variable the configuration reads, for `callsheet config` and the README check. */
+export const CONFIG_KEYS: readonly string[] = Object.keys(envSchema.shape);
+
+/** Variables holding a duration, printed as written rather than in milliseconds. */
+export const DURATION_KEYS: ReadonlySet<string> = new Set(
+  Object.entries(envSchema.shape as Record<string, z.ZodTypeAny>).filter(([, field]) => field.description === DURATION).map(([key]) => key),
+);
 
 export type Config = z.output<typeof envSchema> & { INSTANCE_ID: string };
 
@@ -61,7 +70,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** Variables whose values must never be printed or logged. */
-export const SECRET_KEYS = /(TOKEN|SECRET|PASSWORD|PRIVATE_KEY|API_KEY|DATABASE_URL)/;
+export const SECRET_KEYS = /(TOKEN|SECRET|PASSWORD|PRIVATE_KEY|API_KEY|ENCRYPTION_KEY)/;
+
+/** Variables that are URLs whose host is worth seeing and whose password is not. */
+const PASSWORD_URL_KEYS = /DATABASE_URL$/;
+
+/** `postgres://user:password@host/db` -> `postgres://user:********@host/db`: only the password goes. */
+export function maskUrlPassword(value: string): string {
+  return value
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*):[^/?#\s@]*@/i, '$1:********@')
+    .replace(/([?&]password=)[^&#]*/gi, '$1********');
+}
 
 /**
  * `scheme://user:password@host/...` anywhere in a value (a Git source with a token in it, a
@@ -79,6 +98,6 @@ function maskValue(value: unknown): unknown {
 
 export function maskedConfig(config: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(config).map(([k, v]) => [k, SECRET_KEYS.test(k) && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0) ? '********' : maskValue(v)]),
+    Object.entries(config).map(([k, v]) => [k, PASSWORD_URL_KEYS.test(k) && typeof v === 'string' ? maskUrlPassword(v) : SECRET_KEYS.test(k) && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0) ? '********' : maskValue(v)]),
   );
 }

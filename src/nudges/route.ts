@@ -129,12 +129,38 @@ export async function loadTeamRouting(db: Db, teamRefs: string[]): Promise<Map<s
   return out;
 }
 
+/** The User annotation that names a member's own chat id, per platform. */
+export const USER_ID_ANNOTATION: Record<string, { key: string; valid: RegExp }> = {
+  slack: { key: 'slack.com/user-id', valid: /^[UW][A-Z0-9]{2,}$/ },
+};
+
+async function annotatedIds(db: Db, platform: string, members: Member[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const annotation = USER_ID_ANNOTATION[platform];
+  if (!annotation) return found;
+  const refs = [...new Set(members.map((m) => m.userRef.toLowerCase()))];
+  const byRef = new Map<string, string>();
+  for (let i = 0; i < refs.length; i += CHUNK) {
+    const rows = await db
+      .select({ ref: entities.ref, id: sql<string | null>`${entities.entity}->'metadata'->'annotations'->>${annotation.key}` })
+      .from(entities)
+      .where(inArray(entities.ref, refs.slice(i, i + CHUNK)));
+    for (const row of rows) if (row.id && annotation.valid.test(row.id.trim())) byRef.set(row.ref, row.id.trim());
+  }
+  for (const m of members) {
+    const id = byRef.get(m.userRef.toLowerCase());
+    if (id) found.set(m.userRef, id);
+  }
+  return found;
+}
+
 /** Members' chat ids from the identities the chat adapters have already stored (by User ref or email). */
 export function storedIdentityDirectory(db: Db, platform: string): MemberDirectory {
   return {
     platform,
     async chatIdsOf(members) {
-      const found = new Map<string, string>();
+      // A User annotated with its chat id (`slack.com/user-id`) is reachable without a stored identity.
+      const found = await annotatedIds(db, platform, members);
       const refs = [...new Set(members.map((m) => m.userRef))];
       const emails = [...new Set(members.map((m) => m.email?.toLowerCase()).filter((e): e is string => !!e))];
       for (let i = 0; i < Math.max(refs.length, emails.length); i += CHUNK) {

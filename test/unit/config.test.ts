@@ -43,7 +43,7 @@ describe('configuration', () => {
     const { io, out } = capture({ DATABASE_URL: 'postgres://u:hunter2@db/x' });
     expect(await configCli([], io)).toBe(0);
     const text = out.join('\n');
-    expect(text).toMatch(/DATABASE_URL\s+\*{8}/);
+    expect(text).toMatch(/DATABASE_URL\s+postgres:\/\/u:\*{8}@db\/x/);
     expect(text).not.toContain('hunter2');
   });
 
