@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { auditEnv } from './audit.js';
 import { coreEnv } from './core.js';
 import { githubEnv } from './github.js';
+import { gitlabEnv } from './gitlab.js';
 import { teamsConfigProblems, teamsEnv } from './teams.js';
 import { scaffolderEnv } from './scaffolder.js';
 import { nudgeConfigProblems, nudgesEnv } from './nudges.js';
@@ -20,6 +21,7 @@ import { securityConfigProblems, securityEnv } from './security.js';
 // One line per area; each area's variables live in its own file.
 const envSchema = coreEnv
   .merge(githubEnv)
+  .merge(gitlabEnv)
   .merge(teamsEnv)
   .merge(scaffolderEnv)
   .merge(nudgesEnv)
