@@ -134,6 +134,7 @@ export class FakeGitlabModel {
       if (!start && project.branches.size) throw new Error(`400 You can only create or edit files when you are on a branch`);
       files = new Map(start ?? []);
       project.branches.set(input.branch, files);
+      if (!project.default_branch) project.default_branch = input.branch; // the first push sets it, as on GitLab
     }
     for (const a of input.actions) {
       const content = a.encoding === 'base64' ? Buffer.from(a.content ?? '', 'base64').toString('utf8') : (a.content ?? '');

@@ -71,7 +71,7 @@ export function projectJson(model: FakeGitlabModel, p: FakeProject, web: string)
     path_with_namespace: p.path_with_namespace,
     name_with_namespace: p.path_with_namespace.split('/').join(' / '),
     description: p.description,
-    default_branch: p.default_branch,
+    default_branch: p.default_branch || null,
     visibility: p.visibility,
     topics: p.topics,
     archived: p.archived,
@@ -124,7 +124,8 @@ export function gitlabRoutes(model: FakeGitlabModel, web: string): Route[] {
       if (model.projectByRef(`${ns.full_path}/${path}`)) throw new Error('400 has already been taken');
       const p = model.addProject(`${ns.full_path}/${path}`, { visibility: r.body.visibility, description: r.body.description, topics: r.body.topics, defaultBranch: r.body.default_branch });
       p.name = String(r.body.name ?? path);
-      p.branches.clear(); // a new project is empty until its first commit
+      p.branches.clear(); // a new project is empty, with no default branch, until its first commit
+      if (!r.body.default_branch) p.default_branch = '';
       return ok(projectJson(model, p, web), 201);
     }),
     route('PUT', 'projects/:id', (r) => {
