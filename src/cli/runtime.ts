@@ -2,6 +2,7 @@
  * The core runtime every face shares: database, sync (with the GitHub driver when configured),
  * scaffolder actions and worker, nudge runner. No chat SDK here: `serve` adds the adapters.
  */
+import { createGitlabClient, gitlabHostOf } from '../gitlab/client.js';
 import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
@@ -122,11 +123,16 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
 
   const registrar = syncRegistrar({ db, sync, githubWebUrl: hasGithubAuth(config) ? webUrlOf(config.GITHUB_API_URL) : undefined, policy: remotePolicy });
   const github = hasGithubAuth(config) ? { client: githubClient, host: githubHost } : undefined;
+  // One client for the configured GitLab; its token goes to GITLAB_URL only.
+  const gitlabToken = config.GITLAB_TOKEN;
+  const gitlabApi = gitlabToken ? createGitlabClient({ url: config.GITLAB_URL, token: gitlabToken, logger }) : undefined;
+  const gitlab = gitlabApi ? { client: () => gitlabApi, host: gitlabHostOf(config.GITLAB_URL) } : undefined;
   const chatSenders: DigestSender[] = [];
   const actions = builtinActions({
     registrar,
     publishGit: { reposDir },
     github,
+    gitlab,
     remote: remoteReader({ github, policy: remotePolicy }),
     catalog: dbCatalogReader(db),
     notifications: chatNotificationDelivery({ db, senders: () => chatSenders, fallback: parseFallbackChannel(config.NUDGE_FALLBACK_CHANNEL) }),
@@ -134,7 +140,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
   // Forms open only for templates whose every action is registered here (preflight.ts), saying why not.
   const known = new Set(builtinActionIds());
   configureRunnableActions(actions.ids(), (id) =>
-    known.has(id) ? 'GitHub is not configured (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)' : backstageSchemaOf(id) ? `Backstage's ${backstageSchemaOf(id)!.package} action is not implemented in Callsheet` : undefined,
+    known.has(id) && id.startsWith('publish:gitlab') ? 'GitLab is not configured (GITLAB_TOKEN)' : known.has(id) ? 'GitHub is not configured (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)' : backstageSchemaOf(id) ? `Backstage's ${backstageSchemaOf(id)!.package} action is not implemented in Callsheet` : undefined,
   );
 
   const runner: RunnerDeps = {

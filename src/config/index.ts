@@ -8,6 +8,7 @@ import { DURATION } from './fields.js';
 import { auditEnv } from './audit.js';
 import { coreEnv } from './core.js';
 import { githubEnv } from './github.js';
+import { gitlabEnv } from './gitlab.js';
 import { teamsConfigProblems, teamsEnv } from './teams.js';
 import { scaffolderEnv } from './scaffolder.js';
 import { nudgeConfigProblems, nudgesEnv } from './nudges.js';
@@ -21,6 +22,7 @@ import { securityConfigProblems, securityEnv } from './security.js';
 // One line per area; each area's variables live in its own file.
 const envSchema = coreEnv
   .merge(githubEnv)
+  .merge(gitlabEnv)
   .merge(teamsEnv)
   .merge(scaffolderEnv)
   .merge(nudgesEnv)

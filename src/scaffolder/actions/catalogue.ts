@@ -1,5 +1,5 @@
 /**
- * Every action id Callsheet can run when fully configured (GitHub, a catalog, chat), for checks made
+ * Every action id Callsheet can run when fully configured (GitHub, GitLab, a catalog, chat), for checks made
  * without a running service (`callsheet validate`) and for the README's list. Built from the real
  * registry with inert ports, so it cannot drift from what builtinActions registers.
  */
@@ -14,6 +14,7 @@ export function builtinActionIds(): string[] {
     registrar: { register: inert },
     publishGit: { reposDir: '/nonexistent' },
     github: { host: 'github.com', client: inert },
+    gitlab: { host: 'gitlab.com', client: inert as never },
     catalog: { byRefs: inert },
     notifications: { deliver: inert },
   }).ids();

@@ -1,5 +1,5 @@
 /**
- * The built-in actions. GitHub actions join when a GitHub is configured (`github`), catalog:fetch with
+ * The built-in actions. GitHub actions join when a GitHub is configured (`github`), GitLab's with `gitlab`, catalog:fetch with
  * a catalog reader, notification:send always (refusing clearly when no chat platform can deliver).
  * Anything else is added by passing it in `extra`.
  */
@@ -17,9 +17,12 @@ import { publishGithubPullRequestAction } from './github-pull-request.js';
 import { githubRepoCreateAction, githubRepoPushAction } from './github-repo.js';
 import type { GithubActionOptions } from './github-target.js';
 import { githubWebhookAction } from './github-webhook.js';
+import { publishGitlabMergeRequestAction } from './gitlab-merge-request.js';
+import type { GitlabActionOptions } from './gitlab-target.js';
 import { notificationSendAction, type NotificationDelivery } from './notification-send.js';
 import { publishGitAction, type PublishGitOptions } from './publish-git.js';
 import { publishGithubAction } from './publish-github.js';
+import { publishGitlabAction } from './publish-gitlab.js';
 import type { RemoteReader } from './source-folder.js';
 import { createActionRegistry, type ActionRegistry, type TemplateAction } from './types.js';
 
@@ -28,6 +31,8 @@ export interface BuiltinActionOptions {
   publishGit: PublishGitOptions;
   /** The configured GitHub: publish:github and the github:* actions. */
   github?: GithubActionOptions;
+  /** The configured GitLab (GITLAB_TOKEN): publish:gitlab and publish:gitlab:merge-request. */
+  gitlab?: GitlabActionOptions;
   /** For fetch actions' absolute `url:`s (GitHub tree/blob URLs, Git URLs on allowed hosts). */
   remote?: RemoteReader;
   catalog?: CatalogReader;
@@ -61,6 +66,7 @@ export function builtinActions(options: BuiltinActionOptions): ActionRegistry {
     notificationSendAction(options.notifications),
     ...(options.catalog ? [catalogFetchAction(options.catalog)] : []),
     ...(options.github ? githubActions(options.github) : []),
+    ...(options.gitlab ? [publishGitlabAction(options.gitlab), publishGitlabMergeRequestAction(options.gitlab)] : []),
     ...(options.extra ?? []),
   ]);
 }
