@@ -10,7 +10,15 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY adapters ./adapters
-RUN npm run build && npm prune --omit=dev
+COPY migrations ./migrations
+# Compile, drop every dev dependency (tsx, esbuild, typescript, vitest, Backstage's packages), then,
+# from the compiled code, make the migrated embedded-database template (node_modules/.cache) so a
+# `docker run` without DATABASE_URL skips PGlite's initdb. --build-arg PGLITE_TEMPLATE=no leaves it out.
+ARG PGLITE_TEMPLATE=yes
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && if [ "$PGLITE_TEMPLATE" = yes ]; then node scripts/prepare-pglite.mjs; fi \
+ && npm cache clean --force
 
 # Run: small image, git for Git sources and the scaffolder, non-root, health-checked.
 FROM node:24.22.3-bookworm-slim

@@ -26,6 +26,7 @@ import { builtinActionIds } from '../scaffolder/actions/catalogue.js';
 import { dbCatalogReader } from '../scaffolder/catalog-reader.js';
 import { configureRunnableActions } from '../scaffolder/preflight.js';
 import { remoteReader } from '../scaffolder/remote-reader.js';
+import { hostedReposRefusal } from '../scaffolder/hosted-repos.js';
 import { chatNotificationDelivery } from '../nudges/notify-chat.js';
 import type { DigestSender } from '../nudges/ports.js';
 import { parseFallbackChannel } from '../config/nudges.js';
@@ -102,6 +103,9 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
 
   // Locations registered at run time (catalog:register) may name only these remotes.
   const reposDir = join(config.DATA_DIR, 'repos');
+  const hostedRefusal = hostedReposRefusal(config);
+  // Said once at start-up, so an operator sees it before a user's task fails on it.
+  if (hostedRefusal) logger.warn(hostedRefusal);
   const remotePolicy = { allowedHosts: [...new Set([new URL(webUrlOf(config.GITHUB_API_URL)).hostname.toLowerCase(), ...config.GIT_ALLOWED_HOSTS])], reposDir };
   const sync = createSyncService({
     db,
@@ -130,7 +134,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
   const chatSenders: DigestSender[] = [];
   const actions = builtinActions({
     registrar,
-    publishGit: { reposDir },
+    publishGit: { reposDir, ...(hostedRefusal ? { hostedRefusal } : {}) },
     github,
     gitlab,
     remote: remoteReader({ github, policy: remotePolicy }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, optionalString, port } from './fields.js';
+import { bool, duration, optionalString, port } from './fields.js';
 import { sourceList } from './sources.js';
 
 export const coreEnv = z.object({
@@ -9,6 +9,11 @@ export const coreEnv = z.object({
   }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().default('./.data'),
+  /**
+   * Set (1) where DATA_DIR/repos is a persistent volume (the Helm chart sets it when it mounts one):
+   * only then, or on the embedded database, does publish:git host new repositories (hosted-repos.ts).
+   */
+  CALLSHEET_REPOS_VOLUME: bool(false),
   PORT: port(3000),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

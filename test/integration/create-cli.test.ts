@@ -35,7 +35,8 @@ describe('callsheet create --values', () => {
     const file = join(templates, 'ledger-service', 'template.yaml');
     const text = (await readFile(file, 'utf8')).replace('name: typescript-service', 'name: ledger-service\n  annotations:\n    callsheet.io/allowed-groups: ledger');
     await writeFile(file, text);
-    env = { CATALOG_SOURCES: catalogDir, TEMPLATE_SOURCES: templates, DATA_DIR: join(work, 'data'), DATABASE_URL: database?.url, LOG_LEVEL: 'error' };
+    // This test's data folder outlives the task, as a declared volume would: hosted repos are allowed (hosted-repos.ts).
+    env = { CATALOG_SOURCES: catalogDir, TEMPLATE_SOURCES: templates, DATA_DIR: join(work, 'data'), DATABASE_URL: database?.url, CALLSHEET_REPOS_VOLUME: '1', LOG_LEVEL: 'error' };
   }, 120_000);
   afterAll(async () => database?.close());
 

@@ -15,6 +15,8 @@ export interface PublishGitOptions {
   reposDir: string;
   authorName?: string;
   authorEmail?: string;
+  /** Set when new hosted repositories are refused here (hosted-repos.ts): the reason, shown as the step's error. */
+  hostedRefusal?: string;
 }
 
 const REPO_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -46,6 +48,8 @@ export function publishGitAction(options: PublishGitOptions) {
     schema,
     async handler(ctx) {
       const { input } = ctx;
+      // Refused before anything is committed, so the task fails with the reason and leaves no repository.
+      if (input.name && options.hostedRefusal) throw new Error(options.hostedRefusal);
       const dir = await ctx.workspace.resolve(input.sourcePath);
       const branch = input.defaultBranch;
       const author = {
