@@ -26,7 +26,7 @@ import { createLogSender } from '../nudges/log-sender.js';
 import type { DigestSender, MemberDirectory } from '../nudges/ports.js';
 import type { Worker } from '../scaffolder/worker.js';
 import { startNudgeScheduler } from '../nudges/scheduler.js';
-import { runnerFromConfig } from '../nudges/wiring.js';
+import { problemNotifierFromConfig, runnerFromConfig } from '../nudges/wiring.js';
 import { allNotifiers, logNotifier, shellNotifier } from '../scaffolder/notifier.js';
 import { parseLine } from '../commands/grammar.js';
 import { metered } from '../../adapters/shell/metered.js';
@@ -186,6 +186,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   if (senders.length === 0) senders.push(createLogSender((text) => logger.info({ digest: text }, 'nudge digest (no chat platform configured)')));
   const nudgeRunner = runnerFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined });
   const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger, resumeEveryMs: config.NUDGE_RESUME_POLL }) : undefined;
+  const problemNotifier = config.NUDGE_ENABLED ? problemNotifierFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined }) : undefined;
 
   const auditRetention = startAuditRetention({ db, clock, logger, retentionDays: config.AUDIT_RETENTION_DAYS, holder: config.INSTANCE_ID });
 
@@ -243,7 +244,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       stopRequested = true;
       await Promise.all([http.close(), metricsServer?.close()]);
       await localCommands?.close();
-      await Promise.allSettled([nudges?.stop(), auditRetention.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
+      await Promise.allSettled([nudges?.stop(), problemNotifier?.stop(), auditRetention.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
       // The delivery in flight is finished and recorded, and the run released, before the pool closes.
       await nudgeRunner.stop();
       await Promise.allSettled([...background]);

@@ -13,6 +13,9 @@ import { staleCommand } from './stale.js';
 import { systemCommand } from './system.js';
 import { teamCommand } from './team.js';
 import type { Command } from './types.js';
+import { unwatchCommand } from './unwatch.js';
+import { watchCommand } from './watch.js';
+import { watchingCommand } from './watching.js';
 
 // The order is the order `help` lists them in.
 const commands: Command[] = [
@@ -26,6 +29,9 @@ const commands: Command[] = [
   domainCommand,
   staleCommand,
   scoreCommand,
+  watchCommand,
+  unwatchCommand,
+  watchingCommand,
   createCommand,
   auditCommand,
 ];

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { DigestSender, MemberDirectory } from './ports.js';
 import { createNudgeRunner, type NudgeRunner } from './run.js';
+import { startProblemNotifier } from './problem-notify.js';
 
 export interface NudgeWiring {
   db: Db;
@@ -32,4 +33,25 @@ export function runnerFromConfig(w: NudgeWiring): NudgeRunner {
     heartbeatTimeoutMs: w.config.NUDGE_CLAIM_TIMEOUT,
     retry: { attempts: w.config.NUDGE_RETRY_ATTEMPTS, backoffMs: w.config.NUDGE_RETRY_BACKOFF },
   });
+}
+
+/**
+ * The catalog-problem notifier of `serve`: a pass every fifth of SYNC_INTERVAL (at most a minute),
+ * so owners hear of a problem within one sync interval of the sync that found it.
+ */
+export function problemNotifierFromConfig(w: NudgeWiring): ReturnType<typeof startProblemNotifier> {
+  const intervalMs = Math.max(1_000, Math.min(60_000, Math.floor(w.config.SYNC_INTERVAL / 5)));
+  return startProblemNotifier(
+    {
+      db: w.db,
+      logger: w.logger,
+      senders: w.senders,
+      directories: w.directories,
+      fallback: parseFallbackChannel(w.config.NUDGE_FALLBACK_CHANNEL),
+      me: w.config.INSTANCE_ID,
+      // Not NUDGE_CLAIM_TIMEOUT: these claims are not heartbeated, so a slow send must not look dead.
+      claimTimeout: '5 minutes',
+    },
+    intervalMs,
+  );
 }

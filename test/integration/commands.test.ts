@@ -255,6 +255,6 @@ describe('catalog commands', () => {
     const listed = unknown.sections.flatMap((s) => s.list ?? []).map((i) => plain(i.text));
     for (const command of allCommands()) expect(listed.some((l) => l.startsWith(command.usage))).toBe(true);
     const help = await ask('help');
-    expect(help.sections[0].list!.map((i) => plain(i.text).split(' ')[0])).toEqual(['owner', 'oncall', 'page', 'find', 'deps', 'team', 'system', 'domain', 'stale', 'score', 'create', 'audit', 'help']);
+    expect(help.sections[0].list!.map((i) => plain(i.text).split(' ')[0])).toEqual(['owner', 'oncall', 'page', 'find', 'deps', 'team', 'system', 'domain', 'stale', 'score', 'watch', 'unwatch', 'watching', 'create', 'audit', 'help']);
   });
 });

@@ -1,0 +1,42 @@
+/**
+ * Tables for telling people about catalog changes as they happen: problem notifications (one row per
+ * problem, claimed by one replica) and watches (who wants a DM about which entity or team).
+ */
+import { bigserial, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { tz } from './schema-columns.js';
+
+export const problemNotifications = pgTable(
+  'problem_notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sourceId: text('source_id').notNull(),
+    filePath: text('file_path').notNull(),
+    problemHash: text('problem_hash').notNull(),
+    line: integer('line'),
+    entityRef: text('entity_ref'),
+    ownerRef: text('owner_ref'),
+    message: text('message').notNull(),
+    firstSeenAt: tz('first_seen_at').notNull().defaultNow(),
+    notifiedAt: tz('notified_at'),
+    clearedAt: tz('cleared_at'),
+    fixedNotifiedAt: tz('fixed_notified_at'),
+    claimedBy: text('claimed_by'),
+    claimedAt: tz('claimed_at'),
+    attempts: integer('attempts').notNull().default(0),
+  },
+  (t) => [uniqueIndex('problem_notifications_key_idx').on(t.sourceId, t.filePath, t.problemHash)],
+);
+
+export const watches = pgTable(
+  'watches',
+  {
+    /** The requester's catalog User ref, else `<platform>:<chat id>`. */
+    watcher: text('watcher').notNull(),
+    platform: text('platform').notNull(),
+    /** Where the DM goes. */
+    chatId: text('chat_id').notNull(),
+    targetRef: text('target_ref').notNull(),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.watcher, t.targetRef] }), index('watches_target_idx').on(t.targetRef)],
+);
