@@ -9,6 +9,7 @@ import { tz } from './schema-columns.js';
 export * from './schema-ops.js';
 export * from './schema-search.js';
 export * from './schema-watch.js';
+export * from './schema-slack.js';
 
 /** A catalog entity as last accepted from its source. */
 export const entities = pgTable(

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { LIMITS, blockProblem, viewProblem } from './slack-blocks.js';
 import { unfurlAnswer, type SharedLinks } from './slack-unfurl.js';
+import { createFakeOAuth, type FakeOAuth } from './slack-oauth.js';
 
 export { blockProblem, viewProblem } from './slack-blocks.js';
 
@@ -67,6 +68,8 @@ export interface FakeSlack {
   failNext(method: string, failure: Failure, times?: number): void;
   /** Every call to `method` is answered after `ms` (a slow Slack; a post is then in flight for that long). */
   setLatency(method: string, ms: number): void;
+  /** oauth.v2.access: codes to hand the redirect, tokens it issued. */
+  oauth: FakeOAuth;
   close(): Promise<void>;
 }
 
@@ -93,6 +96,7 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
     onConnected = resolve;
   });
   const teamId = options.teamId ?? 'T0001';
+  const oauth = createFakeOAuth();
   const calls: SlackCall[] = [];
   const users = new Map<string, FakeUser>();
   const channels = new Map<string, FakeMessage[]>();
@@ -215,8 +219,10 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
       if (problem) return send(200, { ok: false, error: 'invalid_blocks', errors: [problem] });
       return send(200, { ok: true });
     }
+    if (method === 'oauth.v2.access') return send(200, oauth.answer(args, req.headers.authorization));
     const expected = method === 'apps.connections.open' ? appToken : token;
-    if (req.headers.authorization !== `Bearer ${expected}` && args.token !== expected) return send(200, { ok: false, error: 'invalid_auth' });
+    const bearer = req.headers.authorization?.replace(/^Bearer /, '') ?? args.token;
+    if (bearer !== expected && !(method !== 'apps.connections.open' && oauth.tokens.has(bearer))) return send(200, { ok: false, error: 'invalid_auth' });
     return send(200, answer(method, args));
   });
   const sockets = new WebSocketServer({ server, path: '/link' });
@@ -252,6 +258,7 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
       failures.set(method, list);
     },
     setLatency: (method, ms) => void latency.set(method, ms),
+    oauth,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();
