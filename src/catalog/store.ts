@@ -12,10 +12,12 @@ import { copyRows, textArray } from '../db/copy.js';
 import { entities } from '../db/schema.js';
 import type { Problem } from '../sync/types.js';
 import type { Relation } from './relations.js';
+import { columnsOf, definitionOf, kindOfRef } from './columns.js';
 import { removeUnseen } from './removals.js';
 import { indexForSearch } from './search-index.js';
 
 export { removeSourceEntities } from './removals.js';
+export { columnsOf, kindOfRef } from './columns.js';
 
 export interface CatalogRecord {
   ref: string;
@@ -44,40 +46,18 @@ export interface ApplyResult {
   orphaned: string[];
   /** [file whose definition was ignored, file of this source that holds the ref]: a change to the second re-reads the first. */
   shadowed: [string, string][];
+  /** New entities by kind (lower case), so counters can follow a write without counting the catalog. */
+  addedByKind: Record<string, number>;
+  /** Whether a User was added, changed or removed: only then can identity claims have changed. */
+  usersChanged: boolean;
 }
+
+
 
 // Records held in memory between reading and writing: one chunk being written, one being filled.
 // At 50,000 entities, chunks of 2,000 peaked at 298 MB RSS, 1,000 at 275 MB, 500 at 255 MB, 250 at
 // 245 MB but with more round trips than it saves.
 const ENTITY_CHUNK = 500;
-
-function str(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
-}
-
-/** Templates keep their key order (see `entities.definition`); other kinds need not pay for it. */
-function definitionOf(record: CatalogRecord): string | null {
-  return record.entity.kind === 'Template' ? JSON.stringify(record.entity) : null;
-}
-
-/** Columns derived from an entity, so queries need not dig into jsonb. */
-export function columnsOf(record: CatalogRecord) {
-  const e = record.entity;
-  const spec = (e.spec ?? {}) as Record<string, unknown>;
-  const rel = (type: string) => record.relations.find((r) => r.sourceRef === record.ref && r.type === type)?.targetRef ?? null;
-  return {
-    kind: e.kind.toLowerCase(),
-    namespace: (e.metadata.namespace ?? 'default').toLowerCase(),
-    name: e.metadata.name.toLowerCase(),
-    title: str(e.metadata.title),
-    description: str(e.metadata.description),
-    ownerRef: rel('ownedBy'),
-    type: str(spec.type),
-    lifecycle: str(spec.lifecycle),
-    systemRef: record.relations.find((r) => r.sourceRef === record.ref && r.type === 'partOf' && r.targetRef.startsWith('system:'))?.targetRef ?? null,
-    tags: (e.metadata.tags ?? []).map((t) => String(t)),
-  };
-}
 
 export interface WriterInput {
   sourceId: string;
@@ -145,7 +125,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     // Postgres about a second of CPU and the first sync two seconds of wall time.
     const emptyAtStart = !hadEntities && !held?.others;
 
-    const result: ApplyResult = { added: [], updated: [], removed: [], unchanged: 0, conflicts: [], shadowed: [], orphaned: [] };
+    const result: ApplyResult = { added: [], updated: [], removed: [], unchanged: 0, conflicts: [], shadowed: [], orphaned: [], addedByKind: {}, usersChanged: false };
     const duplicate = (record: CatalogRecord, holder: string) => {
       result.conflicts.push({ filePath: record.filePath, entityRef: record.ref, message: `${record.ref} is already defined in ${holder}; this definition is ignored` });
       result.shadowed.push([record.filePath, holder]);
@@ -178,7 +158,11 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
             return [r.ref, r.uid ?? randomUUID(), c.kind, c.namespace, c.name, c.title, c.description, c.ownerRef, c.type, c.lifecycle, c.systemRef, c.tags, JSON.stringify(r.entity), definitionOf(r), sourceId, r.filePath, r.fileUrl ?? null, r.contentHash, at, at, r.fileCommittedAt?.toISOString() ?? null];
           }),
         );
-        result.added.push(...inserts.map((r) => r.ref));
+        for (const r of inserts) {
+          const kind = kindOfRef(r.ref);
+          result.addedByKind[kind] = (result.addedByKind[kind] ?? 0) + 1;
+          result.added.push(r.ref);
+        }
       }
       if (updates.length) {
         const json = JSON.stringify(
@@ -193,7 +177,9 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
           where e.ref = x.ref`);
         await tx.execute(sql`delete from relations where origin_ref = any(${textArray(updates.map((r) => r.ref))}::text[])`);
         result.updated.push(...updates.map((r) => r.ref));
+        if (updates.some((r) => kindOfRef(r.ref) === 'user')) result.usersChanged = true;
       }
+      if (result.addedByKind.user) result.usersChanged = true;
       await copyRows(tx, 'relations', RELATION_COLUMNS, relationRows([...inserts, ...updates]));
       // After the relations: an entity's provided and consumed APIs are part of what it is found by.
       await indexForSearch(tx, [...inserts, ...updates]);
@@ -276,6 +262,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     if (hadEntities) {
       Object.assign(result, await removeUnseen(tx, { sourceId, at, seen, preserve, ...(inScope ? { inScope } : {}), ...(input.reached ? { reached: input.reached } : {}), ...(input.orphans ? { orphans: input.orphans } : {}) }));
     }
+    if (result.removed.some((ref) => kindOfRef(ref) === 'user')) result.usersChanged = true;
     return { value, applied: result };
   });
 }

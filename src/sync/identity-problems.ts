@@ -5,6 +5,7 @@
  * recomputed after every sync, under a source id of their own, because a conflict can span sources.
  */
 import { eq, inArray, sql } from 'drizzle-orm';
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { entities, syncProblems } from '../db/schema.js';
 import { describeClaim, identityConflicts } from '../trust/claims.js';
@@ -46,4 +47,29 @@ export async function recordIdentityConflicts(db: Db, adminGroups: readonly stri
     }
   });
   return problems;
+}
+
+const RECHECK_MS = 5 * 60_000;
+
+/**
+ * The check after each run reads every User of the catalog. A run that added, changed and removed no
+ * User, of a source as much an org source as when last checked, cannot change its verdicts, so the
+ * last ones stand; they are recomputed at least every few minutes anyway (other replicas' runs).
+ */
+export function identityChecks(db: Db, clock: Clock, adminGroups: readonly string[]) {
+  let last: { problems: IdentityProblem[]; at: number; org: Map<string, boolean> } | undefined;
+  return {
+    async check(sourceId: string, org: boolean, usersChanged: boolean): Promise<IdentityProblem[]> {
+      const now = clock.now().getTime();
+      if (!last || usersChanged || last.org.get(sourceId) !== org || now - last.at >= RECHECK_MS) {
+        last = { problems: await recordIdentityConflicts(db, adminGroups), at: now, org: new Map(last?.org ?? []) };
+      }
+      last.org.set(sourceId, org);
+      return last.problems;
+    },
+    /** A source was removed: its Users make no claims any more. */
+    forget() {
+      last = undefined;
+    },
+  };
 }

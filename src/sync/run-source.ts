@@ -19,6 +19,15 @@ import { INCLUDES_STATE_KEY, type Problem } from './types.js';
 import type { YamlLimits } from './yaml.js';
 import type { ProgressListener } from './progress.js';
 
+/** Where a source's state carries how many entities it holds. */
+const ENTITY_COUNT_KEY = 'entityCount';
+
+/**
+ * Reports of runs that added, changed and removed no User: identity claims are as they were, so the
+ * whole-catalog conflict check after the run can be skipped (see service.ts).
+ */
+export const usersUnchanged = new WeakSet<SourceReport>();
+
 export interface RunDeps {
   db: Db;
   logger: Logger;
@@ -169,8 +178,15 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
     report.removed = applied.removed.length;
     if (applied.orphaned.length) report.notes.push(`${applied.orphaned.length} entities are orphans (no Location names their file any more), kept and annotated backstage.io/orphan; CATALOG_ORPHAN_STRATEGY=delete removes them`);
     // Entities kept without being read (unchanged files of an incremental sync) count as unchanged too.
-    const [held] = await db.select({ n: sql<number>`count(*)::int` }).from(entities).where(eq(entities.sourceId, driver.id));
-    report.unchanged = Math.max(applied.unchanged, Number(held?.n ?? 0) - report.added - report.updated);
+    // The source's count is carried in its state (only its own syncs add or remove its entities), so a
+    // one-file re-sync does not count half a million rows; a state without it is counted once.
+    const carried = row?.state?.[ENTITY_COUNT_KEY];
+    const heldNow =
+      typeof carried === 'number'
+        ? carried + report.added - report.removed
+        : Number((await db.select({ n: sql<number>`count(*)::int` }).from(entities).where(eq(entities.sourceId, driver.id)))[0]?.n ?? 0);
+    report.unchanged = Math.max(applied.unchanged, heldNow - report.added - report.updated);
+    if (!applied.usersChanged) usersUnchanged.add(report);
     report.problems = problems;
     metrics.syncChanges.inc({ change: 'added' }, report.added);
     metrics.syncChanges.inc({ change: 'updated' }, report.updated);
@@ -181,9 +197,9 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
     await replaceProblems(db, driver.id, runId, problems, keepProblem);
     await db
       .update(sources)
-      .set({ lastRevision: snapshot.revision, state: { ...(row?.state ?? {}), ...(snapshot.state ?? {}), [INCLUDES_STATE_KEY]: includes, [LOCATIONS_STATE_KEY]: locations } })
+      .set({ lastRevision: snapshot.revision, state: { ...(row?.state ?? {}), ...(snapshot.state ?? {}), [INCLUDES_STATE_KEY]: includes, [LOCATIONS_STATE_KEY]: locations, [ENTITY_COUNT_KEY]: heldNow } })
       .where(eq(sources.id, driver.id));
-    await recordMetrics(db).catch((e: unknown) => logger.warn({ err: String(e) }, 'could not update catalog metrics'));
+    await recordMetrics(db, { addedByKind: applied.addedByKind, removed: applied.removed }).catch((e: unknown) => logger.warn({ err: String(e) }, 'could not update catalog metrics'));
     logger.info(
       { source: driver.id, revision: snapshot.revision, added: report.added, updated: report.updated, removed: report.removed, unchanged: report.unchanged, problems: problems.length },
       'source synced',

@@ -13,8 +13,8 @@ import { claimAndRun as claim, closeOrphanRuns, DEFAULT_LEASE_TTL_MS, leaseExpir
 import { sources, syncProblems } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { emptyReport, type ConfiguredSource, type RemovedSource, type SourceReport } from './report.js';
-import { recordIdentityConflicts } from './identity-problems.js';
-import { runSource } from './run-source.js';
+import { identityChecks } from './identity-problems.js';
+import { runSource, usersUnchanged } from './run-source.js';
 import { isGitSpec } from './sources/git.js';
 import { orgSourceKeys, parseSourceItem, sourceKey } from '../config/sources.js';
 import { driverFor, type DriverDeps } from './sources/index.js';
@@ -22,10 +22,7 @@ import { recordMetrics } from './sync-state.js';
 import type { SourceDriver } from './types.js';
 import type { SyncOptions } from './progress.js';
 
-export type SyncConfig = Pick<
-  Config,
-  'CATALOG_SOURCES' | 'TEMPLATE_SOURCES' | 'CATALOG_ALLOWED_KINDS' | 'DATA_DIR' | 'MAX_FILE_BYTES' | 'MAX_DOCUMENTS_PER_FILE' | 'SYNC_INTERVAL' | 'INSTANCE_ID'
-> &
+export type SyncConfig = Pick<Config, 'CATALOG_SOURCES' | 'TEMPLATE_SOURCES' | 'CATALOG_ALLOWED_KINDS' | 'DATA_DIR' | 'MAX_FILE_BYTES' | 'MAX_DOCUMENTS_PER_FILE' | 'SYNC_INTERVAL' | 'INSTANCE_ID'> &
   Partial<Pick<Config, 'SYNC_LEASE_TTL' | 'SYNC_LEASE_HEARTBEAT' | 'ORG_SOURCES' | 'CATALOG_ORPHAN_STRATEGY' | 'CALLSHEET_ADMINS'>>;
 
 export type { RemovedSource, SourceReport } from './report.js';
@@ -117,7 +114,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const onProgress = options?.onProgress;
       const run = () => runSource({ db, logger, clock, limits, orphans: config.CATALOG_ORPHAN_STRATEGY ?? 'keep', ...(allowedKinds ? { allowedKinds } : {}), ...(onProgress ? { onProgress } : {}) }, source, scope);
       const report = await claim({ db, logger, clock, config }, source, run, options);
-      if (report.status === 'synced') await reportIdentityConflicts(report);
+      if (report.status === 'synced') await reportIdentityConflicts(report, source.org ?? false);
       return report;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -127,10 +124,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     }
   }
 
-  /** Conflicts can span sources, so they are recomputed after every run; the run's own Users' are in its report. */
-  async function reportIdentityConflicts(report: SourceReport): Promise<void> {
+  /** Conflicts can span sources, so they are checked after every run (identityChecks says when recomputed); the run's own Users' are in its report. */
+  const identity = identityChecks(db, clock, config.CALLSHEET_ADMINS ?? []);
+  async function reportIdentityConflicts(report: SourceReport, org: boolean): Promise<void> {
     try {
-      const problems = await recordIdentityConflicts(db, config.CALLSHEET_ADMINS ?? []);
+      const problems = await identity.check(report.sourceId, org, !usersUnchanged.has(report));
       const own = problems.filter((p) => p.sourceId === report.sourceId);
       for (const p of own) logger.warn({ source: p.sourceId, file: p.filePath, entity: p.entityRef }, p.message);
       report.problems.push(...own.map(({ sourceId: _, ...p }) => p));
@@ -231,6 +229,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       metrics.syncChanges.inc({ change: 'removed' }, outcome.value);
       logger.info({ source: row.id, removed: outcome.value }, 'source is no longer configured; its entities were removed');
     }
+    if (out.length) identity.forget();
     if (out.length) await recordMetrics(db).catch((e: unknown) => logger.warn({ err: String(e) }, 'could not update catalog metrics'));
     return out;
   }
