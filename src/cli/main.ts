@@ -15,6 +15,7 @@ const subCommands: Record<string, { summary: string; load: () => Promise<SubComm
   nudge: { summary: 'staleness digests: --dry-run prints what a run would send, --now runs one', load: async () => forward('nudge', (await import('./nudge-chat.js')).nudgeCli) },
   audit: { summary: 'the audit log as JSON lines [--since 7d] [--user <ref>] [--entity <ref>]', load: async () => forward('audit', (await import('./audit.js')).auditCli) },
   create: { summary: 'run a template without prompts: create <template> --values values.json [--dry-run] [--as <user>]', load: async () => (await import('./create.js')).createCli },
+  mcp: { summary: 'the MCP server for AI agents on stdio (HTTP agents use POST /mcp on serve)', load: async () => (await import('./mcp.js')).mcpCli },
   validate: { summary: 'check catalog files offline: callsheet validate <files or folders>', load: async () => (await import('./validate.js')).validateCli },
 };
 
