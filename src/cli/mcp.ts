@@ -3,8 +3,7 @@
  * configured database. stdout is the protocol, so the log goes to stderr. An embedded database held
  * by a running `callsheet serve` is refused with what to do (use that server's POST /mcp).
  */
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { createMcpServer } from '../../adapters/mcp/server.js';
+import { serveMcpStdio } from '../../adapters/mcp/stdio.js';
 import { systemClock } from '../clock.js';
 import { loadConfig } from '../config/index.js';
 import { PgliteLockedError } from '../db/pglite-lock.js';
@@ -27,15 +26,7 @@ export const mcpCli: SubCommand = async (_args, io) => {
   // Like `ask`: a catalog never synced here is synced once first (progress to stderr, not the protocol).
   if (!(await runtime.sync.hasSynced())) await runtime.sync.syncAll();
   const local = await runtime.localRequester('cli');
-  const server = createMcpServer(mcpDeps(runtime, config, logger), { name: `stdio:${local.externalId ?? 'local'}`, requester: { ...local, platform: 'mcp' } });
-  const transport = new StdioServerTransport();
-  const closed = new Promise<void>((resolve) => {
-    transport.onclose = resolve;
-    process.stdin.once('end', resolve);
-  });
-  await server.connect(transport);
-  await closed;
-  await server.close();
+  await serveMcpStdio(mcpDeps(runtime, config, logger), { name: `stdio:${local.externalId ?? 'local'}`, requester: { ...local, platform: 'mcp' } });
   await runtime.close();
   return 0;
 };
