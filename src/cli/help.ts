@@ -47,6 +47,11 @@ export const commandHelp: Record<string, CommandHelp> = {
       ['--as <user>', 'run as this catalog User (default CALLSHEET_USER)'],
     ],
   },
+  mcp: {
+    summary: 'the MCP server for AI agents on stdio (HTTP agents use POST /mcp on serve)',
+    usage: 'callsheet mcp',
+    flags: [],
+  },
   validate: {
     summary: 'check catalog files offline (no database)',
     usage: 'callsheet validate <files or folders> [--format text|json|github] [--catalog <folder>]',

@@ -16,6 +16,7 @@ const subCommands: Record<string, () => Promise<SubCommand>> = {
   nudge: async () => forward('nudge', (await import('./nudge-chat.js')).nudgeCli),
   audit: async () => forward('audit', (await import('./audit.js')).auditCli),
   create: async () => (await import('./create.js')).createCli,
+  mcp: async () => (await import('./mcp.js')).mcpCli,
   validate: async () => (await import('./validate.js')).validateCli,
 };
 

@@ -39,6 +39,8 @@ import type { CliIo, SubCommand } from './io.js';
 import { firstSyncWithRetry } from './first-sync.js';
 import { startLocalCommands } from './local-commands.js';
 import { installProcessHandlers } from './process-handlers.js';
+import { mcpHttpRouter } from '../../adapters/mcp/http.js';
+import { mcpDeps } from './mcp-deps.js';
 import { progressReporter } from './progress.js';
 import { githubSourcesFor, openRuntime, type Runtime } from './runtime.js';
 
@@ -163,6 +165,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       // On the main port only behind an API token; on METRICS_PORT, bound to METRICS_HOST, without one.
       ...(metricsOnOwnPort ? [] : [{ path: '/', router: metricsRouter(requireApiToken({ ...apiAuth, logger })) }]),
       { path: '/', router: webhook },
+      // MCP for AI agents, behind the same API tokens as /api/catalog.
+      { path: '/', router: mcpHttpRouter(mcpDeps(runtime, config, logger), apiAuth) },
       ...(slack ? [{ path: '/', router: slack.router }] : []),
       ...(teams ? [{ path: '/', router: teams.router }] : []),
     ],
