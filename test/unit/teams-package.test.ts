@@ -52,7 +52,7 @@ describe('Teams app package', () => {
     expect(manifest.id).toBe(APP_ID);
     expect(manifest.bots[0]).toMatchObject({ botId: APP_ID, scopes: ['personal', 'team', 'groupChat'] });
     expect(manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title)).toEqual(['owner', 'oncall', 'find', 'deps', 'team', 'system', 'domain', 'stale', 'create', 'help']);
-    expect(manifest.bots[0].commandLists[1].scopes).toEqual(['team', 'groupChat']);
+    expect(manifest.bots[0].commandLists.map((l: { scopes: string[] }) => l.scopes)).toEqual([['personal'], ['team'], ['groupChat']]);
     expect(manifest.composeExtensions[0].messageHandlers).toEqual([{ type: 'link', value: { domains: ['github.com'] } }]);
     expect(manifest.composeExtensions[0]).toMatchObject({ botId: APP_ID, commands: [{ id: SEARCH_COMMAND_ID, type: 'query' }] });
     expect(manifest.validDomains).toEqual(['callsheet.example.com']);
