@@ -104,14 +104,23 @@ export function startShell(options: ShellOptions): Shell {
     }
   }
 
+  // Input can end (Ctrl-D, a closed pipe) while a line is being answered; since Node 22 prompting a
+  // closed readline throws, so the loop prompts only while the interface is open.
+  let ended = false;
+  rl.once('close', () => {
+    ended = true;
+  });
+  const prompt = () => {
+    if (!ended) rl.prompt();
+  };
   const closed = (async () => {
     if (options.greeting) write(options.greeting);
-    rl.prompt();
+    prompt();
     for (let next = await lines.next(); !next.done; next = await lines.next()) {
       const line = next.value.trim();
       if (EXIT.has(line.toLowerCase())) break;
       if (line) await answer(line);
-      rl.prompt();
+      prompt();
     }
     rl.close();
   })();
