@@ -2,8 +2,7 @@
  * Every public conformance template, unchanged, from the shell's `create <template>` wizard to a
  * finished task against the fake GitHub: prompts answered, the task run by the worker with all of
  * Callsheet's actions, the repository (or pull request) on GitHub, the new component registered.
- * The GitLab merge request template is refused before its form while publish:gitlab:merge-request is
- * not registered, naming the action; so is rails-demo (fetch:rails runs `rails new`, not available).
+ * The GitLab merge request template opens its merge request on the fake GitLab (GITLAB_URL).
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +17,7 @@ import { stateOf } from '../fakes/github/repo-state.js';
 import { repoFor, scriptedIo } from '../helpers/conformance-answers.js';
 import { conformanceTemplates, startConformanceBed, type ConformanceBed, type ConformanceTemplate } from '../helpers/conformance-bed.js';
 
-const REFUSED: Record<string, string> = { 'gitlab-merge-request': 'publish:gitlab:merge-request', 'rails-demo': 'fetch:rails' };
+const REFUSED: Record<string, string> = { 'rails-demo': 'fetch:rails' };
 
 let bed: ConformanceBed;
 let templates: ConformanceTemplate[];
@@ -39,6 +38,7 @@ describe('conformance templates from the shell', () => {
     'docs-template',
     'docs-template-cookiecutter',
     'example-nodejs-template',
+    'gitlab-merge-request',
     'pull-request',
     'react-ssr-template',
     'springboot-template',
@@ -55,7 +55,15 @@ describe('conformance templates from the shell', () => {
     const steps = task.steps as StepRecord[];
     expect(task.status, JSON.stringify(steps, null, 1)).toBe('completed');
     expect(steps.every((s) => s.status === 'completed' || s.status === 'skipped')).toBe(true);
-    if (name === 'pull-request') {
+    if (name === 'gitlab-merge-request') {
+      // The merge request really exists on the fake GitLab, with the rendered skeleton on its branch.
+      const project = bed.gitlab.model.mustGet('acme/monorepo');
+      expect(project.mergeRequests.at(-1)).toMatchObject({ title: `Creating catalog-info.yaml demo-${name} for backstage`, source_branch: `create-demo-${name}`, target_branch: 'main', state: 'opened', remove_source_branch: true });
+      expect(project.branches.get(`create-demo-${name}`)?.get('catalog-info.yaml')).toContain(`demo-${name}`);
+      // The RepoUrlPicker offered the GitLab host the template allows.
+      expect(transcript.join('\n')).toMatch(/host: gitlab\.com\nRepository Location/);
+      expect(task.outputs).toMatchObject({ links: [{ title: 'Go to Gitlab MR', url: `${bed.gitlab.url}/acme/monorepo/-/merge_requests/${project.mergeRequests.at(-1)!.iid}` }] });
+    } else if (name === 'pull-request') {
       const pulls = stateOf(bed.github.org.mustGet('monorepo')).pulls;
       expect(pulls.at(-1)).toMatchObject({ title: `Create new project: demo-${name}`, head: `create-demo-${name}` });
     } else {

@@ -2,7 +2,8 @@
  * Every public conformance template, unchanged, from `/catalog create <template>` through its Slack
  * modal pages to a finished task against the fake GitHub, as a person fills them in (defaults kept,
  * an owner picked, a new repository named). create-app's notification:send arrives as a Slack DM to
- * its recipient. Templates needing an action Callsheet lacks are refused before the modal's form.
+ * its recipient; gitlab-merge-request's merge request is opened on the fake GitLab (GITLAB_URL).
+ * Templates needing an action Callsheet lacks are refused before the modal's form.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -32,7 +33,9 @@ function fill(view: any, templateName: string): Record<string, Record<string, un
     const e = block.element;
     const id: string = block.block_id;
     if (e.type === 'plain_text_input') {
-      if (id === 'f:repoUrl') values[id] = { value: `github.com?owner=acme&repo=${repoFor(templateName, 'slack')}` };
+      // The host the picker offers (its placeholder names the first allowed host: gitlab.com for GitLab).
+      if (id === 'f:repoUrl') values[id] = { value: `${String(e.placeholder?.text ?? 'github.com').split('/')[0]}?owner=acme&repo=${repoFor(templateName, 'slack')}` };
+      else if (id === 'f:branchName') values[id] = { value: `create-demo-${templateName}-slack` };
       else values[id] = { value: e.initial_value ?? (block.optional ? null : `demo-${templateName}`.slice(0, 60)) };
     } else if (e.type === 'static_select') values[id] = { selected_option: e.initial_option ?? e.options[0] };
     else if (e.type === 'external_select') values[id] = { selected_option: e.initial_option ?? { text: { type: 'plain_text', text: 'team-a' }, value: 'group:default/team-a' } };
@@ -71,7 +74,7 @@ async function openModal(name: string) {
 }
 
 describe('conformance templates from a Slack modal', () => {
-  it.each(['scaffold-bancolombia-java', 'create-react-app-template', 'docs-template', 'docs-template-cookiecutter', 'example-nodejs-template', 'pull-request', 'react-ssr-template', 'springboot-template'])(
+  it.each(['scaffold-bancolombia-java', 'create-react-app-template', 'docs-template', 'docs-template-cookiecutter', 'example-nodejs-template', 'gitlab-merge-request', 'pull-request', 'react-ssr-template', 'springboot-template'])(
     '%s runs to completion unchanged',
     async (name) => {
       let view = await openModal(name);
@@ -90,7 +93,10 @@ describe('conformance templates from a Slack modal', () => {
       const [task] = await mine();
       expect(task.status, JSON.stringify(task.steps, null, 1)).toBe('completed');
       expect((task.steps as StepRecord[]).every((s) => s.status === 'completed' || s.status === 'skipped')).toBe(true);
-      if (name === 'pull-request') expect(stateOf(bed.github.org.mustGet('monorepo')).pulls.at(-1)?.title).toBe(`Create new project: demo-${name}`);
+      if (name === 'gitlab-merge-request') {
+        const mr = bed.gitlab.model.mustGet('acme/monorepo').mergeRequests.find((m) => m.source_branch === `create-demo-${name}-slack`);
+        expect(mr, 'the merge request on the fake GitLab').toMatchObject({ title: `Creating catalog-info.yaml demo-${name} for backstage`, target_branch: 'main', state: 'opened' });
+      } else if (name === 'pull-request') expect(stateOf(bed.github.org.mustGet('monorepo')).pulls.at(-1)?.title).toBe(`Create new project: demo-${name}`);
       else expect(bed.github.org.get(repoFor(name, 'slack'))?.files.has('catalog-info.yaml')).toBe(true);
       // The progress DM ends with the result.
       await eventually(() => expect(slack.fake.messages(`D${USER}`).some((m) => /— done/.test(blockText(m.blocks)))).toBe(true));
@@ -102,10 +108,7 @@ describe('conformance templates from a Slack modal', () => {
     },
   );
 
-  it.each([
-    ['gitlab-merge-request', 'publish:gitlab:merge-request'],
-    ['rails-demo', 'fetch:rails'],
-  ])('%s is refused before its form, naming %s', async (name, action) => {
+  it.each([['rails-demo', 'fetch:rails']])('%s is refused before its form, naming %s', async (name, action) => {
     const view = await openModal(name);
     expect(view.callback_id).not.toBe(FORM_PAGE);
     expect(blockText(view.blocks)).toContain(`action ${action}`);

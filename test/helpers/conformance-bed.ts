@@ -1,7 +1,7 @@
 /**
  * The 10 public conformance templates (backstage/software-templates and create-app's) in a catalog
- * with the fake GitHub behind every GitHub action, the real sync service for catalog:register, and a
- * worker with all of Callsheet's actions. Shared by the end-to-end tests and `npm run bench:templates`.
+ * with the fake GitHub behind every GitHub action, the fake GitLab behind GITLAB_URL (as gitlab.com),
+ * the real sync service for catalog:register, and a worker with all of Callsheet's actions. Shared by the end-to-end tests and `npm run bench:templates`.
  */
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { systemClock } from '../../src/clock.js';
 import { createGithubClient, type GithubClient } from '../../src/github/client.js';
+import { createGitlabClient } from '../../src/gitlab/client.js';
 import type { Logger } from '../../src/logger.js';
 import { silentLogger } from '../../src/logger.js';
 import type { DigestSender } from '../../src/nudges/ports.js';
@@ -24,6 +25,8 @@ import { createSyncService } from '../../src/sync/service.js';
 import { githubDriver } from '../../src/sync/sources/github.js';
 import { FakeOrg } from '../fakes/github/model.js';
 import { startFakeGithub, type FakeGithub } from '../fakes/github/server.js';
+import { FakeGitlabModel } from '../fakes/gitlab/model.js';
+import { startFakeGitlab, type FakeGitlab } from '../fakes/gitlab/server.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { addSource, recordOf } from './scaffolder.js';
 import { syncConfig } from './sync-fixtures.js';
@@ -55,6 +58,8 @@ export async function conformanceTemplates(): Promise<ConformanceTemplate[]> {
 export interface ConformanceBed {
   database: TestDatabase;
   github: FakeGithub;
+  /** The fake GitLab behind GITLAB_URL (gitlab-merge-request opens its merge request on `acme/monorepo`). */
+  gitlab: FakeGitlab;
   client: GithubClient;
   worker: Worker;
   work: string;
@@ -71,6 +76,9 @@ export async function startConformanceBed(options: { notifier: TaskNotifier; sen
   backstage.addRepo('community', { files: { 'backstage-community-sessions/README.md': '# Backstage Community Sessions\n', 'backstage-community-sessions/assets/agenda.md': '- intro\n' } });
   const github = await startFakeGithub({ org: new FakeOrg('acme'), others: [backstage] });
   github.org.addRepo('monorepo', { files: { 'README.md': '# monorepo\n' } });
+  const gitlabModel = new FakeGitlabModel();
+  gitlabModel.addProject('acme/monorepo', { files: { 'README.md': '# monorepo\n' } });
+  const gitlab = await startFakeGitlab({ model: gitlabModel, tokens: ['gitlab-test-token'] });
   const client = await createGithubClient({ token: 'test-token' }, { baseUrl: github.apiUrl, logger, serialSpacingMs: 0 });
   await addSource(db, './org', '/org', false, await Promise.all(conformancePeople.map((d, i) => recordOf(d, `org-${i}.yaml`))));
   const records = [];
@@ -85,10 +93,16 @@ export async function startConformanceBed(options: { notifier: TaskNotifier; sen
   });
   // The templates' RepoUrlPickers allow github.com: that is the configured GitHub here, served by the fake.
   const ghOptions = { client: async () => client, host: 'github.com' };
+  // GITLAB_URL and GITLAB_TOKEN as the service reads them, pointed at the fake; the templates'
+  // RepoUrlPicker allows gitlab.com, which is the configured GitLab here (as github.com is the fake GitHub).
+  const gitlabEnv = { GITLAB_URL: gitlab.url, GITLAB_TOKEN: 'gitlab-test-token' };
+  const gitlabApi = createGitlabClient({ url: gitlabEnv.GITLAB_URL, token: gitlabEnv.GITLAB_TOKEN, logger });
+  const glOptions = { client: () => gitlabApi, host: 'gitlab.com' };
   const actions = builtinActions({
     registrar: syncRegistrar({ db, sync, githubWebUrl: github.url, policy: { allowedHosts: [], reposDir: join(work, 'data', 'repos') } }),
     publishGit: { reposDir: join(work, 'data', 'repos') },
     github: ghOptions,
+    gitlab: glOptions,
     remote: remoteReader({ github: ghOptions, policy: { allowedHosts: [] } }),
     catalog: dbCatalogReader(db),
     notifications: chatNotificationDelivery({ db, senders: options.senders ?? (() => []) }),
@@ -98,11 +112,13 @@ export async function startConformanceBed(options: { notifier: TaskNotifier; sen
   return {
     database,
     github,
+    gitlab,
     client,
     worker,
     work,
     async close() {
       await github.close();
+      await gitlab.close();
       if (!options.database) await database.close();
       await rm(work, { recursive: true, force: true });
     },
