@@ -21,8 +21,7 @@ import { githubSourceId, globMatcher, parseGithubSource } from '../github/source
 import type { Logger } from '../logger.js';
 import type { PullRequestOpener } from '../nudges/ports.js';
 import { builtinActions } from '../scaffolder/actions/index.js';
-import { backstageSchemaOf } from '../scaffolder/actions/backstage-contract.js';
-import { builtinActionIds } from '../scaffolder/actions/catalogue.js';
+import { missingActionReason } from '../scaffolder/actions/catalogue.js';
 import { dbCatalogReader } from '../scaffolder/catalog-reader.js';
 import { configureRunnableActions } from '../scaffolder/preflight.js';
 import { remoteReader } from '../scaffolder/remote-reader.js';
@@ -142,10 +141,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     notifications: chatNotificationDelivery({ db, senders: () => chatSenders, fallback: parseFallbackChannel(config.NUDGE_FALLBACK_CHANNEL) }),
   });
   // Forms open only for templates whose every action is registered here (preflight.ts), saying why not.
-  const known = new Set(builtinActionIds());
-  configureRunnableActions(actions.ids(), (id) =>
-    known.has(id) && id.startsWith('publish:gitlab') ? 'GitLab is not configured (GITLAB_TOKEN)' : known.has(id) ? 'GitHub is not configured (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)' : backstageSchemaOf(id) ? `Backstage's ${backstageSchemaOf(id)!.package} action is not implemented in Callsheet` : undefined,
-  );
+  configureRunnableActions(actions.ids(), missingActionReason);
 
   const runner: RunnerDeps = {
     clock,

@@ -3,7 +3,7 @@
  * with the fake GitHub behind every GitHub action, the fake GitLab behind GITLAB_URL (as gitlab.com),
  * the real sync service for catalog:register, and a worker with all of Callsheet's actions. Shared by the end-to-end tests and `npm run bench:templates`.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -14,7 +14,8 @@ import type { Logger } from '../../src/logger.js';
 import { silentLogger } from '../../src/logger.js';
 import type { DigestSender } from '../../src/nudges/ports.js';
 import { chatNotificationDelivery } from '../../src/nudges/notify-chat.js';
-import { builtinActions } from '../../src/scaffolder/actions/index.js';
+import { missingActionReason } from '../../src/scaffolder/actions/catalogue.js';
+import { builtinActions, type ActionRegistry } from '../../src/scaffolder/actions/index.js';
 import { dbCatalogReader } from '../../src/scaffolder/catalog-reader.js';
 import type { TaskNotifier } from '../../src/scaffolder/notifier.js';
 import { configureRunnableActions } from '../../src/scaffolder/preflight.js';
@@ -40,6 +41,17 @@ export const conformancePeople = [
   { apiVersion: 'backstage.io/v1alpha1', kind: 'System', metadata: { name: 'examples' }, spec: { owner: 'team-a' } },
 ];
 
+/**
+ * The data set leaves out rails-demo's `template/` folder (its content is a Rails application
+ * template, Ruby code, and the data set holds no scripts), so the bed puts this small one there,
+ * beside the unchanged template.yaml: the form's default `./rails-template-file.rb` names it.
+ */
+export const RAILS_APP_TEMPLATE = [
+  '# A Rails application template (https://guides.rubyonrails.org/rails_application_templates.html).',
+  "file 'docs/index.md', \"# #{app_name}\\n\\nMade from the rails-demo template.\\n\"",
+  '',
+].join('\n');
+
 export interface ConformanceTemplate {
   folder: string;
   name: string;
@@ -62,6 +74,8 @@ export interface ConformanceBed {
   gitlab: FakeGitlab;
   client: GithubClient;
   worker: Worker;
+  /** The registry the worker runs, whose ids the preflight was configured with. */
+  actions: ActionRegistry;
   work: string;
   close(): Promise<void>;
 }
@@ -81,9 +95,13 @@ export async function startConformanceBed(options: { notifier: TaskNotifier; sen
   const gitlab = await startFakeGitlab({ model: gitlabModel, tokens: ['gitlab-test-token'] });
   const client = await createGithubClient({ token: 'test-token' }, { baseUrl: github.apiUrl, logger, serialSpacingMs: 0 });
   await addSource(db, './org', '/org', false, await Promise.all(conformancePeople.map((d, i) => recordOf(d, `org-${i}.yaml`))));
+  const templatesDir = join(work, 'templates');
+  await cp(conformanceDir, templatesDir, { recursive: true });
+  await mkdir(join(templatesDir, 'backstage-software-templates--rails-demo', 'template'));
+  await writeFile(join(templatesDir, 'backstage-software-templates--rails-demo', 'template', 'rails-template-file.rb'), RAILS_APP_TEMPLATE);
   const records = [];
-  for (const t of await conformanceTemplates()) records.push(await recordOf(yaml.load(await readFile(join(conformanceDir, t.folder, 'template.yaml'), 'utf8')), `${t.folder}/template.yaml`));
-  await addSource(db, 'conformance', conformanceDir, true, records);
+  for (const t of await conformanceTemplates()) records.push(await recordOf(yaml.load(await readFile(join(templatesDir, t.folder, 'template.yaml'), 'utf8')), `${t.folder}/template.yaml`));
+  await addSource(db, 'conformance', templatesDir, true, records);
   const sync = createSyncService({
     db,
     config: syncConfig({ DATA_DIR: join(work, 'data') }),
@@ -107,7 +125,8 @@ export async function startConformanceBed(options: { notifier: TaskNotifier; sen
     catalog: dbCatalogReader(db),
     notifications: chatNotificationDelivery({ db, senders: options.senders ?? (() => []) }),
   });
-  configureRunnableActions(actions.ids());
+  // fetch:rails is there where a `rails` program is (bash .ci/run installs Debian's); else refused with the reason.
+  configureRunnableActions(actions.ids(), missingActionReason);
   const worker = createWorker({ db, clock: systemClock, logger, workerId: 'conformance', notifier: options.notifier, actions, workDir: join(work, 'tasks') });
   return {
     database,
@@ -115,6 +134,7 @@ export async function startConformanceBed(options: { notifier: TaskNotifier; sen
     gitlab,
     client,
     worker,
+    actions,
     work,
     async close() {
       await github.close();
