@@ -22,6 +22,7 @@ import type { Logger } from '../logger.js';
 import type { PullRequestOpener } from '../nudges/ports.js';
 import { builtinActions } from '../scaffolder/actions/index.js';
 import { missingActionReason } from '../scaffolder/actions/catalogue.js';
+import { sourceTemplateLocator } from '../scaffolder/template-locator.js';
 import { dbCatalogReader } from '../scaffolder/catalog-reader.js';
 import { configureRunnableActions } from '../scaffolder/preflight.js';
 import { remoteReader } from '../scaffolder/remote-reader.js';
@@ -131,12 +132,13 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
   const gitlabApi = gitlabToken ? createGitlabClient({ url: config.GITLAB_URL, token: gitlabToken, logger }) : undefined;
   const gitlab = gitlabApi ? { client: () => gitlabApi, host: gitlabHostOf(config.GITLAB_URL) } : undefined;
   const chatSenders: DigestSender[] = [];
+  const remote = remoteReader({ github, policy: remotePolicy });
   const actions = builtinActions({
     registrar,
     publishGit: { reposDir, ...(hostedRefusal ? { hostedRefusal } : {}) },
     github,
     gitlab,
-    remote: remoteReader({ github, policy: remotePolicy }),
+    remote,
     catalog: dbCatalogReader(db),
     notifications: chatNotificationDelivery({ db, senders: () => chatSenders, fallback: parseFallbackChannel(config.NUDGE_FALLBACK_CHANNEL) }),
   });
@@ -150,6 +152,8 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     secrets: config.GITHUB_TOKEN ? { GITHUB_TOKEN: config.GITHUB_TOKEN } : {},
     limits: { maxFiles: config.SCAFFOLDER_MAX_FILES, maxBytes: config.SCAFFOLDER_MAX_BYTES },
     workDir: join(config.DATA_DIR, 'tasks'),
+    // Templates of Git and github: sources in TEMPLATE_SOURCES run with the files of the commit last synced.
+    locateTemplate: sourceTemplateLocator({ db, dataDir: config.DATA_DIR, templateSources: config.TEMPLATE_SOURCES, remote }),
   };
 
   const oncall = onCallFromConfig(config, logger);
