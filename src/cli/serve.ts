@@ -279,5 +279,10 @@ export const serveCli: SubCommand = async (_args, io: CliIo) => {
   const config = loadConfig(io.env);
   const service = await startService(config, { signals: true });
   await service.stopped;
+  // Everything is finished and the pool closed. A handle left open (a terminal that readline reopened
+  // after Ctrl-D in the create wizard) must not keep the process idling under the prompt: this timer
+  // does not hold the process, so it only fires when something else does.
+  if (process.stdin.isTTY) process.stdin.destroy();
+  setTimeout(() => process.exit(), 1000).unref();
   return 0;
 };
