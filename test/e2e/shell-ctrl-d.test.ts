@@ -5,7 +5,7 @@
  * shell and the process exits by itself (it used to stop the service under the prompt and idle).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,4 +55,19 @@ describe('Ctrl-D in the local shell', () => {
     expect(result.failed, result.transcript.slice(-2000)).toBeNull();
     expect(result.status).toBe(0);
   }, 180_000);
+
+  it('Ctrl-D during start-up (first sync still running) stops every loop and the process', async () => {
+    const early = await mkdtemp(join(tmpdir(), 'callsheet-ctrl-d-early-'));
+    try {
+      const result = await onTerminal([{ wait: 'callsheet> ', timeout: 90 }, { send: '\u0004' }, { exit: 30 }], { DATA_DIR: early, LOG_LEVEL: 'info' });
+      expect(result.failed, result.transcript.slice(-2000)).toBeNull();
+      expect(result.status).toBe(0);
+      const log = await readFile(join(early, 'callsheet.log'), 'utf8');
+      expect(log).toContain('"msg":"stopped"');
+      // Nothing kept running against the closed database after the stop.
+      expect(log.slice(log.indexOf('"msg":"stopped"'))).not.toMatch(/closed|error/i);
+    } finally {
+      await rm(early, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
