@@ -33,6 +33,7 @@ import { metered } from '../../adapters/shell/metered.js';
 import { pageInShell } from '../../adapters/shell/page-flow.js';
 import { pageHandler } from '../commands/page.js';
 import { startShell, type Shell } from '../../adapters/shell/shell.js';
+import { legalPagesRouter } from '../http/legal-pages.js';
 import type { SlackAdapter } from '../../adapters/slack/index.js';
 import type { TeamsAdapter } from '../../adapters/teams/index.js';
 import type { CliIo, SubCommand } from './io.js';
@@ -167,6 +168,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       // On the main port only behind an API token; on METRICS_PORT, bound to METRICS_HOST, without one.
       ...(metricsOnOwnPort ? [] : [{ path: '/', router: metricsRouter(requireApiToken({ ...apiAuth, logger })) }]),
       { path: '/', router: webhook },
+      // The privacy and terms pages the Teams package links to (PRIVACY_URL / TERMS_URL redirect elsewhere).
+      { path: '/', router: legalPagesRouter(config) },
       // MCP for AI agents, behind the same API tokens as /api/catalog.
       { path: '/', router: mcpHttpRouter(mcpDeps(runtime, config, logger), apiAuth) },
       ...(slack ? [{ path: '/', router: slack.router }] : []),
