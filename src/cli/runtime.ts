@@ -37,6 +37,7 @@ import { createWorker, type Worker } from '../scaffolder/worker.js';
 import { createBackstageClient } from '../backstage/client.js';
 import { backstageDriver } from '../sync/sources/backstage.js';
 import { githubDriver } from '../sync/sources/github.js';
+import { gitlabDriver } from '../sync/sources/gitlab.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
 import { checkRemote } from '../sync/remote-policy.js';
 import { onCallFromConfig, type OnCallService } from '../oncall/service.js';
@@ -107,6 +108,9 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
   // Said once at start-up, so an operator sees it before a user's task fails on it.
   if (hostedRefusal) logger.warn(hostedRefusal);
   const remotePolicy = { allowedHosts: [...new Set([new URL(webUrlOf(config.GITHUB_API_URL)).hostname.toLowerCase(), ...config.GIT_ALLOWED_HOSTS])], reposDir };
+  // One client for the configured GitLab; its token goes to GITLAB_URL only.
+  const gitlabToken = config.GITLAB_TOKEN;
+  const gitlabApi = gitlabToken ? createGitlabClient({ url: config.GITLAB_URL, token: gitlabToken, logger }) : undefined;
   const sync = createSyncService({
     db,
     config,
@@ -119,6 +123,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
         const { org } = parseGithubSource(source);
         return githubDriver({ source, client: () => githubClient(org), apiUrl: config.GITHUB_API_URL, logger });
       },
+      ...(gitlabApi ? { gitlab: (source: string) => gitlabDriver({ source, client: () => gitlabApi, logger }) } : {}),
       // Only hosts the configuration allows (GIT_ALLOWED_HOSTS); the token goes to that host alone.
       backstage: (source) =>
         backstageDriver({ source, allowedHosts: config.GIT_ALLOWED_HOSTS, logger, client: (baseUrl) => createBackstageClient({ baseUrl, ...(config.BACKSTAGE_TOKEN ? { token: config.BACKSTAGE_TOKEN } : {}) }) }),
@@ -127,9 +132,6 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
 
   const registrar = syncRegistrar({ db, sync, githubWebUrl: hasGithubAuth(config) ? webUrlOf(config.GITHUB_API_URL) : undefined, policy: remotePolicy });
   const github = hasGithubAuth(config) ? { client: githubClient, host: githubHost } : undefined;
-  // One client for the configured GitLab; its token goes to GITLAB_URL only.
-  const gitlabToken = config.GITLAB_TOKEN;
-  const gitlabApi = gitlabToken ? createGitlabClient({ url: config.GITLAB_URL, token: gitlabToken, logger }) : undefined;
   const gitlab = gitlabApi ? { client: () => gitlabApi, host: gitlabHostOf(config.GITLAB_URL) } : undefined;
   const chatSenders: DigestSender[] = [];
   const actions = builtinActions({
