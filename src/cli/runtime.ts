@@ -130,7 +130,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     },
   });
 
-  const registrar = syncRegistrar({ db, sync, githubWebUrl: hasGithubAuth(config) ? webUrlOf(config.GITHUB_API_URL) : undefined, policy: remotePolicy });
+  const registrar = syncRegistrar({ db, sync, githubWebUrl: hasGithubAuth(config) ? webUrlOf(config.GITHUB_API_URL) : undefined, ...(gitlabApi ? { gitlabWebUrl: config.GITLAB_URL } : {}), policy: remotePolicy });
   const github = hasGithubAuth(config) ? { client: githubClient, host: githubHost } : undefined;
   const gitlab = gitlabApi ? { client: () => gitlabApi, host: gitlabHostOf(config.GITLAB_URL) } : undefined;
   const chatSenders: DigestSender[] = [];
@@ -146,7 +146,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
   // Forms open only for templates whose every action is registered here (preflight.ts), saying why not.
   const known = new Set(builtinActionIds());
   configureRunnableActions(actions.ids(), (id) =>
-    known.has(id) && id.startsWith('publish:gitlab') ? 'GitLab is not configured (GITLAB_TOKEN)' : known.has(id) ? 'GitHub is not configured (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)' : backstageSchemaOf(id) ? `Backstage's ${backstageSchemaOf(id)!.package} action is not implemented in Callsheet` : undefined,
+    known.has(id) && (id.startsWith('publish:gitlab') || id.startsWith('gitlab:')) ? 'GitLab is not configured (GITLAB_TOKEN)' : known.has(id) ? 'GitHub is not configured (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)' : backstageSchemaOf(id) ? `Backstage's ${backstageSchemaOf(id)!.package} action is not implemented in Callsheet` : undefined,
   );
 
   const runner: RunnerDeps = {

@@ -43,8 +43,11 @@ export const toListed = (p: ProjectJson): ListedProject => ({
   webUrl: p.web_url,
 });
 
-/** Every non-archived project of the group and its subgroups, page by page (ordered by id, so pages are stable). */
-export async function listGroupProjects(client: GitlabClient, group: string): Promise<ListedProject[]> {
+/**
+ * Every non-archived project of the group and its subgroups, page by page (ordered by id, so pages
+ * are stable); undefined when there is no such group (the path may name a project instead).
+ */
+export async function listGroupProjects(client: GitlabClient, group: string): Promise<ListedProject[] | undefined> {
   const out: ListedProject[] = [];
   for (let page = 1; page; ) {
     let answer: Expanded<ProjectJson>;
@@ -60,7 +63,7 @@ export async function listGroupProjects(client: GitlabClient, group: string): Pr
         pagination: 'offset',
       } as never)) as unknown as Expanded<ProjectJson>;
     } catch (e) {
-      if (statusOf(e) === 404) throw new Error(`GitLab group ${group} was not found (or GITLAB_TOKEN cannot see it)`);
+      if (statusOf(e) === 404 && page === 1) return undefined;
       throw e;
     }
     out.push(...answer.data.map(toListed));

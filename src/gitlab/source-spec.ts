@@ -47,8 +47,12 @@ export function gitlabSourceId(spec: GitlabSourceSpec): string {
   return `gitlab:${spec.group}${spec.glob ? `/${spec.glob}` : ''}${path === DEFAULT_CATALOG_PATH ? '' : `?path=${path}`}`;
 }
 
-/** Whether a project (full path) belongs to the source: inside the group, its own name matching the glob. */
+/**
+ * Whether a project (full path) belongs to the source: inside the group, its own name matching the
+ * glob; or the project itself, when the source's path names one project (as catalog:register adds).
+ */
 export function gitlabSourceHas(spec: GitlabSourceSpec, projectPath: string): boolean {
+  if (!spec.glob && projectPath.toLowerCase() === spec.group.toLowerCase()) return true;
   const prefix = `${spec.group.toLowerCase()}/`;
   if (!projectPath.toLowerCase().startsWith(prefix)) return false;
   return globMatcher(spec.glob)(projectPath.split('/').at(-1)!);

@@ -28,3 +28,12 @@ describe('gitlab: source items', () => {
     expect(parseSourceItem('gitlab:acme').rule.allows('User')).toBe(false);
   });
 });
+
+describe('RepoUrlPicker answers on GitLab', () => {
+  it('reads nested groups as the owner', async () => {
+    const { coerceAnswer } = await import('../../src/scaffolder/form-values.js');
+    const field = { id: 'repoUrl', path: ['repoUrl'], label: 'Repository', required: true, type: 'repoUrl' as const, allowedHosts: ['gitlab.com'], allowedOwners: [], allowedRepos: [] };
+    expect(coerceAnswer(field, 'gitlab.com/acme/platform/ledger')).toEqual({ ok: true, value: 'gitlab.com?owner=acme%2Fplatform&repo=ledger' });
+    expect(coerceAnswer(field, 'https://github.com/acme/payments-api.git')).toEqual({ ok: true, value: 'github.com?owner=acme&repo=payments-api' });
+  });
+});

@@ -89,8 +89,17 @@ export function gitlabDriver(options: GitlabDriverOptions): SourceDriver {
     };
   }
 
+  /** The group's projects; a path that is no group but one project (catalog:register adds those) is that project. */
+  async function discover(): Promise<ListedProject[]> {
+    const listed = await listGroupProjects(options.client(), spec.group);
+    if (listed) return listed;
+    const project = spec.glob ? undefined : await showProject(options.client(), spec.group);
+    if (!project) throw new Error(`GitLab has no group or project ${spec.group} (or GITLAB_TOKEN cannot see it)`);
+    return project.archived ? [] : [project];
+  }
+
   async function full(lastRevision: string | null, previous: GitlabState | undefined): Promise<Snapshot | null> {
-    const listing = (await listGroupProjects(options.client(), spec.group)).filter(has);
+    const listing = (await discover()).filter(has);
     const projects: Record<string, ProjectState> = {};
     const changed: ListedProject[] = [];
     const preserved = new Set<string>();
@@ -142,8 +151,7 @@ export function gitlabDriver(options: GitlabDriverOptions): SourceDriver {
       const s = state as Partial<GitlabState> | null;
       const previous = lastRevision !== null && s?.v === 1 && s.path === pathKey && s.projects && typeof s.projects === 'object' ? (s as GitlabState) : undefined;
       if (scope?.trees && previous) {
-        const prefix = `${spec.group.toLowerCase()}/`;
-        const names = scope.trees.filter((t) => t.toLowerCase().startsWith(prefix));
+        const names = scope.trees.filter((t) => gitlabSourceHas(spec, t));
         return names.length ? scoped(previous, names) : null;
       }
       return full(lastRevision, previous);
