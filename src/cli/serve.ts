@@ -116,9 +116,11 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   // One page handler for every face: trust (PAGE_ALLOWED_GROUPS), Events API v2, the audit log.
   const page = pageHandler({ db, clock, logger, oncall: runtime.oncall, allowedGroups: config.PAGE_ALLOWED_GROUPS });
   const [slackModules, teamsModules] = await chatModules;
-  const slackParts = slackConfig && slackModules ? slackModules[0].slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests, page, runner: runtime.runner }) : undefined;
+  // One set of Slack clients (and, for several workspaces, one OAuth installation store) for features and adapter.
+  const slackClients = slackConfig && slackModules ? slackModules[1].slackClients({ config: slackConfig, db, logger }) : undefined;
+  const slackParts = slackConfig && slackModules ? slackModules[0].slackFeatures({ db, logger, clock, config: slackConfig, clients: slackClients, worker: wake, opener: runtime.pullRequests, page, runner: runtime.runner }) : undefined;
   const slack = slackConfig && slackModules
-    ? slackModules[1].createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, backstageUrl: config.BACKSTAGE_URL, actions: slackParts!.actions, extensions: slackParts!.extensions })
+    ? slackModules[1].createSlackAdapter({ config: slackConfig, clients: slackClients, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, backstageUrl: config.BACKSTAGE_URL, actions: slackParts!.actions, extensions: slackParts!.extensions })
     : undefined;
   const teams = teamsModules
     ? teamsModules[1].createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, backstageUrl: config.BACKSTAGE_URL, search: teamsModules[1].catalogSearch(db) })
