@@ -17,6 +17,8 @@ import { createDatabaseClock } from '../db/db-clock.js';
 import { openDatabaseFromConfig } from '../db/from-config.js';
 import { authFromConfig, createGithubClient, webUrlOf, type GithubClient } from '../github/client.js';
 import { githubPullRequestOpener } from '../github/pr-opener.js';
+import { gitlabMergeRequestOpener } from '../gitlab/mr-opener.js';
+import { routeOpeners } from '../nudges/fix-routing.js';
 import { githubSourceId, globMatcher, parseGithubSource } from '../github/source-spec.js';
 import type { Logger } from '../logger.js';
 import type { PullRequestOpener } from '../nudges/ports.js';
@@ -169,7 +171,11 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     oncall,
     sync,
     githubSources,
-    pullRequests: hasGithubAuth(config) ? githubPullRequestOpener({ client: githubClient, host: githubHost }) : undefined,
+    // Fix opens a pull request on GitHub, a merge request on GitLab: whichever holds the file.
+    pullRequests: routeOpeners([
+      ...(hasGithubAuth(config) ? [githubPullRequestOpener({ client: githubClient, host: githubHost })] : []),
+      ...(gitlabApi ? [gitlabMergeRequestOpener({ client: () => gitlabApi, webUrl: config.GITLAB_URL })] : []),
+    ]),
     context: (requester) => ({ db, clock, logger, requester, staleAfterDays: config.STALE_AFTER_DAYS, adminGroups: config.CALLSHEET_ADMINS, backstageUrl: config.BACKSTAGE_URL, oncall, pageAllowedGroups: config.PAGE_ALLOWED_GROUPS }),
     async localRequester(platform, who = config.CALLSHEET_USER) {
       if (!who) return { platform };
