@@ -40,6 +40,7 @@ import { createBackstageClient } from '../backstage/client.js';
 import { backstageDriver } from '../sync/sources/backstage.js';
 import { githubDriver } from '../sync/sources/github.js';
 import { gitlabDriver } from '../sync/sources/gitlab.js';
+import { gitlabOrgDriver } from '../sync/sources/gitlab-org.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
 import { checkRemote } from '../sync/remote-policy.js';
 import { onCallFromConfig, type OnCallService } from '../oncall/service.js';
@@ -125,7 +126,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
         const { org } = parseGithubSource(source);
         return githubDriver({ source, client: () => githubClient(org), apiUrl: config.GITHUB_API_URL, logger });
       },
-      ...(gitlabApi ? { gitlab: (source: string) => gitlabDriver({ source, client: () => gitlabApi, logger }) } : {}),
+      ...(gitlabApi ? { gitlab: (source: string) => (/^gitlab-org:/i.test(source) ? gitlabOrgDriver : gitlabDriver)({ source, client: () => gitlabApi, logger }) } : {}),
       // Only hosts the configuration allows (GIT_ALLOWED_HOSTS); the token goes to that host alone.
       backstage: (source) =>
         backstageDriver({ source, allowedHosts: config.GIT_ALLOWED_HOSTS, logger, client: (baseUrl) => createBackstageClient({ baseUrl, ...(config.BACKSTAGE_TOKEN ? { token: config.BACKSTAGE_TOKEN } : {}) }) }),

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { parseGithubSource } from '../github/source-spec.js';
-import { parseGitlabSource } from '../gitlab/source-spec.js';
+import { parseGitlabOrgSource, parseGitlabSource } from '../gitlab/source-spec.js';
 import { kindRuleOf, mayDefinePeople, type KindRule, type SourceType } from '../trust/source-rules.js';
 
 export interface SourceItem {
@@ -52,6 +52,10 @@ function typeOf(spec: string): SourceType {
   if (/^github:/i.test(spec)) {
     parseGithubSource(spec);
     return 'github';
+  }
+  if (/^gitlab-org:/i.test(spec)) {
+    parseGitlabOrgSource(spec);
+    return 'gitlab-org';
   }
   if (/^gitlab:/i.test(spec)) {
     parseGitlabSource(spec);

@@ -57,3 +57,10 @@ export function gitlabSourceHas(spec: GitlabSourceSpec, projectPath: string): bo
   if (!projectPath.toLowerCase().startsWith(prefix)) return false;
   return globMatcher(spec.glob)(projectPath.split('/').at(-1)!);
 }
+
+/** `gitlab-org:<group>[/<subgroup>]`: the groups and members under that group (see sources/gitlab-org.ts). */
+export function parseGitlabOrgSource(source: string): { group: string } {
+  const match = /^gitlab-org:([A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*)\/*$/i.exec(source.trim());
+  if (!match) throw new Error(`"${source}" is not a GitLab org source; expected gitlab-org:<group>[/<subgroup>]`);
+  return { group: match[1]! };
+}

@@ -5,6 +5,7 @@ import { createGitlabClient, type GitlabClient } from '../../src/gitlab/client.j
 import { silentLogger } from '../../src/logger.js';
 import { createSyncService, type SyncService } from '../../src/sync/service.js';
 import { gitlabDriver } from '../../src/sync/sources/gitlab.js';
+import { gitlabOrgDriver } from '../../src/sync/sources/gitlab-org.js';
 import type { FakeGitlab } from '../fakes/gitlab/server.js';
 import type { FakeProject } from '../fakes/gitlab/model.js';
 import { syncConfig } from './sync-fixtures.js';
@@ -20,7 +21,7 @@ export function gitlabSyncService(db: Db, fake: FakeGitlab, sources: string[], c
     logger: silentLogger(),
     clock: fixedClock('2026-02-01T00:00:00Z'),
     drivers: {
-      gitlab: (source) => gitlabDriver({ source, client: () => client, logger: silentLogger() }),
+      gitlab: (source) => (/^gitlab-org:/i.test(source) ? gitlabOrgDriver : gitlabDriver)({ source, client: () => client, logger: silentLogger() }),
     },
   });
 }
