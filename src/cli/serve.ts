@@ -21,6 +21,8 @@ import { requireApiToken } from '../http/api-auth.js';
 import express from 'express';
 import { metricsRouter } from '../http/metrics-route.js';
 import { createGithubWebhookRouter } from '../http/github-webhook.js';
+import { createGitlabWebhookRouter } from '../http/gitlab-webhook.js';
+import { gitlabResync } from './gitlab-sources.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createLogSender } from '../nudges/log-sender.js';
 import type { DigestSender, MemberDirectory } from '../nudges/ports.js';
@@ -149,6 +151,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     },
   });
 
+  const gitlabWebhook = createGitlabWebhookRouter({ secret: config.GITLAB_WEBHOOK_SECRET, db, logger, track, onProjectChanged: gitlabResync(runtime), onProjectRemoved: gitlabResync(runtime) });
+
   let ready = false;
   let stopRequested = false;
   const apiAuth = { tokens: config.API_TOKENS, open: config.API_AUTH === 'off' };
@@ -170,6 +174,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       { path: '/', router: webhook },
       // The privacy and terms pages the Teams package links to (PRIVACY_URL / TERMS_URL redirect elsewhere).
       { path: '/', router: legalPagesRouter(config) },
+      { path: '/', router: gitlabWebhook },
       // MCP for AI agents, behind the same API tokens as /api/catalog.
       { path: '/', router: mcpHttpRouter(mcpDeps(runtime, config, logger), apiAuth) },
       ...(slack ? [{ path: '/', router: slack.router }] : []),

@@ -25,7 +25,7 @@ export function builtinActionIds(): string[] {
 /** Why an action a template names is not registered on this host, for the refusal before its form. */
 export function missingActionReason(id: string): string | undefined {
   if (id === 'fetch:rails') return 'no rails program is installed on the Callsheet host (on Debian: apt-get install ruby-railties)';
-  if (builtinActionIds().includes(id)) return id.startsWith('publish:gitlab') ? 'GitLab is not configured (GITLAB_TOKEN)' : 'GitHub is not configured (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)';
+  if (builtinActionIds().includes(id)) return id.startsWith('publish:gitlab') || id.startsWith('gitlab:') ? 'GitLab is not configured (GITLAB_TOKEN)' : 'GitHub is not configured (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)';
   const backstage = backstageSchemaOf(id);
   return backstage ? `Backstage's ${backstage.package} action is not implemented in Callsheet` : undefined;
 }

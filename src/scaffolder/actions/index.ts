@@ -19,6 +19,7 @@ import { githubRepoCreateAction, githubRepoPushAction } from './github-repo.js';
 import type { GithubActionOptions } from './github-target.js';
 import { githubWebhookAction } from './github-webhook.js';
 import { publishGitlabMergeRequestAction } from './gitlab-merge-request.js';
+import { gitlabRepoPushAction } from './gitlab-repo-push.js';
 import type { GitlabActionOptions } from './gitlab-target.js';
 import { notificationSendAction, type NotificationDelivery } from './notification-send.js';
 import { publishGitAction, type PublishGitOptions } from './publish-git.js';
@@ -33,7 +34,7 @@ export interface BuiltinActionOptions {
   publishGit: PublishGitOptions;
   /** The configured GitHub: publish:github and the github:* actions. */
   github?: GithubActionOptions;
-  /** The configured GitLab (GITLAB_TOKEN): publish:gitlab and publish:gitlab:merge-request. */
+  /** The configured GitLab (GITLAB_TOKEN): publish:gitlab, publish:gitlab:merge-request, gitlab:repo:push. */
   gitlab?: GitlabActionOptions;
   /** For fetch actions' absolute `url:`s (GitHub tree/blob URLs, Git URLs on allowed hosts). */
   remote?: RemoteReader;
@@ -72,7 +73,7 @@ export function builtinActions(options: BuiltinActionOptions): ActionRegistry {
     ...(railsCommand ? [fetchRailsAction({ ...(options.rails || {}), command: railsCommand }, options.remote)] : []),
     ...(options.catalog ? [catalogFetchAction(options.catalog)] : []),
     ...(options.github ? githubActions(options.github) : []),
-    ...(options.gitlab ? [publishGitlabAction(options.gitlab), publishGitlabMergeRequestAction(options.gitlab)] : []),
+    ...(options.gitlab ? [publishGitlabAction(options.gitlab), publishGitlabMergeRequestAction(options.gitlab), gitlabRepoPushAction(options.gitlab)] : []),
     ...(options.extra ?? []),
   ]);
 }
