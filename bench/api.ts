@@ -23,6 +23,10 @@ const arg = (name: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const sizes = (arg('entities') ?? '17754,50000').split(',').map(Number);
+/** `--cpu-prof DIR`: the service writes a V8 CPU profile there when it stops (open it in Chrome DevTools). */
+const profileDir = arg('cpu-prof');
+/** `--only by-name,filter`: run only the scenarios whose names start with one of these. */
+const only = arg('only')?.split(',');
 const SEQ_MS = Number(arg('seq-ms') ?? 4000);
 const CONC_MS = Number(arg('conc-ms') ?? 8000);
 const TOKEN = randomBytes(16).toString('hex');
@@ -98,7 +102,7 @@ async function startService(size: number, work: string): Promise<{ child: ChildP
   const generated = await generateCatalog(catalog, size);
   const port = await freePort();
   const started = Date.now();
-  const child = spawn(process.execPath, [join(root, 'bin/callsheet.js'), 'serve'], {
+  const child = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), join(root, 'bin/callsheet.js'), 'serve'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -187,6 +191,7 @@ async function benchSize(size: number) {
       },
     ];
     for (const s of scenarios) {
+      if (only && !only.some((o) => s.name.startsWith(o))) continue;
       await load(port, s.requests, 20, 2000); // warm-up: the entities of this scenario rendered once
       const h0 = await histogram(base, s.route);
       const l0 = loadavg()[0];

@@ -23,6 +23,8 @@ export interface ApiCache {
   /** The generation to tag a read with, or undefined when the result must not be cached. */
   readGeneration(): number | undefined;
   get<T>(key: string): T | undefined;
+  /** As get, but a miss is not counted: the caller falls back to a path that looks again (and counts). */
+  peek<T>(key: string): T | undefined;
   /** Stores `value` (about `bytes` large) if `generation` is still current. */
   put(key: string, value: unknown, bytes: number, generation: number | undefined): void;
   stats(): CacheStats;
@@ -65,6 +67,27 @@ export function createApiCache(options: { maxBytes: number; feed?: CatalogChange
     report();
   };
 
+  function lookup<T>(key: string, countMiss: boolean): T | undefined {
+    if (!feed?.trusted()) {
+      if (feed && countMiss) lookups.bypass.inc();
+      return undefined;
+    }
+    sweep();
+    const entry = entries.get(key);
+    if (!entry || entry.generation !== feed.generation()) {
+      if (countMiss) {
+        misses++;
+        lookups.miss.inc();
+      }
+      return undefined;
+    }
+    hits++;
+    lookups.hit.inc();
+    entries.delete(key);
+    entries.set(key, entry);
+    return entry.value as T;
+  }
+
   return {
     readGeneration() {
       if (!feed?.trusted()) return undefined;
@@ -72,22 +95,10 @@ export function createApiCache(options: { maxBytes: number; feed?: CatalogChange
       return feed.generation();
     },
     get<T>(key: string): T | undefined {
-      if (!feed?.trusted()) {
-        if (feed) lookups.bypass.inc();
-        return undefined;
-      }
-      sweep();
-      const entry = entries.get(key);
-      if (!entry || entry.generation !== feed.generation()) {
-        misses++;
-        lookups.miss.inc();
-        return undefined;
-      }
-      hits++;
-      lookups.hit.inc();
-      entries.delete(key);
-      entries.set(key, entry);
-      return entry.value as T;
+      return lookup<T>(key, true);
+    },
+    peek<T>(key: string): T | undefined {
+      return lookup<T>(key, false);
     },
     put(key, value, size, generation) {
       if (generation === undefined || !feed?.trusted() || generation !== feed.generation()) return;

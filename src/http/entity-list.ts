@@ -72,9 +72,14 @@ export function createEntityLists(db: Db, cache: ApiCache, bodies: EntityBodies)
     return { refs: rows.map((r) => r.ref), values: spec.order.length ? rows.map((r) => r.values[0]) : [] };
   }
 
+  const keyOf = (spec: ListSpec) => `q:${JSON.stringify(spec)}`;
   return {
+    /** The matches when the cache has them, else undefined (nothing is read). */
+    peek(spec: ListSpec): Matches | undefined {
+      return cache.peek<Matches>(keyOf(spec));
+    },
     async matches(spec: ListSpec): Promise<Matches> {
-      const key = `q:${JSON.stringify(spec)}`;
+      const key = keyOf(spec);
       const hit = cache.get<Matches>(key);
       if (hit) return hit;
       const generation = cache.readGeneration();
