@@ -1,6 +1,6 @@
 /**
  * Rendered catalog API answers kept in memory: each entity's JSON, serialised once per etag, and
- * the ordered refs a list query matched. One least-recently-used store bounded by bytes
+ * the ordered refs a list query matched. One store bounded by bytes, dropping the least recently used (second chance)
  * (API_CACHE_MB), reported on /metrics.
  *
  * An entry is tagged with the change generation read *before* its data was read from the database
@@ -34,6 +34,8 @@ interface Entry {
   value: unknown;
   bytes: number;
   generation: number;
+  /** Read since eviction last passed it (second-chance LRU). */
+  used: boolean;
 }
 
 /** Per-entry overhead (key, map slot, object headers) counted on top of the payload. */
@@ -41,7 +43,9 @@ const ENTRY_OVERHEAD = 96;
 
 export function createApiCache(options: { maxBytes: number; feed?: CatalogChangeFeed }): ApiCache {
   const { maxBytes, feed } = options;
-  // A Map iterates in insertion order: re-inserting on a hit makes the first key the least recent.
+  // A Map iterates in insertion order. A hit only marks its entry used: moving it to the end on
+  // every hit (delete + set) cost more than the rest of a cached answer. Eviction gives a used
+  // entry a second chance (moves it to the end, unmarked) and drops the first unused one.
   const entries = new Map<string, Entry>();
   let bytes = 0;
   let hits = 0;
@@ -83,8 +87,7 @@ export function createApiCache(options: { maxBytes: number; feed?: CatalogChange
     }
     hits++;
     lookups.hit.inc();
-    entries.delete(key);
-    entries.set(key, entry);
+    entry.used = true;
     return entry.value as T;
   }
 
@@ -106,11 +109,16 @@ export function createApiCache(options: { maxBytes: number; feed?: CatalogChange
       if (cost > maxBytes / 4) return; // one huge answer must not flush everything else
       const old = entries.get(key);
       if (old) drop(key, old);
-      entries.set(key, { value, bytes: cost, generation });
+      entries.set(key, { value, bytes: cost, generation, used: false });
       bytes += cost;
+      // Entries moved to the end are visited again by this loop, unmarked then: it ends.
       for (const [k, e] of entries) {
         if (bytes <= maxBytes) break;
-        drop(k, e);
+        if (e.used && k !== key) {
+          e.used = false;
+          entries.delete(k);
+          entries.set(k, e);
+        } else drop(k, e);
       }
       report();
     },
