@@ -134,12 +134,17 @@ export async function notifyProblems(d: ProblemNotifierDeps): Promise<{ sent: nu
   return { sent, failed };
 }
 
-/** Runs a pass every `intervalMs` (never two at once in one replica) until stopped. */
-export function startProblemNotifier(d: ProblemNotifierDeps, intervalMs: number): { stop(): Promise<void>; runNow(): Promise<void> } {
+/**
+ * Runs a pass every `intervalMs` (never two at once in one replica) until stopped; `after` runs in
+ * each pass once problems are sent (watch DMs: they follow the same syncs).
+ */
+export function startProblemNotifier(d: ProblemNotifierDeps, intervalMs: number, after: Array<() => Promise<unknown>> = []): { stop(): Promise<void>; runNow(): Promise<void> } {
   let running: Promise<void> | undefined;
   const pass = () =>
     (running ??= notifyProblems(d)
-      .then(() => undefined)
+      .then(async () => {
+        for (const next of after) await next();
+      })
       .catch((err: unknown) => d.logger.warn({ err }, 'catalog problem notifications failed'))
       .finally(() => (running = undefined)));
   const timer = setInterval(() => void pass(), intervalMs);

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { DigestSender, MemberDirectory } from './ports.js';
 import { createNudgeRunner, type NudgeRunner } from './run.js';
 import { startProblemNotifier } from './problem-notify.js';
+import { notifyWatchChanges } from './watch-notify.js';
 
 export interface NudgeWiring {
   db: Db;
@@ -36,11 +37,13 @@ export function runnerFromConfig(w: NudgeWiring): NudgeRunner {
 }
 
 /**
- * The catalog-problem notifier of `serve`: a pass every fifth of SYNC_INTERVAL (at most a minute),
+ * The catalog-problem (and watch) notifier of `serve`: a pass every fifth of SYNC_INTERVAL (at most a minute),
  * so owners hear of a problem within one sync interval of the sync that found it.
  */
 export function problemNotifierFromConfig(w: NudgeWiring): ReturnType<typeof startProblemNotifier> {
   const intervalMs = Math.max(1_000, Math.min(60_000, Math.floor(w.config.SYNC_INTERVAL / 5)));
+  // Watchers hear of owner, lifecycle and system changes and deletions in the same pass.
+  const watchPass = () => notifyWatchChanges({ db: w.db, logger: w.logger, senders: w.senders, me: w.config.INSTANCE_ID, claimTimeout: '5 minutes' });
   return startProblemNotifier(
     {
       db: w.db,
@@ -53,5 +56,6 @@ export function problemNotifierFromConfig(w: NudgeWiring): ReturnType<typeof sta
       claimTimeout: '5 minutes',
     },
     intervalMs,
+    [watchPass],
   );
 }
