@@ -49,6 +49,8 @@ export interface Runtime {
   sync: SyncService;
   /** Ids of the configured `github:` sources, by organisation (lower-cased). */
   githubSources: Map<string, string[]>;
+  /** A GitHub client per organisation, when GitHub is configured (CODEOWNERS for problem notifications). */
+  githubClient?: (owner: string) => Promise<GithubClient>;
   /** Pull requests for nudges' Fix, when GitHub is configured. */
   pullRequests?: PullRequestOpener;
   /** PagerDuty / Opsgenie on-call answers and paging (one per process: its cache and rate-limit state). */
@@ -167,6 +169,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     oncall,
     sync,
     githubSources,
+    githubClient: hasGithubAuth(config) ? githubClient : undefined,
     pullRequests: hasGithubAuth(config) ? githubPullRequestOpener({ client: githubClient, host: githubHost }) : undefined,
     context: (requester) => ({ db, clock, logger, requester, staleAfterDays: config.STALE_AFTER_DAYS, adminGroups: config.CALLSHEET_ADMINS, backstageUrl: config.BACKSTAGE_URL, oncall, pageAllowedGroups: config.PAGE_ALLOWED_GROUPS }),
     async localRequester(platform, who = config.CALLSHEET_USER) {

@@ -6,6 +6,8 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { DigestSender, MemberDirectory } from './ports.js';
 import { createNudgeRunner, type NudgeRunner } from './run.js';
+import type { GithubClient } from '../github/client.js';
+import { fileOwners } from './problem-file-owners.js';
 import { startProblemNotifier } from './problem-notify.js';
 import { notifyWatchChanges } from './watch-notify.js';
 
@@ -18,6 +20,8 @@ export interface NudgeWiring {
   senders: DigestSender[];
   /** Per platform; defaults to the chat identities stored in the database. */
   directories?: MemberDirectory[];
+  /** GitHub clients per organisation, to read CODEOWNERS of `github:` sources. */
+  github?: (org: string) => Promise<GithubClient>;
 }
 
 export function runnerFromConfig(w: NudgeWiring): NudgeRunner {
@@ -54,6 +58,7 @@ export function problemNotifierFromConfig(w: NudgeWiring): ReturnType<typeof sta
       me: w.config.INSTANCE_ID,
       // Not NUDGE_CLAIM_TIMEOUT: these claims are not heartbeated, so a slow send must not look dead.
       claimTimeout: '5 minutes',
+      fileOwners: (sourceId, filePath) => fileOwners({ db: w.db, logger: w.logger, dataDir: w.config.DATA_DIR, github: w.github }, sourceId, filePath),
     },
     intervalMs,
     [watchPass],
