@@ -200,7 +200,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   if (senders.length === 0) senders.push(createLogSender((text) => logger.info({ digest: text }, 'nudge digest (no chat platform configured)')));
   const nudgeRunner = runnerFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined });
   const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger, resumeEveryMs: config.NUDGE_RESUME_POLL }) : undefined;
-  const problemNotifier = config.NUDGE_ENABLED ? problemNotifierFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined }) : undefined;
+  const problemNotifier = config.NUDGE_ENABLED ? problemNotifierFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined, github: runtime.githubClient }) : undefined;
 
   const auditRetention = startAuditRetention({ db, clock, logger, retentionDays: config.AUDIT_RETENTION_DAYS, holder: config.INSTANCE_ID });
 
