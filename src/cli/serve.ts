@@ -148,7 +148,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
 
   let ready = false;
   let stopRequested = false;
-  const apiAuth = { tokens: config.API_TOKENS, open: config.API_AUTH === 'off' };
+  const apiAuth = { tokens: config.API_TOKENS, open: config.API_AUTH === 'off', scopes: config.API_TOKEN_SCOPES, users: config.API_TOKEN_USERS };
   if (apiAuth.open) logger.warn('API_AUTH=off: /api/catalog is open to anyone who can reach the port');
   else if (!apiAuth.tokens.length) logger.info('no API_TOKENS: /api/catalog refuses every request');
   const metricsOnOwnPort = config.METRICS_PORT !== undefined;
