@@ -166,7 +166,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       ...(metricsOnOwnPort ? [] : [{ path: '/', router: metricsRouter(requireApiToken({ ...apiAuth, logger })) }]),
       { path: '/', router: webhook },
       // MCP for AI agents, behind the same API tokens as /api/catalog.
-      { path: '/', router: mcpHttpRouter(mcpDeps(runtime, config, logger), apiAuth) },
+      { path: '/', router: mcpHttpRouter(mcpDeps(runtime, config, logger, { wake: () => taskWorker.wake() }), apiAuth) },
       ...(slack ? [{ path: '/', router: slack.router }] : []),
       ...(teams ? [{ path: '/', router: teams.router }] : []),
     ],
