@@ -21,6 +21,7 @@ import { requireApiToken } from '../http/api-auth.js';
 import express from 'express';
 import { metricsRouter } from '../http/metrics-route.js';
 import { createGithubWebhookRouter } from '../http/github-webhook.js';
+import { webUrlOf } from '../github/client.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createLogSender } from '../nudges/log-sender.js';
 import type { DigestSender, MemberDirectory } from '../nudges/ports.js';
@@ -143,6 +144,10 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     },
     onRepositoryRemoved: async (org, repo) => {
       for (const id of await githubSourcesFor(runtime, org, repo)) await runtime.sync.syncSource(id, { trees: [`${org}/${repo}`] });
+    },
+    // Sources naming this repository's files as url targets or `$text: https://…` re-check them (by ETag).
+    onDefaultBranchPush: async (org, repo, paths) => {
+      await runtime.sync.syncReadersOf({ host: new URL(webUrlOf(config.GITHUB_API_URL)).host, owner: org, repo, ...(paths ? { paths } : {}) });
     },
   });
 
