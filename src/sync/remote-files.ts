@@ -46,6 +46,14 @@ export function stampsOf(state: Record<string, unknown> | null | undefined): Rem
   return value && typeof value === 'object' ? (value as RemoteStamps) : {};
 }
 
+const normalised = (url: string) => {
+  try {
+    return new URL(url).toString();
+  } catch {
+    return url;
+  }
+};
+
 const hashOf = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
 /** Texts by URL with their ETag, across syncs of this process, so a `304` can stand for the text. Bounded by bytes. */
@@ -133,7 +141,12 @@ export class RemoteSession {
   view(treeName: string): RemoteFiles {
     const prefix = treeName ? `${treeName}/` : '';
     return {
-      refusal: (url) => (this.reader ? this.reader.refusal(url) : this.unavailable),
+      refusal: (url) => {
+        const why = this.reader ? this.reader.refusal(url) : this.unavailable;
+        // Stamped as failed, so the next sync judges it again (the setting may have changed by then).
+        if (why) this.fresh[`${prefix}${normalised(url)}`] = { f: 1 };
+        return why;
+      },
       read: async (url) => {
         const key = `${prefix}${url}`;
         if (!this.reader) throw new Error(this.unavailable);
