@@ -17,6 +17,7 @@ import { githubUrlFiles } from '../../src/github/url-files.js';
 import { createGithubWebhookRouter } from '../../src/http/github-webhook.js';
 import { silentLogger } from '../../src/logger.js';
 import { createSyncService, type SyncService } from '../../src/sync/service.js';
+import { githubDriver } from '../../src/sync/sources/github.js';
 import { FakeOrg } from '../fakes/github/model.js';
 import { startFakeGithub, type FakeGithub } from '../fakes/github/server.js';
 import { delivery, post, pushPayload } from '../fakes/github/webhooks.js';
@@ -198,5 +199,43 @@ spec:
     } finally {
       server.close();
     }
+  });
+});
+
+describe('url targets named from a github: source', () => {
+  let database: TestDatabase;
+  let fake: FakeGithub;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const org = new FakeOrg('acme');
+    fake = await startFakeGithub({ org });
+    org.addRepo('catalog', { files: { 'all.yaml': `apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: all\nspec:\n  type: url\n  target: ${fake.url}/acme/ledger/blob/main/catalog-info.yaml\n` } });
+    org.addRepo('ledger', { files: { 'catalog-info.yaml': component('ledger') } });
+  });
+  afterAll(async () => {
+    await fake.close();
+    await database.close();
+  });
+
+  it('keeps the target under the repository that named it and re-reads that repository when only the target changed', async () => {
+    const client = () => createGithubClient({ token: 'test-token' }, { baseUrl: fake.apiUrl, logger, serialSpacingMs: 0 });
+    const source = 'github:acme/catalog?path=all.yaml';
+    const sync = createSyncService({
+      db: database.db,
+      config: syncConfig({ DATA_DIR: await tempDir('callsheet-data-'), CATALOG_SOURCES: [source] }),
+      logger,
+      clock: fixedClock('2026-02-01T00:00:00Z'),
+      drivers: { github: (rest) => githubDriver({ source: `github:${rest}`, client, apiUrl: fake.apiUrl, logger }) },
+      urlFiles: githubUrlFiles({ host: new URL(fake.url).host, client }),
+    });
+    expect((await sync.syncAll())[0]).toMatchObject({ status: 'synced', added: 2, problems: [] });
+    const ledger = async () => (await database.db.select().from(entities).where(eq(entities.ref, 'component:default/ledger')))[0]!;
+    expect((await ledger()).filePath).toBe(`acme/catalog/${fake.url}/acme/ledger/blob/main/catalog-info.yaml`);
+    expect((await sync.syncAll())[0]).toMatchObject({ status: 'unchanged' });
+
+    fake.org.commit('ledger', { 'catalog-info.yaml': component('ledger', 'team-b') });
+    expect((await sync.syncAll())[0]).toMatchObject({ status: 'synced', updated: 1, removed: 0, problems: [] });
+    expect((await ledger()).ownerRef).toBe('group:default/team-b');
+    expect((await sync.syncAll())[0]).toMatchObject({ status: 'unchanged' });
   });
 });

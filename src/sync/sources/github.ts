@@ -47,11 +47,16 @@ export interface GithubDriverOptions {
 function readState(state: Record<string, unknown> | null, spec: GithubSourceSpec): GithubState | undefined {
   const s = state as Partial<GithubState> | null;
   if (!s || s.v !== 1 || s.path !== (spec.paths?.join(',') ?? spec.path) || !Array.isArray(s.pages) || typeof s.repos !== 'object' || s.repos === null) return undefined;
-  return s as GithubState;
+  // Only the driver's own keys: the service stores more beside them (includes, Locations, counts),
+  // and the revision is the digest of exactly what this driver stored, so an unchanged org stays unchanged.
+  return { v: 1, path: s.path, pages: s.pages, repos: s.repos } as GithubState;
 }
 
+/** Digest of the state with its keys sorted: Postgres' jsonb hands the stored state back in its own key order. */
 function revisionOf(state: GithubState): string {
-  return createHash('sha256').update(JSON.stringify(state)).digest('hex');
+  const sorted = (_key: string, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value;
+  return createHash('sha256').update(JSON.stringify(state, sorted)).digest('hex');
 }
 
 /** With several paths or a glob, any repository with a default branch may hold catalog files. */
