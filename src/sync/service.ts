@@ -75,7 +75,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const makeDriver = (spec: string) => driverFor(spec, { dataDir: config.DATA_DIR, ...deps.drivers });
   const makeRegisteredDriver = (spec: string): SourceDriver => {
     const check = deps.checkRegistered;
-    if (!check || /^github:/i.test(spec.trim())) return makeDriver(spec);
+    if (!check || /^git(hub|lab):/i.test(spec.trim())) return makeDriver(spec);
     const driver = driverFor(spec, { dataDir: config.DATA_DIR, ...deps.drivers, remoteOptions: () => check(spec) });
     if (isGitSpec(spec)) return driver;
     // A folder or anything else is refused by the check itself, before anything is read.

@@ -74,7 +74,7 @@ export const INCLUDES_STATE_KEY = 'includes';
 export interface SourceDriver {
   /** Stable id: the configured source string, normalised. */
   id: string;
-  kind: 'folder' | 'git' | 'github' | 'backstage';
+  kind: 'folder' | 'git' | 'github' | 'gitlab' | 'gitlab-org' | 'backstage';
   target: string;
   /**
    * Returns null when the source is unchanged since `lastRevision` and `scope.reread` is empty. With

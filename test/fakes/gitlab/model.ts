@@ -8,6 +8,19 @@ export interface FakeGroup {
   path: string;
   full_path: string;
   parent_id: number | null;
+  name?: string;
+  description?: string;
+}
+
+export interface FakeUser {
+  id: number;
+  username: string;
+  name: string;
+  /** Shown to anyone; `email` only to administrators. */
+  public_email?: string;
+  email?: string;
+  state?: 'active' | 'blocked';
+  bot?: boolean;
 }
 
 export interface FakeCommit {
@@ -57,7 +70,9 @@ const nextSha = () => (++seq).toString(16).padStart(40, 'a');
 export class FakeGitlabModel {
   groups = new Map<number, FakeGroup>();
   projects = new Map<number, FakeProject>();
-  users = [{ id: 1, username: 'callsheet-bot', name: 'Callsheet Bot' }];
+  users: FakeUser[] = [{ id: 1, username: 'callsheet-bot', name: 'Callsheet Bot', bot: true }];
+  /** group id -> direct members (GitLab's access levels: 10 guest … 50 owner). */
+  members = new Map<number, Array<{ userId: number; access_level: number }>>();
   private nextId = 100;
 
   addGroup(fullPath: string): FakeGroup {
@@ -70,10 +85,16 @@ export class FakeGitlabModel {
     return group;
   }
 
-  addUser(username: string) {
-    const user = { id: this.nextId++, username, name: username };
+  addUser(username: string, extra: Partial<Omit<FakeUser, 'id' | 'username'>> = {}): FakeUser {
+    const user: FakeUser = { id: this.nextId++, username, name: username, ...extra };
     this.users.push(user);
     return user;
+  }
+
+  /** Makes `user` a direct member of the group at `fullPath` (created as needed). */
+  addMember(fullPath: string, user: FakeUser, accessLevel = 30): void {
+    const group = this.addGroup(fullPath);
+    this.members.set(group.id, [...(this.members.get(group.id) ?? []).filter((m) => m.userId !== user.id), { userId: user.id, access_level: accessLevel }]);
   }
 
   groupByPath(fullPath: string): FakeGroup | undefined {

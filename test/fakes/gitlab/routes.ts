@@ -12,6 +12,8 @@ interface Request {
   query: URLSearchParams;
   body: Record<string, any>;
   fullUrl: URL;
+  /** The token is an administrator's (GitLab then shows users' private e-mail). */
+  admin?: boolean;
 }
 
 interface Route {
@@ -100,7 +102,7 @@ export function gitlabRoutes(model: FakeGitlabModel, web: string): Route[] {
   return [
     route('GET', 'groups/:id', (r) => {
       const g = group(r.params[0]);
-      return ok({ id: g.id, path: g.path, full_path: g.full_path, parent_id: g.parent_id, web_url: `${web}/groups/${g.full_path}` });
+      return ok({ id: g.id, name: g.name ?? g.path, path: g.path, full_path: g.full_path, description: g.description ?? '', parent_id: g.parent_id, web_url: `${web}/groups/${g.full_path}` });
     }),
     route('GET', 'namespaces/:id', (r) => {
       const g = group(r.params[0]);
