@@ -12,13 +12,15 @@
  *
  * An absolute `https://` target (and any target of a file read from a URL) names a file of another
  * repository, read through `remote` when its host is allowed; a refused host fails the Location
- * whatever its presence, as Backstage's reader refuses it (NotAllowedError, not NotFound).
+ * whatever its presence, as Backstage's reader refuses it (NotAllowedError, not NotFound). Where
+ * nothing reads URLs (no GitHub access, a source registered at run time) a URL target is missing:
+ * an optional one is skipped, a required one fails the Location with the reason.
  */
 import { posix } from 'node:path';
 import type { Entity } from '@backstage/catalog-model';
 import { minimatch } from 'minimatch';
 import { message } from './documents.js';
-import { remoteTarget, resolveInTree } from './placeholders.js';
+import { RemoteUnavailable, remoteTarget, resolveInTree } from './placeholders.js';
 import { isUrlPath, type RemoteFiles } from './remote-files.js';
 
 export interface Target {
@@ -77,7 +79,9 @@ export async function locationTargets(location: Entity, path: string, treeType: 
       try {
         out.targets.push({ path: remoteTarget(path, raw, 'Location target', remote)!, optional, raw });
       } catch (e) {
-        out.errors.push(message(e));
+        // Nothing can read it here: missing, as a target outside the source is (Backstage's reader would 404).
+        if (e instanceof RemoteUnavailable) out.targets.push({ path: `\0unreachable:${raw}`, optional, raw, unreachable: message(e) });
+        else out.errors.push(message(e));
       }
       continue;
     }

@@ -44,10 +44,13 @@ export function remoteTarget(fromFile: string, raw: string, what: string, remote
   }
   if (!/^https?:\/\//i.test(url)) throw new PlaceholderError(`${what} "${raw}" is not an http(s) URL`);
   // Refused as written: URL parsing folds `..` away, which would silently point somewhere else.
-  const why = remote?.refusal(absolute ? target : url) ?? (remote ? undefined : 'url targets and placeholders are not read for this source');
-  if (why) throw new PlaceholderError(`${what} "${raw}" cannot be read: ${why}`);
+  const why = remote ? remote.refusal(absolute ? target : url) : 'url targets and placeholders are not read for this source';
+  if (why) throw new (remote?.readable ? PlaceholderError : RemoteUnavailable)(`${what} "${raw}" cannot be read: ${why}`);
   return url;
 }
+
+/** Nothing reads URLs for this source (no GitHub access, or registered at run time): an optional target is skipped. */
+export class RemoteUnavailable extends PlaceholderError {}
 
 /** Tree path of a placeholder target, or a PlaceholderError when it leaves the tree. */
 export function resolveInTree(fromFile: string, target: string, what: string): string {

@@ -24,6 +24,8 @@ export type RemoteStamps = Record<string, RemoteStamp>;
 
 /** What the reader of one tree is given: a refusal to explain, or the file's text (undefined: 404). */
 export interface RemoteFiles {
+  /** False when nothing reads URLs for this source: then every URL is refused as unavailable. */
+  readable: boolean;
   refusal(url: string): string | undefined;
   read(url: string): Promise<string | undefined>;
 }
@@ -141,6 +143,7 @@ export class RemoteSession {
   view(treeName: string): RemoteFiles {
     const prefix = treeName ? `${treeName}/` : '';
     return {
+      readable: this.reader !== undefined,
       refusal: (url) => {
         const why = this.reader ? this.reader.refusal(url) : this.unavailable;
         // Stamped as failed, so the next sync judges it again (the setting may have changed by then).

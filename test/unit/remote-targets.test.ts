@@ -9,7 +9,7 @@ import { urlOfKey } from '../../src/sync/remote-files.js';
 import { urlLocation } from '../../src/sync/remote-tree.js';
 
 const files = githubUrlFiles({ host: 'github.com', client: async () => Promise.reject(new Error('no network in unit tests')) });
-const remote = { refusal: (url: string) => files.refusal(url), read: async () => undefined };
+const remote = { readable: true, refusal: (url: string) => files.refusal(url), read: async () => undefined };
 const location = (filePath: string, targets: string[]) => ({ filePath, entity: { kind: 'Location', metadata: { name: 'x' }, spec: { type: 'url', targets } } }) as unknown as CatalogRecord;
 
 describe('url targets', () => {
