@@ -17,6 +17,7 @@ import { createDatabaseClock } from '../db/db-clock.js';
 import { openDatabaseFromConfig } from '../db/from-config.js';
 import { authFromConfig, createGithubClient, webUrlOf, type GithubClient } from '../github/client.js';
 import { githubPullRequestOpener } from '../github/pr-opener.js';
+import { githubUrlFiles } from '../github/url-files.js';
 import { gitlabMergeRequestOpener } from '../gitlab/mr-opener.js';
 import { routeOpeners } from '../nudges/fix-routing.js';
 import { githubSourceId, globMatcher, parseGithubSource } from '../github/source-spec.js';
@@ -122,6 +123,8 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     logger,
     clock,
     checkRegistered: (spec) => checkRemote(spec, remotePolicy),
+    // url targets and URL placeholders: files on the configured GitHub, read with its credentials.
+    ...(hasGithubAuth(config) ? { urlFiles: githubUrlFiles({ host: githubHost, client: githubClient }) } : {}),
     drivers: {
       github: (rest) => {
         const source = `github:${rest}`;
