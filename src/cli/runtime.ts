@@ -23,8 +23,8 @@ import { githubSourceId, globMatcher, parseGithubSource } from '../github/source
 import type { Logger } from '../logger.js';
 import type { PullRequestOpener } from '../nudges/ports.js';
 import { builtinActions } from '../scaffolder/actions/index.js';
-import { backstageSchemaOf } from '../scaffolder/actions/backstage-contract.js';
-import { builtinActionIds } from '../scaffolder/actions/catalogue.js';
+import { missingActionReason } from '../scaffolder/actions/catalogue.js';
+import { sourceTemplateLocator } from '../scaffolder/template-locator.js';
 import { dbCatalogReader } from '../scaffolder/catalog-reader.js';
 import { configureRunnableActions } from '../scaffolder/preflight.js';
 import { remoteReader } from '../scaffolder/remote-reader.js';
@@ -137,20 +137,18 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
   const github = hasGithubAuth(config) ? { client: githubClient, host: githubHost } : undefined;
   const gitlab = gitlabApi ? { client: () => gitlabApi, host: gitlabHostOf(config.GITLAB_URL) } : undefined;
   const chatSenders: DigestSender[] = [];
+  const remote = remoteReader({ github, policy: remotePolicy });
   const actions = builtinActions({
     registrar,
     publishGit: { reposDir, ...(hostedRefusal ? { hostedRefusal } : {}) },
     github,
     gitlab,
-    remote: remoteReader({ github, policy: remotePolicy }),
+    remote,
     catalog: dbCatalogReader(db),
     notifications: chatNotificationDelivery({ db, senders: () => chatSenders, fallback: parseFallbackChannel(config.NUDGE_FALLBACK_CHANNEL) }),
   });
   // Forms open only for templates whose every action is registered here (preflight.ts), saying why not.
-  const known = new Set(builtinActionIds());
-  configureRunnableActions(actions.ids(), (id) =>
-    known.has(id) && (id.startsWith('publish:gitlab') || id.startsWith('gitlab:')) ? 'GitLab is not configured (GITLAB_TOKEN)' : known.has(id) ? 'GitHub is not configured (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)' : backstageSchemaOf(id) ? `Backstage's ${backstageSchemaOf(id)!.package} action is not implemented in Callsheet` : undefined,
-  );
+  configureRunnableActions(actions.ids(), missingActionReason);
 
   const runner: RunnerDeps = {
     clock,
@@ -159,6 +157,8 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     secrets: config.GITHUB_TOKEN ? { GITHUB_TOKEN: config.GITHUB_TOKEN } : {},
     limits: { maxFiles: config.SCAFFOLDER_MAX_FILES, maxBytes: config.SCAFFOLDER_MAX_BYTES },
     workDir: join(config.DATA_DIR, 'tasks'),
+    // Templates of Git and github: sources in TEMPLATE_SOURCES run with the files of the commit last synced.
+    locateTemplate: sourceTemplateLocator({ db, dataDir: config.DATA_DIR, templateSources: config.TEMPLATE_SOURCES, remote }),
   };
 
   const oncall = onCallFromConfig(config, logger);

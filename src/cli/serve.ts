@@ -35,6 +35,7 @@ import { metered } from '../../adapters/shell/metered.js';
 import { pageInShell } from '../../adapters/shell/page-flow.js';
 import { pageHandler } from '../commands/page.js';
 import { startShell, type Shell } from '../../adapters/shell/shell.js';
+import { legalPagesRouter } from '../http/legal-pages.js';
 import type { SlackAdapter } from '../../adapters/slack/index.js';
 import type { TeamsAdapter } from '../../adapters/teams/index.js';
 import type { CliIo, SubCommand } from './io.js';
@@ -171,6 +172,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       // On the main port only behind an API token; on METRICS_PORT, bound to METRICS_HOST, without one.
       ...(metricsOnOwnPort ? [] : [{ path: '/', router: metricsRouter(requireApiToken({ ...apiAuth, logger })) }]),
       { path: '/', router: webhook },
+      // The privacy and terms pages the Teams package links to (PRIVACY_URL / TERMS_URL redirect elsewhere).
+      { path: '/', router: legalPagesRouter(config) },
       { path: '/', router: gitlabWebhook },
       // MCP for AI agents, behind the same API tokens as /api/catalog.
       { path: '/', router: mcpHttpRouter(mcpDeps(runtime, config, logger), apiAuth) },
@@ -284,5 +287,10 @@ export const serveCli: SubCommand = async (_args, io: CliIo) => {
   const config = loadConfig(io.env);
   const service = await startService(config, { signals: true });
   await service.stopped;
+  // Everything is finished and the pool closed. A handle left open (a terminal that readline reopened
+  // after Ctrl-D in the create wizard) must not keep the process idling under the prompt: this timer
+  // does not hold the process, so it only fires when something else does.
+  if (process.stdin.isTTY) process.stdin.destroy();
+  setTimeout(() => process.exit(), 1000).unref();
   return 0;
 };

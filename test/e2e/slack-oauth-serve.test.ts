@@ -5,17 +5,11 @@
  * forgets a workspace on app_uninstalled. Slack is the fake, with its oauth.v2.access.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
 import { query, sql } from '../../src/db/client.js';
-import { startService, type RunningService } from '../../src/cli/serve.js';
-import { silentLogger } from '../../src/logger.js';
+import type { RunningService } from '../../src/cli/serve.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack-api.js';
-import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/db.js';
-import { demoCatalogDir } from '../helpers/seed.js';
+import { startDemoService, type DemoService } from '../helpers/demo-service.js';
 import { signSlack } from '../helpers/slack-sign.js';
 
 const SECRET = 'e2e-signing-secret';
@@ -24,8 +18,7 @@ const SOON = { timeout: 10_000, interval: 50 };
 describe.sequential('Slack for several workspaces (OAuth) through serve', () => {
   let fake: FakeSlack;
   let service: RunningService;
-  let database: TestDatabase | undefined;
-  let dataDir: string;
+  let bed: DemoService | undefined;
   let events = 0;
   const base = () => `http://127.0.0.1:${service.port}`;
 
@@ -48,17 +41,7 @@ describe.sequential('Slack for several workspaces (OAuth) through serve', () => 
 
   beforeAll(async () => {
     fake = await startFakeSlack({ token: 'xoxb-never-used' });
-    dataDir = await mkdtemp(join(tmpdir(), 'callsheet-slack-oauth-'));
-    if (testDatabaseUrl()) database = await createTestDatabase();
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      ...(database?.url ? { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '4' } : {}),
-      CATALOG_SOURCES: demoCatalogDir,
-      TEMPLATE_SOURCES: '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      NUDGE_ENABLED: 'false',
+    bed = await startDemoService('slack-oauth', {
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_CLIENT_ID: fake.oauth.clientId,
       SLACK_CLIENT_SECRET: fake.oauth.clientSecret,
@@ -66,15 +49,12 @@ describe.sequential('Slack for several workspaces (OAuth) through serve', () => 
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       SLACK_API_URL: fake.apiUrl,
     });
-    service = await startService(config, { shell: false, logger: silentLogger() });
-    await service.firstSync;
+    service = bed.service;
   }, 60_000);
 
   afterAll(async () => {
-    await service?.stop();
+    await bed?.close();
     await fake?.close();
-    await database?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('installs two workspaces and answers each with its own token', async () => {
