@@ -109,8 +109,7 @@ describe('GitLab webhook', () => {
 
   it('handles projects renamed, archived, deleted and created', async () => {
     const ledger = model.mustGet('acme/platform/ledger');
-    ledger.path_with_namespace = 'acme/platform/ledger-core';
-    ledger.path = ledger.name = 'ledger-core';
+    model.rename(ledger, 'acme/platform/ledger-core'); // the old path still answers, with the renamed project
     expect((await deliver(url, projectEvent('project_rename', 'acme/platform/ledger-core', 'acme/platform/ledger'))).status).toBe(202);
     await settle();
     expect(await owner('ledger')).toMatch(/Code: 127\.0\.0\.1:\d+\/acme\/platform\/ledger-core$/m);
@@ -130,6 +129,12 @@ describe('GitLab webhook', () => {
     await settle();
     expect(await owner('new-thing')).toContain('team-new');
     expect(calls.slice(-5)).toEqual(['project_rename acme/platform/ledger', 'project_rename acme/platform/ledger-core', 'project_update acme/platform/ledger-core', 'project_destroy acme/payments-api', 'project_create acme/new-thing']);
+
+    // Moved to another group: the old path (which GitLab still answers) leaves this source.
+    model.rename(model.mustGet('acme/new-thing'), 'elsewhere/new-thing');
+    await deliver(url, projectEvent('project_transfer', 'elsewhere/new-thing', 'acme/new-thing'));
+    await settle();
+    expect(await owner('new-thing')).not.toContain('team-new');
   });
 
   it('reads events as GitLab words them', () => {

@@ -126,9 +126,22 @@ export class FakeGitlabModel {
     return project;
   }
 
+  /** Old full path -> project id: GitLab's API follows a renamed project's old path (redirect routes). */
+  redirects = new Map<string, number>();
+
   projectByRef(ref: string): FakeProject | undefined {
     if (/^\d+$/.test(ref)) return this.projects.get(Number(ref));
-    return [...this.projects.values()].find((p) => p.path_with_namespace.toLowerCase() === ref.toLowerCase());
+    const found = [...this.projects.values()].find((p) => p.path_with_namespace.toLowerCase() === ref.toLowerCase());
+    return found ?? this.projects.get(this.redirects.get(ref.toLowerCase()) ?? -1);
+  }
+
+  /** Renames (or moves, within existing groups) a project, keeping a redirect from the old path. */
+  rename(project: FakeProject, newPath: string): void {
+    this.redirects.set(project.path_with_namespace.toLowerCase(), project.id);
+    const parts = newPath.split('/');
+    project.namespaceId = this.addGroup(parts.slice(0, -1).join('/')).id;
+    project.path = project.name = parts.at(-1)!;
+    project.path_with_namespace = newPath;
   }
 
   mustGet(fullPath: string): FakeProject {
