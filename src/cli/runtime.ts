@@ -54,6 +54,8 @@ export interface Runtime {
   sync: SyncService;
   /** Ids of the configured `github:` sources, by organisation (lower-cased). */
   githubSources: Map<string, string[]>;
+  /** A GitHub client per organisation, when GitHub is configured (CODEOWNERS for problem notifications). */
+  githubClient?: (owner: string) => Promise<GithubClient>;
   /** Pull requests for nudges' Fix, when GitHub is configured. */
   pullRequests?: PullRequestOpener;
   /** PagerDuty / Opsgenie on-call answers and paging (one per process: its cache and rate-limit state). */
@@ -175,6 +177,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     oncall,
     sync,
     githubSources,
+    githubClient: hasGithubAuth(config) ? githubClient : undefined,
     // Fix opens a pull request on GitHub, a merge request on GitLab: whichever holds the file.
     pullRequests: routeOpeners([
       ...(hasGithubAuth(config) ? [githubPullRequestOpener({ client: githubClient, host: githubHost })] : []),

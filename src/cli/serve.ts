@@ -158,7 +158,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
 
   let ready = false;
   let stopRequested = false;
-  const apiAuth = { tokens: config.API_TOKENS, open: config.API_AUTH === 'off' };
+  const apiAuth = { tokens: config.API_TOKENS, open: config.API_AUTH === 'off', scopes: config.API_TOKEN_SCOPES, users: config.API_TOKEN_USERS };
   if (apiAuth.open) logger.warn('API_AUTH=off: /api/catalog is open to anyone who can reach the port');
   else if (!apiAuth.tokens.length) logger.info('no API_TOKENS: /api/catalog refuses every request');
   const metricsOnOwnPort = config.METRICS_PORT !== undefined;
@@ -179,7 +179,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       { path: '/', router: legalPagesRouter(config) },
       { path: '/', router: gitlabWebhook },
       // MCP for AI agents, behind the same API tokens as /api/catalog.
-      { path: '/', router: mcpHttpRouter(mcpDeps(runtime, config, logger), apiAuth) },
+      { path: '/', router: mcpHttpRouter(mcpDeps(runtime, config, logger, { wake: () => taskWorker.wake() }), apiAuth) },
       ...(slack ? [{ path: '/', router: slack.router }] : []),
       ...(teams ? [{ path: '/', router: teams.router }] : []),
     ],
@@ -203,7 +203,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   if (senders.length === 0) senders.push(createLogSender((text) => logger.info({ digest: text }, 'nudge digest (no chat platform configured)')));
   const nudgeRunner = runnerFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined });
   const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger, resumeEveryMs: config.NUDGE_RESUME_POLL }) : undefined;
-  const problemNotifier = config.NUDGE_ENABLED ? problemNotifierFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined }) : undefined;
+  const problemNotifier = config.NUDGE_ENABLED ? problemNotifierFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined, github: runtime.githubClient }) : undefined;
 
   const auditRetention = startAuditRetention({ db, clock, logger, retentionDays: config.AUDIT_RETENTION_DAYS, holder: config.INSTANCE_ID });
 
