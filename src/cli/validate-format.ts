@@ -1,8 +1,9 @@
 /**
  * How `callsheet validate` prints: `text` (file:line: message), `json` (one object, for tools) or
  * `github` (GitHub Actions workflow commands, so each problem is an annotation on its line).
+ * A notice (something validate could not check, such as a file of another repository) never fails.
  */
-export type Severity = 'error' | 'warning';
+export type Severity = 'error' | 'warning' | 'notice';
 
 export interface Finding {
   severity: Severity;
@@ -30,14 +31,15 @@ export function githubAnnotation(f: Finding): string {
 }
 
 export function formatFindings(format: Format, findings: Finding[], summary: Summary): string[] {
-  const errors = findings.filter((f) => f.severity === 'error').length;
-  const warnings = findings.length - errors;
+  const count = (severity: Severity) => findings.filter((f) => f.severity === severity).length;
+  const [errors, warnings, notices] = [count('error'), count('warning'), count('notice')];
+  const extra = `${warnings ? `, ${warnings} warning(s)` : ''}${notices ? `, ${notices} notice(s)` : ''}`;
   const tail = errors
-    ? `${errors} problem(s)${warnings ? `, ${warnings} warning(s)` : ''}; ${summary.entities} valid entities in ${summary.files} file(s)`
-    : `OK: ${summary.entities} entities in ${summary.files} file(s), no problems${warnings ? `, ${warnings} warning(s)` : ''}`;
+    ? `${errors} problem(s)${extra}; ${summary.entities} valid entities in ${summary.files} file(s)`
+    : `OK: ${summary.entities} entities in ${summary.files} file(s), no problems${extra}`;
   if (format === 'json') {
-    return [JSON.stringify({ ok: errors === 0, entities: summary.entities, files: summary.files, errors, warnings, findings })];
+    return [JSON.stringify({ ok: errors === 0, entities: summary.entities, files: summary.files, errors, warnings, notices, findings })];
   }
   if (format === 'github') return [...findings.map(githubAnnotation), tail];
-  return [...findings.map((f) => `${f.filePath}${f.line ? `:${f.line}` : ''}: ${f.severity === 'warning' ? 'warning: ' : ''}${f.message}`), tail];
+  return [...findings.map((f) => `${f.filePath}${f.line ? `:${f.line}` : ''}: ${f.severity === 'error' ? '' : `${f.severity}: `}${f.message}`), tail];
 }

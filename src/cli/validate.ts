@@ -3,6 +3,7 @@
  * Backstage's rules applied offline (no database), for a catalog repository's own CI. Every problem
  * is printed (as text, one JSON object, or GitHub Actions annotations); exit 1 when there is any.
  * With `--catalog`, references to entities in neither the files nor that catalog are warnings.
+ * `type: url` Location targets (other repositories) are not read offline: each is a notice.
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
@@ -15,6 +16,7 @@ import { readTree, type ReadResult } from '../sync/read-tree.js';
 import { folderTree, scanFolder } from '../sync/sources/folder.js';
 import { builtinActionIds } from '../scaffolder/actions/catalogue.js';
 import { describeUnsupported, unsupportedParts } from '../scaffolder/preflight.js';
+import type { Problem } from '../sync/types.js';
 import type { SubCommand } from './io.js';
 import { FORMATS, formatFindings, type Finding, type Format } from './validate-format.js';
 import { danglingReferences } from './validate-refs.js';
@@ -25,13 +27,14 @@ const USAGE = 'Usage: callsheet validate <files or folders> [--format text|json|
 type Config = z.output<typeof validateEnv>;
 
 /** One file or folder read as a tree rooted at `root`; paths in the result are relative to it. */
-async function readPath(config: Config, root: string, abs: string, isDirectory: boolean): Promise<ReadResult> {
+async function readPath(config: Config, root: string, abs: string, isDirectory: boolean, urlNotChecked?: (notice: Problem) => void): Promise<ReadResult> {
   const prefix = relative(root, abs).split('\\').join('/');
   const entries = isDirectory ? (await scanFolder(abs)).map((f) => (prefix ? `${prefix}/${f.path}` : f.path)) : [prefix];
   const tree = await folderTree(root, entries, isDirectory);
   return readTree(tree, {
     limits: { maxBytes: config.MAX_FILE_BYTES, maxDocuments: config.MAX_DOCUMENTS_PER_FILE },
     ...(config.CATALOG_ALLOWED_KINDS.length ? { allowedKinds: config.CATALOG_ALLOWED_KINDS } : {}),
+    ...(urlNotChecked ? { urlNotChecked } : {}),
   });
 }
 
@@ -76,8 +79,9 @@ export const validateCli: SubCommand = async (argv, io) => {
     // argument is inside it, so Location targets may point anywhere below it.
     const inside = !relative(cwd, abs).startsWith('..') && !isAbsolute(relative(cwd, abs));
     const root = inside ? cwd : info.isDirectory() ? abs : resolve(abs, '..');
-    const result = await readPath(config, root, abs, info.isDirectory());
     const display = (p: string) => (inside ? p : relative(cwd, resolve(root, p)));
+    // Files of other repositories (`type: url` targets) are read by the sync, never offline: noted, not failed.
+    const result = await readPath(config, root, abs, info.isDirectory(), (n) => findings.push({ severity: 'notice', ...n, filePath: display(n.filePath) }));
     for (const p of result.problems) error({ ...p, filePath: display(p.filePath) });
     const runnable = new Set(builtinActionIds());
     for (const r of result.records) {

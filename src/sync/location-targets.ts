@@ -29,6 +29,8 @@ export interface Target {
   raw: string;
   /** Why the target cannot be read from this source (outside it, or under .git/): treated as missing. */
   unreachable?: string;
+  /** Set with `unreachable` when only the lack of a URL reader stops it (offline validation notes it instead). */
+  urlNotRead?: true;
 }
 
 export interface LocationTargets {
@@ -80,7 +82,7 @@ export async function locationTargets(location: Entity, path: string, treeType: 
         out.targets.push({ path: remoteTarget(path, raw, 'Location target', remote)!, optional, raw });
       } catch (e) {
         // Nothing can read it here: missing, as a target outside the source is (Backstage's reader would 404).
-        if (e instanceof RemoteUnavailable) out.targets.push({ path: `\0unreachable:${raw}`, optional, raw, unreachable: message(e) });
+        if (e instanceof RemoteUnavailable) out.targets.push({ path: `\0unreachable:${raw}`, optional, raw, unreachable: message(e), urlNotRead: true });
         else out.errors.push(message(e));
       }
       continue;

@@ -46,6 +46,8 @@ export interface ReadOptions {
   onRecords?: (records: CatalogRecord[], fileFailed: boolean) => Promise<void>;
   /** Files of other repositories that `type: url` targets and URL placeholders name (remote-tree.ts). */
   remote?: RemoteFiles;
+  /** Offline validation: a required URL target nothing reads here is noted, not failing its Location. */
+  urlNotChecked?: (notice: Problem) => void;
 }
 
 export interface ReadResult {
@@ -71,12 +73,7 @@ interface Unit {
   kept?: boolean;
 }
 
-type FileOutcome =
-  | { kind: 'docs'; docs: YamlDocument[] }
-  | { kind: 'missing' }
-  | { kind: 'directory' }
-  | { kind: 'skip' }
-  | { kind: 'error'; message: string; line?: number };
+type FileOutcome = { kind: 'docs'; docs: YamlDocument[] } | { kind: 'missing' } | { kind: 'directory' } | { kind: 'skip' } | { kind: 'error'; message: string; line?: number };
 
 const PREFETCH = 32;
 // Declares a Backstage apiVersion, in block or flow/JSON form: such a file is never skipped silently.
@@ -192,7 +189,9 @@ export async function readTree(sourceTree: Tree, opts: ReadOptions): Promise<Rea
     const where = `${ref} in ${full(path)}`;
     for (const target of errors.length ? [] : targets) {
       if (target.unreachable) {
-        if (!target.optional) errors.push(target.unreachable);
+        const note = target.urlNotRead && opts.urlNotChecked;
+        if (note && !target.optional) note({ filePath: full(path), line, entityRef: ref, message: `${ref}: target "${target.raw}" is in another repository and was not checked (validate reads only the files given)` });
+        else if (!target.optional) errors.push(target.unreachable);
         continue;
       }
       const outcome = await load(target.path, false);
