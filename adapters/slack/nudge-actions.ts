@@ -11,7 +11,7 @@ import type { Clock } from '../../src/clock.js';
 import type { Requester } from '../../src/commands/types.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
-import { ActionError, fixFieldOf, markReviewed, proposeFix, recordDigestAction, snooze, type Actor } from '../../src/nudges/actions.js';
+import { ActionError, changeRequestNoun, fixFieldOf, markReviewed, proposeFix, recordDigestAction, snooze, type Actor } from '../../src/nudges/actions.js';
 import type { DoneAction, FixField } from '../../src/nudges/digest.js';
 import type { PullRequestOpener } from '../../src/nudges/ports.js';
 import { isRuleId, ruleInfo } from '../../src/nudges/rules/index.js';
@@ -213,8 +213,8 @@ export function nudgeActions(deps: NudgeActionDeps): { actions: Record<string, F
           const fixed = await proposeFix(db, deps.opener, { entityRef: state.entity, rule: state.rule, value: chosen, requester: actor }, clock);
           await settle({ run: state.run ?? '', team: state.team ?? '' }, { kind: 'fix-proposed', by: actor.name, detail: fixed.url, entity: state.entity, rule: state.rule });
           result =
-            fixed.kind === 'pull-request'
-              ? noticeView('Fix proposed', `Opened a pull request: ${linkText(fixed.url, fixed.url)}. The finding clears once it is merged and synced.`)
+            fixed.kind !== 'edit-link'
+              ? noticeView('Fix proposed', `Opened a ${changeRequestNoun(fixed.kind)}: ${linkText(fixed.url, fixed.url)}. The finding clears once it is merged and synced.`)
               : noticeView('Edit the file', `${escapeMrkdwn(shortRef(state.entity))} is not in a repository Callsheet can open pull requests for. Set its ${field} to \`${escapeMrkdwn(chosen)}\` here: ${linkText(fixed.url, 'edit the file')}`);
         } catch (error) {
           const text = error instanceof ActionError ? error.message : apology({ logger }, error, { view: FIX_VIEW, user: who.userId }).summary;

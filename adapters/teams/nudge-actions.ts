@@ -12,7 +12,7 @@ import type { Requester } from '../../src/commands/types.js';
 import type { Db } from '../../src/db/client.js';
 import { nudgeDeliveries } from '../../src/db/schema.js';
 import type { Logger } from '../../src/logger.js';
-import { ActionError, fixFieldOf, markReviewed, proposeFix, recordDigestAction, snooze, type Actor } from '../../src/nudges/actions.js';
+import { ActionError, changeRequestNoun, fixFieldOf, markReviewed, proposeFix, recordDigestAction, snooze, type Actor } from '../../src/nudges/actions.js';
 import { digestToReply, type Digest, type DoneAction, type FixField } from '../../src/nudges/digest.js';
 import type { PullRequestOpener } from '../../src/nudges/ports.js';
 import { isRuleId } from '../../src/nudges/rules/index.js';
@@ -178,7 +178,7 @@ export function nudgeActions(deps: NudgeActionDeps): { actions: Record<string, A
         return fixCard(target, field, turn, error.message, typed);
       }
       await onDigest(target, { kind: 'fix-proposed', by: actor.name, detail: result.url });
-      return { type: 'message', text: result.kind === 'pull-request' ? `Pull request opened: ${result.url}` : `Change the ${field} of ${shortRef(target.entity)} here: ${result.url}` };
+      return { type: 'message', text: result.kind !== 'edit-link' ? `${changeRequestNoun(result.kind).replace(/^./, (c) => c.toUpperCase())} opened: ${result.url}` : `Change the ${field} of ${shortRef(target.entity)} here: ${result.url}` };
     },
     async search(text, dataset, turn): Promise<Choice[]> {
       if (dataset !== 'owner' && dataset !== 'system') return [];

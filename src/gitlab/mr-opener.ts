@@ -40,7 +40,7 @@ export function gitlabMergeRequestOpener(options: GitlabOpenerOptions): PullRequ
       await client.Branches.create(file.project, request.branch, file.ref);
       await client.Commits.create(file.project, request.branch, request.title, [{ action: 'update', filePath: file.path, content: request.newContent }]);
       const mr = await client.MergeRequests.create(file.project, request.branch, file.ref, request.title, { description: request.body, removeSourceBranch: true });
-      return { url: String(mr.web_url) };
+      return { url: String(mr.web_url), kind: 'merge-request' };
     },
   };
 }

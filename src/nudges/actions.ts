@@ -10,7 +10,7 @@ import type { Db } from '../db/client.js';
 import { recordAudit } from '../audit/record.js';
 import { entities, nudgeDeliveries, reviews, snoozes } from '../db/schema.js';
 import { digestAfterAction, digestToReply, FIX_FIELD, type Digest, type DoneAction, type FixField } from './digest.js';
-import type { PullRequestOpener } from './ports.js';
+import type { ChangeRequestKind, PullRequestOpener } from './ports.js';
 import { isRuleId } from './rules/index.js';
 import type { RuleId } from './types.js';
 import { editEntityYaml, type EntityEdit } from './yaml-fix.js';
@@ -67,7 +67,12 @@ export function fixFieldOf(rule: string): FixField | undefined {
   return isRuleId(rule) ? FIX_FIELD[rule] : undefined;
 }
 
-export type FixResult = { kind: 'pull-request'; url: string } | { kind: 'edit-link'; url: string };
+export type FixResult = { kind: ChangeRequestKind; url: string } | { kind: 'edit-link'; url: string };
+
+/** How chat names what a Fix opened: GitLab calls it a merge request. */
+export function changeRequestNoun(kind: ChangeRequestKind): string {
+  return kind === 'merge-request' ? 'merge request' : 'pull request';
+}
 
 export interface FixRequest {
   entityRef: string;
@@ -129,7 +134,7 @@ export async function proposeFix(db: Db, opener: PullRequestOpener | undefined, 
       throw new ActionError(`cannot edit ${row.filePath}: ${error instanceof Error ? error.message : String(error)}`);
     }
     const shown = field === 'description' ? 'a description' : `${field} ${request.value.trim()}`;
-    const { url } = await opener.open({
+    const { url, kind = 'pull-request' } = await opener.open({
       fileUrl: row.fileUrl,
       filePath: row.filePath,
       newContent,
@@ -144,7 +149,7 @@ export async function proposeFix(db: Db, opener: PullRequestOpener | undefined, 
       requester: request.requester.name,
     });
     await audit(db, request.requester, 'nudge.fix', request.entityRef, { rule: request.rule, field, pullRequest: url }, at);
-    return { kind: 'pull-request', url };
+    return { kind, url };
   }
   const link = row.editUrl ?? row.fileUrl;
   if (!link) throw new ActionError(`${name} comes from ${row.filePath}, which has no link to edit it; change ${field} there`);

@@ -83,10 +83,13 @@ export interface PullRequestRequest {
   requester: string;
 }
 
+export type ChangeRequestKind = 'pull-request' | 'merge-request';
+
 export interface PullRequestOpener {
   /** Whether this opener can open pull requests against the file at `fileUrl` (e.g. it is on GitHub). */
   handles(fileUrl: string): boolean;
   /** The current text of the file, to edit. */
   readFile(fileUrl: string): Promise<string>;
-  open(request: PullRequestRequest): Promise<{ url: string }>;
+  /** `kind` is what the host calls it (GitLab: a merge request); a pull request when absent. */
+  open(request: PullRequestRequest): Promise<{ url: string; kind?: ChangeRequestKind }>;
 }

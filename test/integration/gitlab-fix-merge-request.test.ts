@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { gitlabMergeRequestOpener } from '../../src/gitlab/mr-opener.js';
 import { parseGitlabFileUrl } from '../../src/gitlab/file-url.js';
-import { proposeFix, type Actor } from '../../src/nudges/actions.js';
+import { changeRequestNoun, proposeFix, type Actor } from '../../src/nudges/actions.js';
 import { routeOpeners } from '../../src/nudges/fix-routing.js';
 import type { PullRequestOpener, PullRequestRequest } from '../../src/nudges/ports.js';
 import { FakeGitlabModel } from '../fakes/gitlab/model.js';
@@ -73,7 +73,9 @@ describe('Fix as a GitLab merge request', () => {
     const result = await proposeFix(database.db, opener, { entityRef: 'component:default/billing', rule: 'unknown-owner', value: 'team-payments', requester: alice }, clock);
     const project = model.mustGet('acme/platform/billing');
     const [mr] = project.mergeRequests;
-    expect(result).toEqual({ kind: 'pull-request', url: `${fake.url}/acme/platform/billing/-/merge_requests/1` });
+    expect(result).toEqual({ kind: 'merge-request', url: `${fake.url}/acme/platform/billing/-/merge_requests/1` });
+    // Chat words it as GitLab does.
+    if (result.kind !== 'edit-link') expect(changeRequestNoun(result.kind)).toBe('merge request');
     expect(mr).toMatchObject({ title: 'Catalog: set owner of billing', target_branch: 'main', state: 'opened', remove_source_branch: true });
     expect(mr!.source_branch).toMatch(/^callsheet\/fix-billing-owner-/);
     expect(mr!.description).toMatch(/Requested by Alice \(user:default\/alice\) from slack/);
