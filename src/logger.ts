@@ -23,6 +23,8 @@ const redact = [
   'config.BACKSTAGE_TOKEN',
   'config.GITHUB_APP_PRIVATE_KEY',
   'config.GITHUB_WEBHOOK_SECRET',
+  'config.GITLAB_TOKEN',
+  'config.GITLAB_WEBHOOK_SECRET',
   'config.MICROSOFT_APP_PASSWORD',
   'config.DATABASE_URL',
   'config.API_TOKENS',

@@ -17,6 +17,7 @@ import { createDatabaseClock } from '../db/db-clock.js';
 import { openDatabaseFromConfig } from '../db/from-config.js';
 import { authFromConfig, createGithubClient, webUrlOf, type GithubClient } from '../github/client.js';
 import { githubPullRequestOpener } from '../github/pr-opener.js';
+import { githubUrlFiles } from '../github/url-files.js';
 import { gitlabMergeRequestOpener } from '../gitlab/mr-opener.js';
 import { routeOpeners } from '../nudges/fix-routing.js';
 import { githubSourceId, globMatcher, parseGithubSource } from '../github/source-spec.js';
@@ -53,6 +54,8 @@ export interface Runtime {
   sync: SyncService;
   /** Ids of the configured `github:` sources, by organisation (lower-cased). */
   githubSources: Map<string, string[]>;
+  /** A GitHub client per organisation, when GitHub is configured (CODEOWNERS for problem notifications). */
+  githubClient?: (owner: string) => Promise<GithubClient>;
   /** Pull requests for nudges' Fix, when GitHub is configured. */
   pullRequests?: PullRequestOpener;
   /** PagerDuty / Opsgenie on-call answers and paging (one per process: its cache and rate-limit state). */
@@ -120,6 +123,8 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     logger,
     clock,
     checkRegistered: (spec) => checkRemote(spec, remotePolicy),
+    // url targets and URL placeholders: files on the configured GitHub, read with its credentials.
+    ...(hasGithubAuth(config) ? { urlFiles: githubUrlFiles({ host: githubHost, client: githubClient }) } : {}),
     drivers: {
       github: (rest) => {
         const source = `github:${rest}`;
@@ -172,6 +177,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     oncall,
     sync,
     githubSources,
+    githubClient: hasGithubAuth(config) ? githubClient : undefined,
     // Fix opens a pull request on GitHub, a merge request on GitLab: whichever holds the file.
     pullRequests: routeOpeners([
       ...(hasGithubAuth(config) ? [githubPullRequestOpener({ client: githubClient, host: githubHost })] : []),

@@ -21,6 +21,7 @@ import { requireApiToken } from '../http/api-auth.js';
 import express from 'express';
 import { metricsRouter } from '../http/metrics-route.js';
 import { createGithubWebhookRouter } from '../http/github-webhook.js';
+import { webUrlOf } from '../github/client.js';
 import { createGitlabWebhookRouter } from '../http/gitlab-webhook.js';
 import { gitlabResync } from './gitlab-sources.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -149,6 +150,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     onRepositoryRemoved: async (org, repo) => {
       for (const id of await githubSourcesFor(runtime, org, repo)) await runtime.sync.syncSource(id, { trees: [`${org}/${repo}`] });
     },
+    // Sources naming this repository's files as url targets or `$text: https://…` re-check them (by ETag).
+    onDefaultBranchPush: (org, repo, paths) => runtime.sync.syncReadersOf({ host: new URL(webUrlOf(config.GITHUB_API_URL)).host, owner: org, repo, ...(paths ? { paths } : {}) }).then(() => {}),
   });
 
   const gitlabWebhook = createGitlabWebhookRouter({ secret: config.GITLAB_WEBHOOK_SECRET, db, logger, track, onProjectChanged: gitlabResync(runtime), onProjectRemoved: gitlabResync(runtime) });
@@ -200,7 +203,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   if (senders.length === 0) senders.push(createLogSender((text) => logger.info({ digest: text }, 'nudge digest (no chat platform configured)')));
   const nudgeRunner = runnerFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined });
   const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger, resumeEveryMs: config.NUDGE_RESUME_POLL }) : undefined;
-  const problemNotifier = config.NUDGE_ENABLED ? problemNotifierFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined }) : undefined;
+  const problemNotifier = config.NUDGE_ENABLED ? problemNotifierFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined, github: runtime.githubClient }) : undefined;
 
   const auditRetention = startAuditRetention({ db, clock, logger, retentionDays: config.AUDIT_RETENTION_DAYS, holder: config.INSTANCE_ID });
 

@@ -7,18 +7,20 @@ import type { FileLocation, Tree } from '../sync/types.js';
 import { globMatches } from '../sync/location-targets.js';
 import { normalisePath, PATH_GLOB } from '../github/source-spec.js';
 import type { GitlabClient } from './client.js';
-import { listProjectFiles, readProjectFile, type ListedProject } from './projects.js';
+import { lastCommitDate, listProjectFiles, readProjectFile, type ListedProject } from './projects.js';
 
 export interface ProjectTreeOptions {
   client: GitlabClient;
   project: ListedProject & { defaultBranch: string };
-  /** The entry point read during discovery, and its text (undefined: not there). */
-  entry: { path: string; text: string | undefined };
+  /** The entry point read during discovery, its text (undefined: not there) and last commit time. */
+  entry: { path: string; text: string | undefined; committedAt?: Date };
   /** Several catalog files or globs: all are entry points, missing ones skipped. */
   paths?: string[];
 }
 
 const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
+/** Files that may hold entities get their last commit time (for staleness); `$text` targets need none. */
+const HOLDS_ENTITIES = /\.ya?ml$/i;
 
 export function projectTree(options: ProjectTreeOptions): Tree {
   const { client, project, entry, paths } = options;
@@ -30,6 +32,8 @@ export function projectTree(options: ProjectTreeOptions): Tree {
     return clean;
   };
   let listed: Promise<string[]> | undefined;
+  const committed = new Map<string, Date>();
+  if (entry.committedAt) committed.set(entry.path, entry.committedAt);
   return {
     name: project.path,
     scanned: paths !== undefined,
@@ -47,7 +51,12 @@ export function projectTree(options: ProjectTreeOptions): Tree {
     async read(path) {
       const file = inside(path);
       if (file === entry.path) return entry.text;
-      return readProjectFile(client, project.id, file, branch);
+      const text = await readProjectFile(client, project.id, file, branch);
+      if (text !== undefined && HOLDS_ENTITIES.test(file) && !committed.has(file)) {
+        const date = await lastCommitDate(client, project.id, file, branch);
+        if (date) committed.set(file, date);
+      }
+      return text;
     },
     list: () => (listed ??= listProjectFiles(client, project.id, branch)),
     locationOf(path): FileLocation {
@@ -62,7 +71,9 @@ export function projectTree(options: ProjectTreeOptions): Tree {
         sourceLocation: `url:${web}/-/tree/${encodePath(branch)}/${encodePath(dir)}`,
       };
     },
-    // The files API gives no commit time; GitLab sources leave it unknown rather than guess.
-    committedAt: () => undefined,
+    committedAt(path) {
+      const file = normalisePath(path);
+      return file === undefined ? undefined : committed.get(file);
+    },
   };
 }

@@ -103,3 +103,10 @@ export async function listProjectFiles(client: GitlabClient, project: number | s
   }
   return out;
 }
+
+/** When `path` was last committed on `ref` (one request); undefined when GitLab lists no commit for it. */
+export async function lastCommitDate(client: GitlabClient, project: number | string, path: string, ref: string): Promise<Date | undefined> {
+  const commits = (await client.Commits.all(project, { refName: ref, path, perPage: 1, maxPages: 1 })) as unknown as { committed_date?: string }[];
+  const date = commits[0]?.committed_date;
+  return date ? new Date(date) : undefined;
+}

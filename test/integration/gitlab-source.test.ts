@@ -87,6 +87,9 @@ describe('GitLab group source', () => {
     const [c] = await database.db.select().from(entities).where(eq(entities.ref, 'component:default/payments-api'));
     expect(c!.fileUrl).toBe(`${fake.url}/acme/payments/api/-/blob/main/catalog-info.yaml`);
     expect((c!.entity as any).metadata.annotations['backstage.io/source-location']).toBe(`url:${fake.url}/acme/payments/api/-/tree/main/`);
+    // Commit times (for staleness) from the commits API: the catalog file's, and a Location target's own.
+    expect(c!.fileCommittedAt?.toISOString()).toBe(model.mustGet('acme/payments/api').commits.at(-1)!.committed_date);
+    expect(api!.fileCommittedAt?.toISOString()).toBe(model.mustGet('acme/ledger').commits[0]!.committed_date);
   });
 
   it('an unchanged group costs only the listing', async () => {
@@ -102,6 +105,9 @@ describe('GitLab group source', () => {
     const run = await service().syncSource('gitlab:acme');
     expect(run.updated).toBe(1);
     expect(fake.requests.byRoute.get(FILES)).toBe(1);
+    expect(fake.requests.byRoute.get('GET /projects/:id/repository/commits')).toBe(1);
+    const [moved] = await database.db.select({ at: entities.fileCommittedAt }).from(entities).where(eq(entities.ref, 'component:default/payments-api'));
+    expect(moved!.at?.toISOString()).toBe(model.mustGet('acme/payments/api').commits.at(-1)!.committed_date);
     const owner = async () => (await database.db.select({ o: entities.ownerRef }).from(entities).where(eq(entities.ref, 'component:default/payments-api')))[0]?.o;
     expect(await owner()).toBe('group:default/team-new');
 

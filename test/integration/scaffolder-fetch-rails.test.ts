@@ -86,6 +86,15 @@ describe.runIf(rails)('fetch:rails running rails new', () => {
     await expect(run(fetchRailsAction({ command: rails! }), { url: './content', values: { name: 'ledger', railsArguments: { template } } })).rejects.toThrow(message);
   });
 
+  it('does not trust the .git the application template could write (core.fsmonitor would run a command)', async () => {
+    const marker = join(dir, 'fsmonitor-ran');
+    await mkdir(join(templateDir, 'hostile'), { recursive: true });
+    await writeFile(join(templateDir, 'hostile', 't.rb'), `append_to_file '.git/config', "[core]\\n\\tfsmonitor = \\"touch ${marker}\\"\\n"\n`);
+    const { root } = await run(fetchRailsAction({ command: rails! }), { url: './hostile', values: { name: 'quiet', railsArguments: { template: './t.rb' } } });
+    expect(await lstat(join(root, 'Gemfile')).catch(() => undefined)).toBeDefined();
+    expect(await lstat(marker).catch(() => undefined), 'the fsmonitor command ran').toBeUndefined();
+  });
+
   it('refuses an application name that is not one folder, and a missing content folder', async () => {
     await expect(run(fetchRailsAction({ command: rails! }), { url: './content', values: { name: '../ledger' } })).rejects.toThrow(/values.name "..\/ledger": rails new needs an application name/);
     await expect(run(fetchRailsAction({ command: rails! }), { url: './nowhere', values: { name: 'ledger' } })).rejects.toThrow(/does not exist/);

@@ -63,9 +63,14 @@ export interface FetchRailsOptions {
   timeoutMs?: number;
 }
 
-/** Files of the generated app that its .gitignore keeps (rails' `git init` made it a repository). */
+/**
+ * Files of the generated app that its .gitignore keeps. The `.git` rails made is dropped first and a
+ * fresh one made: its config was writable by the application template (core.fsmonitor runs a
+ * command), and git here runs with the service's environment.
+ */
 async function keptFiles(app: string): Promise<string[]> {
-  if (!(await lstat(join(app, '.git')).catch(() => undefined))) await git(['init', '-q'], { cwd: app });
+  await rm(join(app, '.git'), { recursive: true, force: true });
+  await git(['init', '-q'], { cwd: app });
   const { stdout } = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: app });
   return stdout.split('\0').filter(Boolean).sort();
 }

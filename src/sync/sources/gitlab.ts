@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { GitlabClient } from '../../gitlab/client.js';
 import { projectTree } from '../../gitlab/project-tree.js';
-import { listGroupProjects, readProjectFile, showProject, type ListedProject } from '../../gitlab/projects.js';
+import { lastCommitDate, listGroupProjects, readProjectFile, showProject, type ListedProject } from '../../gitlab/projects.js';
 import { gitlabSourceHas, gitlabSourceId, parseGitlabSource } from '../../gitlab/source-spec.js';
 import type { Logger } from '../../logger.js';
 import type { Snapshot, SourceDriver, Tree } from '../types.js';
@@ -69,7 +69,9 @@ export function gitlabDriver(options: GitlabDriverOptions): SourceDriver {
       const project = { ...p, defaultBranch: p.defaultBranch };
       const text = await readProjectFile(options.client(), p.id, spec.path, p.defaultBranch);
       states[p.path] = { i: p.id, a: p.lastActivityAt, b: p.defaultBranch, f: multi || text !== undefined };
-      if (multi || text !== undefined) trees.push(projectTree({ client: options.client(), project, entry: { path: spec.path, text }, ...(spec.paths ? { paths: spec.paths } : {}) }));
+      // The files API carries no commit time: one more request, for changed projects only, feeds staleness.
+      const committedAt = text !== undefined ? await lastCommitDate(options.client(), p.id, spec.path, p.defaultBranch) : undefined;
+      if (multi || text !== undefined) trees.push(projectTree({ client: options.client(), project, entry: { path: spec.path, text, ...(committedAt ? { committedAt } : {}) }, ...(spec.paths ? { paths: spec.paths } : {}) }));
     });
     return trees.sort((x, y) => x.name.localeCompare(y.name));
   }

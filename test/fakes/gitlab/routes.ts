@@ -160,6 +160,14 @@ export function gitlabRoutes(model: FakeGitlabModel, web: string): Route[] {
       p.branches.set(name, new Map(from));
       return ok({ name, default: false }, 201);
     }),
+    route('GET', 'projects/:id/repository/commits', (r) => {
+      // Newest first; `path` keeps commits touching that file. Branch ancestry is flattened: a branch's commits are its own and the default branch's.
+      const p = project(r.params[0]!);
+      const ref = r.query.get('ref_name') ?? p.default_branch;
+      const path = r.query.get('path');
+      const list = p.commits.filter((c) => (c.branch === ref || c.branch === p.default_branch) && (!path || c.actions.some((a) => a.file_path === path))).reverse();
+      return paginate(list.map((c) => ({ id: c.id, short_id: c.id.slice(0, 8), title: c.message.split('\n')[0], message: c.message, committed_date: c.committed_date, authored_date: c.committed_date })), r);
+    }),
     route('POST', 'projects/:id/repository/commits', (r) => {
       const p = project(r.params[0]);
       const c = model.commit(p, r.body as any);
