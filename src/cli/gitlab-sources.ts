@@ -5,6 +5,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { sources } from '../db/schema.js';
 import { gitlabSourceHas, parseGitlabSource } from '../gitlab/source-spec.js';
+import { resyncWhenFree, type ResyncOptions } from './resync.js';
 import type { Runtime } from './runtime.js';
 
 export async function gitlabSourcesFor(runtime: Pick<Runtime, 'sync' | 'database'>, project: string): Promise<string[]> {
@@ -25,22 +26,9 @@ export async function gitlabSourcesFor(runtime: Pick<Runtime, 'sync' | 'database
   return [...ids];
 }
 
-/**
- * The webhook's callbacks: re-read just the named project in every source that holds it. A source
- * another run holds (a full sync, another push's re-read) is tried again until that run is done, so
- * pushes arriving together are all followed within seconds, not at the next SYNC_INTERVAL.
- */
-export function gitlabResync(runtime: Pick<Runtime, 'sync' | 'database'>, options: { retryMs?: number; giveUpMs?: number } = {}) {
-  const retryMs = options.retryMs ?? 250;
-  const giveUpMs = options.giveUpMs ?? 120_000;
+/** The webhook's callbacks: re-read just the named project in every source that holds it (see resync.ts). */
+export function gitlabResync(runtime: Pick<Runtime, 'sync' | 'database'>, options: ResyncOptions = {}) {
   return async (project: string) => {
-    for (const id of await gitlabSourcesFor(runtime, project)) {
-      const started = Date.now();
-      for (;;) {
-        const report = await runtime.sync.syncSource(id, { trees: [project] });
-        if (report.status !== 'skipped' || report.skippedBecause !== 'held' || Date.now() - started > giveUpMs) break;
-        await new Promise((r) => setTimeout(r, retryMs));
-      }
-    }
+    for (const id of await gitlabSourcesFor(runtime, project)) await resyncWhenFree(runtime.sync, id, [project], options);
   };
 }

@@ -21,6 +21,7 @@ import { requireApiToken } from '../http/api-auth.js';
 import express from 'express';
 import { metricsRouter } from '../http/metrics-route.js';
 import { createGithubWebhookRouter } from '../http/github-webhook.js';
+import { githubResync } from './github-resync.js';
 import { webUrlOf } from '../github/client.js';
 import { createGitlabWebhookRouter } from '../http/gitlab-webhook.js';
 import { gitlabResync } from './gitlab-sources.js';
@@ -46,7 +47,7 @@ import { installProcessHandlers } from './process-handlers.js';
 import { mcpHttpRouter } from '../../adapters/mcp/http.js';
 import { mcpDeps } from './mcp-deps.js';
 import { progressReporter } from './progress.js';
-import { githubSourcesFor, openRuntime, type Runtime } from './runtime.js';
+import { openRuntime, type Runtime } from './runtime.js';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -144,12 +145,9 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     db,
     logger,
     track,
-    onRepositoryChanged: async (org, repo) => {
-      for (const id of await githubSourcesFor(runtime, org, repo)) await runtime.sync.syncSource(id, { trees: [`${org}/${repo}`] });
-    },
-    onRepositoryRemoved: async (org, repo) => {
-      for (const id of await githubSourcesFor(runtime, org, repo)) await runtime.sync.syncSource(id, { trees: [`${org}/${repo}`] });
-    },
+    // A source busy with another run is re-read once it is free (resync.ts): no push is dropped.
+    onRepositoryChanged: githubResync(runtime),
+    onRepositoryRemoved: githubResync(runtime),
     // Sources naming this repository's files as url targets or `$text: https://…` re-check them (by ETag).
     onDefaultBranchPush: (org, repo, paths) => runtime.sync.syncReadersOf({ host: new URL(webUrlOf(config.GITHUB_API_URL)).host, owner: org, repo, ...(paths ? { paths } : {}) }).then(() => {}),
   });

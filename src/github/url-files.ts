@@ -6,6 +6,7 @@
  * the configured GitHub's host are read; the token is never sent anywhere else.
  */
 import type { GithubClient } from './client.js';
+import { EtagCache } from './etag-cache.js';
 import { parseGithubFileUrl } from './file-url.js';
 import { statusOf } from './write-errors.js';
 
@@ -16,6 +17,8 @@ export interface UrlFileReader {
   refusal(url: string): string | undefined;
   /** GET with If-None-Match when `etag` is given; throws on anything but 200, 304 and 404. */
   fetch(url: string, etag?: string): Promise<UrlFetch>;
+  /** When the file was last committed on its ref (for staleness); undefined when GitHub cannot say. */
+  committedAt?(url: string): Promise<Date | undefined>;
 }
 
 export interface GithubUrlFilesOptions {
@@ -37,8 +40,24 @@ export function githubUrlFiles(options: GithubUrlFilesOptions): UrlFileReader {
     if (!at.path) return `${url} names a folder, not a file`;
     return undefined;
   };
+  // Conditional too: a file read again unchanged costs a free 304 for its date as well.
+  const dates = new EtagCache(5_000);
   return {
     refusal,
+    async committedAt(url) {
+      if (refusal(url)) return undefined;
+      const at = parseGithubFileUrl(url);
+      try {
+        const commits = (await dates.get(await options.client(at.owner), 'GET /repos/{owner}/{repo}/commits', { owner: at.owner, repo: at.repo, sha: at.ref, path: at.path, per_page: 1, request: { retries: 0 } })) as
+          | { commit: { committer?: { date?: string } | null } }[]
+          | undefined;
+        const date = commits?.[0]?.commit.committer?.date;
+        return date ? new Date(date) : undefined;
+      } catch {
+        // Only the staleness date is lost: the entity falls back to when Callsheet saw it change.
+        return undefined;
+      }
+    },
     async fetch(url, etag) {
       const why = refusal(url);
       if (why) throw new Error(why);

@@ -28,9 +28,13 @@ export interface RemoteFiles {
   readable: boolean;
   refusal(url: string): string | undefined;
   read(url: string): Promise<string | undefined>;
+  /** Last commit time of a catalog file read through `read` (known once it was read). */
+  committedAt?(url: string): Date | undefined;
 }
 
 const URL_START = /https?:\/\//i;
+/** Files that may hold entities get their last commit time; others (`$text` targets) need none. */
+const HOLDS_ENTITIES = /\.ya?ml$/i;
 
 /** Whether a tree path (or a tree-prefixed one) is a remote file's URL. */
 export function isUrlPath(path: string): boolean {
@@ -91,6 +95,7 @@ export class RemoteSession {
   /** What this run already learnt of a URL (a pre-check's 200 or a failure), so it is asked once. */
   private readonly known = new Map<string, Known>();
   private readonly fresh: RemoteStamps = {};
+  private readonly dates = new Map<string, Date>();
 
   constructor(
     private readonly reader: UrlFileReader | undefined,
@@ -176,8 +181,13 @@ export class RemoteSession {
           throw known.error;
         }
         this.fresh[key] = { h: known.text === undefined ? '-' : hashOf(known.text), ...(known.etag ? { e: known.etag } : {}) };
+        if (known.text !== undefined && HOLDS_ENTITIES.test(url) && !this.dates.has(url)) {
+          const date = await this.reader.committedAt?.(url);
+          if (date) this.dates.set(url, date);
+        }
         return known.text;
       },
+      committedAt: (url) => this.dates.get(url),
     };
   }
 

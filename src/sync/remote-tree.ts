@@ -31,6 +31,6 @@ export function withRemote(tree: Tree, remote: RemoteFiles | undefined): Tree {
     ...(tree.list ? { list: () => tree.list!() } : {}),
     ...(tree.size ? { size: async (path: string) => (isUrlPath(path) ? undefined : tree.size!(path)) } : {}),
     locationOf: (path) => (isUrlPath(path) ? urlLocation(path) : tree.locationOf(path)),
-    committedAt: (path) => (isUrlPath(path) ? undefined : tree.committedAt(path)),
+    committedAt: (path) => (isUrlPath(path) ? remote?.committedAt?.(path) : tree.committedAt(path)),
   };
 }

@@ -93,6 +93,8 @@ spec:
     expect(annotations['backstage.io/managed-by-origin-location']).toMatch(/:all\.yaml$/);
     expect(annotations['backstage.io/edit-url']).toBe(`${web}/acme/billing/edit/main/catalog-info.yaml`);
     expect(billing.filePath).toBe(`${web}/acme/billing/blob/main/catalog-info.yaml`);
+    // Its own last commit, for staleness (the commits API), not the central file's.
+    expect(billing.fileCommittedAt?.toISOString()).toBe(new Date(fake.org.get('billing')!.files.get('catalog-info.yaml')!.committedAt).toISOString());
     expect(((await row('api:default/billing-api'))!.entity as { spec: { definition: string } }).spec.definition).toContain('title: Billing');
   });
 

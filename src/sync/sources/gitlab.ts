@@ -152,8 +152,11 @@ export function gitlabDriver(options: GitlabDriverOptions): SourceDriver {
     async snapshot(lastRevision, state, scope) {
       const s = state as Partial<GitlabState> | null;
       const previous = lastRevision !== null && s?.v === 1 && s.path === pathKey && s.projects && typeof s.projects === 'object' ? (s as GitlabState) : undefined;
-      if (scope?.trees && previous) {
-        const names = scope.trees.filter((t) => gitlabSourceHas(spec, t));
+      // `<project>/https://…`: a project whose file named a url target that changed is read again
+      // (the rest of the group's listing waits for the next sync).
+      const reread = (scope?.reread ?? []).map((k) => k.slice(0, Math.max(0, k.search(/https?:\/\//) - 1))).filter((t) => t && gitlabSourceHas(spec, t));
+      if ((scope?.trees || reread.length) && previous) {
+        const names = [...new Set([...(scope?.trees ?? []).filter((t) => gitlabSourceHas(spec, t)), ...reread])];
         return names.length ? scoped(previous, names) : null;
       }
       return full(lastRevision, previous);
