@@ -8,11 +8,15 @@ import { getEntities, getEntity } from '../catalog/queries.js';
 import { locationEntitiesOf } from '../catalog/queries-list.js';
 import type { Entity } from '@backstage/catalog-model';
 import { locationTargets } from '../sync/location-targets.js';
+import { isUrlPath, urlOfKey, type RemoteFiles } from '../sync/remote-files.js';
 import type { CatalogApiContext } from './catalog-api-context.js';
 import { parseBody } from './entity-bodies.js';
 import { notFound } from './errors.js';
 
 const MAX_ITEMS = 1000;
+// Only resolves `type: url` targets to their URLs (nothing is read): the sync already read them.
+const URLS: RemoteFiles = { readable: true, refusal: () => undefined, read: async () => undefined };
+const annotationsOf = (entity: unknown) => (entity as { metadata?: { annotations?: Record<string, string> } } | undefined)?.metadata?.annotations ?? {};
 
 export async function entityAncestry(ctx: CatalogApiContext, rootRef: string) {
   const root = await getEntity(ctx.db, rootRef);
@@ -24,10 +28,13 @@ export async function entityAncestry(ctx: CatalogApiContext, rootRef: string) {
     if (readers) return readers;
     readers = new Map();
     for (const location of await locationEntitiesOf(ctx.db, sourceId)) {
-      const annotation = ((location.entity.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {})['backstage.io/managed-by-location'] ?? '';
+      const annotation = annotationsOf(location.entity)['backstage.io/managed-by-location'] ?? '';
       const treeType = annotation.startsWith('url:') ? 'url' : 'file';
-      for (const target of (await locationTargets(location.entity as unknown as Entity, location.filePath, treeType)).targets) {
-        readers.set(target.path, [...(readers.get(target.path) ?? []), location.ref]);
+      const path = isUrlPath(location.filePath) ? urlOfKey(location.filePath) : location.filePath;
+      for (const target of (await locationTargets(location.entity as unknown as Entity, path, treeType, undefined, URLS)).targets) {
+        // A file of another repository is known by the location annotation the sync wrote on its entities.
+        const key = isUrlPath(target.path) ? `url:${target.path}` : target.path;
+        readers.set(key, [...(readers.get(key) ?? []), location.ref]);
       }
     }
     bySource.set(sourceId, readers);
@@ -39,7 +46,10 @@ export async function entityAncestry(ctx: CatalogApiContext, rootRef: string) {
   const todo = [root];
   while (todo.length && items.length < MAX_ITEMS) {
     const current = todo.shift()!;
-    const parents = ((await readersIn(current.sourceId)).get(current.filePath) ?? []).filter((p) => p !== current.ref).sort();
+    const readers = await readersIn(current.sourceId);
+    const managedBy = annotationsOf(current.entity)['backstage.io/managed-by-location'];
+    const named = [...(readers.get(current.filePath) ?? []), ...((managedBy && readers.get(managedBy)) || [])];
+    const parents = [...new Set(named)].filter((p) => p !== current.ref).sort();
     const body = (await ctx.bodies.load([current.ref])).get(current.ref);
     if (!body) continue;
     items.push({ entity: parseBody(body), parentEntityRefs: parents });
