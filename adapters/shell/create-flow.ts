@@ -31,7 +31,7 @@ export async function createInShell(deps: ShellCreateDeps, args: string, request
   const dryRun = DRY_RUN.test(args);
   const wanted = args.replace(DRY_RUN, ' ').trim();
   if (dryRun && !deps.runner) return errorReply('Dry runs are not available here.');
-  const opened = await openForm(deps.db, wanted, requester);
+  const opened = await openForm(deps.db, wanted, requester, deps.runner?.codeHosts);
   if (!opened.ok) {
     const hint = opened.suggestions?.length ? ` Did you mean: ${opened.suggestions.map((t) => t.name).join(', ')}?` : '';
     return errorReply(`${opened.message}${hint}`);

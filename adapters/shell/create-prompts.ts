@@ -4,6 +4,7 @@
  * the field's own or the page schema's — answered by asking that field again.
  */
 import type { EntityField, Field, Form, Option } from '../../src/reply/form.js';
+import { repoUrlHosts } from '../../src/reply/form.js';
 import { coerceAnswer, getPath, initialValues, isVisible, setPath, type Values } from '../../src/scaffolder/form-values.js';
 import { validatePage } from '../../src/scaffolder/validate-values.js';
 
@@ -36,7 +37,7 @@ function describe(field: Field, current: unknown, options: Option[] | undefined)
   if (field.help) lines.push(`  ${field.help}`);
   if (field.type === 'select' || field.type === 'multiselect') field.options.forEach((o, i) => lines.push(`   ${i + 1}. ${o.label}`));
   // The picker's allowed hosts, as Backstage's RepoUrlPicker offers them (gitlab.com for a GitLab template).
-  if (field.type === 'repoUrl' && field.allowedHosts.length) lines.push(`  host: ${field.allowedHosts.join(' or ')}`);
+  if (field.type === 'repoUrl' && (field.allowedHosts.length || field.offeredHosts?.length)) lines.push(`  host: ${repoUrlHosts(field).join(' or ')}`);
   if (options) options.slice(0, SHOWN_OPTIONS).forEach((o, i) => lines.push(`   ${i + 1}. ${o.label} — ${show(o.value)}`));
   const hints: Record<string, string> = { checkbox: ' (yes/no)', multiselect: ' (numbers or names, comma separated)', tags: ' (comma separated)', repoUrl: ' (host/owner/repo)' };
   const hint = field.type === 'entity' && field.multiple ? ' (comma separated)' : hints[field.type] ?? '';

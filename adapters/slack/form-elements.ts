@@ -6,6 +6,7 @@ import type { types } from '@slack/bolt';
 import { parseRepoUrl } from '../../src/scaffolder/filters.js';
 import { SLACK_MODAL_LIMITS as L, fitText } from '../../src/scaffolder/form-limits.js';
 import type { Field, Option } from '../../src/reply/form.js';
+import { repoUrlPlaceholder } from '../../src/reply/form.js';
 
 /** action_id of every field's element. */
 export const FIELD_ACTION = 'callsheet.create.field';
@@ -101,7 +102,7 @@ export function elementOf(field: Field, value: unknown): Element | undefined {
       const min = (field.type === 'text' || field.type === 'textarea' || field.type === 'password') && field.minLength ? Math.min(field.minLength, max) : undefined;
       const initial = textValue(field, value);
       const multiline = field.type === 'textarea' || ((field.type === 'text' || field.type === 'password') && !!field.json);
-      const placeholder = field.type === 'repoUrl' && !field.placeholder ? { placeholder: plainText(`${field.allowedHosts[0] ?? 'github.com'}/owner/repository`, L.placeholder) } : {};
+      const placeholder = field.type === 'repoUrl' && !field.placeholder ? { placeholder: plainText(repoUrlPlaceholder(field), L.placeholder) } : {};
       return {
         ...base,
         ...placeholder,

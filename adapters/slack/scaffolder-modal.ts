@@ -81,7 +81,7 @@ export function createModal(deps: CreateModalDeps): { extension: SlackExtension;
 
   /** The form of `wanted` for this user, or the view that says why not. */
   async function viewFor(wanted: string, who: Who, channel: string | undefined): Promise<{ view: ModalView; outcome: AuditOutcome }> {
-    const opened = await openForm(db, wanted, await requesterOf(who));
+    const opened = await openForm(db, wanted, await requesterOf(who), deps.runner?.codeHosts);
     if (opened.ok) return { view: formView(opened.form, channel), outcome: 'ok' };
     if (opened.suggestions === undefined) return { view: noticeView('Create', opened.message), outcome: 'refused' };
     return { view: pickerView(channel, suggestionNotice(opened.message, opened.suggestions)), outcome: 'error' };
@@ -103,7 +103,7 @@ export function createModal(deps: CreateModalDeps): { extension: SlackExtension;
     if (!interaction.triggerId) return undefined;
     const opened = await web.views.open({ trigger_id: interaction.triggerId, view: loadingView() });
     await fill(opened.view?.id, opened.view?.hash, async () => {
-      const form = await openForm(db, template, ctx.requester);
+      const form = await openForm(db, template, ctx.requester, deps.runner?.codeHosts);
       return form.ok ? formView(form.form, interaction.channelId) : noticeView('Create', form.message);
     }, { action: 'scaffolder.open', user: interaction.user.userId });
     return undefined;
@@ -143,7 +143,7 @@ export function createModal(deps: CreateModalDeps): { extension: SlackExtension;
           return;
         }
         const requester = await requesterOf(who);
-        const opened = await openForm(db, ref, requester);
+        const opened = await openForm(db, ref, requester, deps.runner?.codeHosts);
         if (!opened.ok) {
           await ack({ response_action: 'errors', errors: { [TEMPLATE_BLOCK]: clip(opened.message, L.hint) } });
           await auditSubmission(who, requester, ref, 'refused', { view: TEMPLATE_PICK, reason: opened.message });
@@ -157,7 +157,7 @@ export function createModal(deps: CreateModalDeps): { extension: SlackExtension;
         const state = decodeState(view.private_metadata);
         const who = { userId: body.user.id, teamId: body.user.team_id ?? body.team?.id, name: body.user.name };
         const requester = await requesterOf(who);
-        const opened = await openForm(db, state.t, requester);
+        const opened = await openForm(db, state.t, requester, deps.runner?.codeHosts);
         if (!opened.ok) {
           await ack({ response_action: 'update', view: noticeView('Create', opened.message) });
           await auditSubmission(who, requester, state.t, 'refused', { view: FORM_PAGE, page: state.p, reason: opened.message });
@@ -219,7 +219,7 @@ export function createModal(deps: CreateModalDeps): { extension: SlackExtension;
         try {
           const state = decodeState(view.private_metadata);
           // Only a template this person may run is redrawn (the same check as opening it).
-          const opened = await openForm(db, state.t, await requesterOf({ userId: body.user.id, teamId: body.user.team_id ?? body.team?.id }));
+          const opened = await openForm(db, state.t, await requesterOf({ userId: body.user.id, teamId: body.user.team_id ?? body.team?.id }), deps.runner?.codeHosts);
           if (!opened.ok) return;
           const read = readPage(opened.form, state.p, state.vals, view.state.values as StateValues);
           const again = pageView(opened.form, state.p, { values: read.values, state });

@@ -99,7 +99,7 @@ export function createDialog(deps: CreateDialogDeps): DialogHandler {
 
   return {
     async open(value, turn) {
-      const opened = await openForm(db, value.template ?? '', turn.ctx.requester);
+      const opened = await openForm(db, value.template ?? '', turn.ctx.requester, deps.runner?.codeHosts);
       if (!opened.ok) return { type: 'message', text: opened.message };
       return page(opened.form, { template: opened.template.ref, page: 0, values: initialValues(opened.form) }, turn);
     },
@@ -107,7 +107,7 @@ export function createDialog(deps: CreateDialogDeps): DialogHandler {
     async submit(data, turn) {
       const state = parseState(data.state);
       if (!state) return { type: 'message', text: 'This form is out of date. Type create to start again.' };
-      const opened = await openForm(db, state.template, turn.ctx.requester);
+      const opened = await openForm(db, state.template, turn.ctx.requester, deps.runner?.codeHosts);
       const { requester } = turn.ctx;
       const audit = (outcome: AuditOutcome, details: Record<string, unknown>, values?: Values) => {
         const kept = values && opened.ok ? auditableValues(opened.form, values) : undefined;
@@ -157,7 +157,7 @@ export function createDialog(deps: CreateDialogDeps): DialogHandler {
       const bar = dataset.indexOf('|');
       const templateRef = dataset.slice(0, bar);
       const fieldId = dataset.slice(bar + 1);
-      const opened = await openForm(db, templateRef, turn.ctx.requester);
+      const opened = await openForm(db, templateRef, turn.ctx.requester, deps.runner?.codeHosts);
       if (!opened.ok) return [];
       const field = opened.form.pages.flatMap((p) => p.fields).find((f): f is EntityField => f.id === fieldId && f.type === 'entity');
       if (!field) return [];

@@ -5,6 +5,7 @@
  * any JSON option value survives the round trip.
  */
 import type { EntityField, Field, FieldError, Form, Option, Page } from '../../src/reply/form.js';
+import { repoUrlPlaceholder } from '../../src/reply/form.js';
 import { coerceAnswer, getPath, isVisible, setPath, type Values } from '../../src/scaffolder/form-values.js';
 import { CARD_VERSION, type CardJson } from './render-card.js';
 import { datasetOf } from './task-module.js';
@@ -106,7 +107,7 @@ function input(field: Field, id: string, value: unknown, options: FormCardOption
         ...(current !== undefined ? { value: current } : {}),
         placeholder:
           field.placeholder ??
-          (field.type === 'tags' ? 'Comma-separated, e.g. payments, backend' : field.type === 'repoUrl' ? 'host/owner/repo, e.g. github.com/acme/payments-api' : undefined),
+          (field.type === 'tags' ? 'Comma-separated, e.g. payments, backend' : field.type === 'repoUrl' ? repoUrlPlaceholder(field) : undefined),
       };
     }
     case 'select':

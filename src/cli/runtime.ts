@@ -164,6 +164,8 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     workDir: join(config.DATA_DIR, 'tasks'),
     // Templates of Git and github: sources in TEMPLATE_SOURCES run with the files of the commit last synced.
     locateTemplate: sourceTemplateLocator({ db, dataDir: config.DATA_DIR, templateSources: config.TEMPLATE_SOURCES, remote }),
+    // A RepoUrlPicker naming no hosts offers where Callsheet can publish: GitHub, and GitLab once configured.
+    codeHosts: [githubHost, ...(gitlabApi ? [new URL(config.GITLAB_URL).host] : [])],
   };
 
   const oncall = onCallFromConfig(config, logger);

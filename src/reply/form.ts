@@ -103,6 +103,8 @@ export interface EntityField extends BaseField {
 export interface RepoUrlField extends BaseField {
   type: 'repoUrl';
   allowedHosts: string[];
+  /** Hosts to offer when the template allows any (`allowedHosts` empty): GitHub and the configured GitLab. */
+  offeredHosts?: string[];
   allowedOwners: string[];
   allowedRepos: string[];
 }
@@ -142,4 +144,14 @@ export interface FieldError {
   /** Field id, or '' when the error belongs to no single field. */
   field: string;
   message: string;
+}
+
+/** The hosts a RepoUrlPicker names to the user: the template's allowed hosts, else the offered ones. */
+export function repoUrlHosts(field: RepoUrlField): string[] {
+  return field.allowedHosts.length ? field.allowedHosts : field.offeredHosts?.length ? field.offeredHosts : ['github.com'];
+}
+
+/** A placeholder naming those hosts (`github.com/owner/repository or gitlab.example.com/owner/repository`). */
+export function repoUrlPlaceholder(field: RepoUrlField): string {
+  return repoUrlHosts(field).map((h) => `${h}/owner/repository`).join(' or ');
 }

@@ -38,6 +38,8 @@ export interface RunnerDeps {
   workDir?: string;
   /** Where a template's files are read from (default: local folder sources only; template-locator.ts reads Git sources). */
   locateTemplate?: TemplateLocator;
+  /** Hosts a RepoUrlPicker without `allowedHosts` offers: GitHub's, and GitLab's when GITLAB_TOKEN is set. */
+  codeHosts?: string[];
 }
 
 export interface RunInput {

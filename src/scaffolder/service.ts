@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { Requester } from '../reply/requester.js';
 import { buildForm } from './form.js';
-import type { FieldError, Form } from '../reply/form.js';
+import type { Field, FieldError, Form } from '../reply/form.js';
 import { getPath, setPath, withoutInactive, type Values } from './form-values.js';
 import { refusalOf } from './preflight.js';
 import { stepsOf } from './runner.js';
@@ -15,8 +15,12 @@ import { createTask, type TaskRecord, type TaskSecret } from './tasks.js';
 import { accessTo, findTemplate, groupsOf, loadTemplate, type TemplateRecord } from './templates.js';
 import { validateValues } from './validate-values.js';
 
-export function formOf(template: TemplateRecord): Form {
-  return buildForm({ ref: template.ref, title: template.title, description: template.description, parameters: template.entity.spec?.parameters });
+/** `codeHosts`: hosts a RepoUrlPicker without `allowedHosts` offers (GitHub's, and GitLab's when configured). */
+export function formOf(template: TemplateRecord, codeHosts?: readonly string[]): Form {
+  const form = buildForm({ ref: template.ref, title: template.title, description: template.description, parameters: template.entity.spec?.parameters });
+  if (!codeHosts?.length) return form;
+  const offer = (f: Field): Field => (f.type === 'repoUrl' && !f.allowedHosts.length ? { ...f, offeredHosts: [...codeHosts] } : f);
+  return { ...form, pages: form.pages.map((p) => ({ ...p, fields: p.fields.map(offer) })) };
 }
 
 /**
@@ -57,14 +61,14 @@ export function secretStrings(secrets: readonly TaskSecret[] | null): string[] {
 export type OpenedForm = { ok: true; template: TemplateRecord; form: Form } | { ok: false; message: string; suggestions?: TemplateRecord[] };
 
 /** The form of a template named by ref, name or title, if this requester may run it. */
-export async function openForm(db: Db, wanted: string, requester: Requester): Promise<OpenedForm> {
+export async function openForm(db: Db, wanted: string, requester: Requester, codeHosts?: readonly string[]): Promise<OpenedForm> {
   const found = await findTemplate(db, wanted, requester);
   if (found.status === 'refused') return { ok: false, message: found.message };
   if (found.status === 'not-found') return { ok: false, message: `No template called "${wanted}".`, suggestions: found.suggestions };
   // A template needing an action or field Callsheet lacks is refused before its form (preflight.ts).
   const refusal = refusalOf(found.template);
   if (refusal) return { ok: false, message: refusal };
-  return { ok: true, template: found.template, form: formOf(found.template) };
+  return { ok: true, template: found.template, form: formOf(found.template, codeHosts) };
 }
 
 export type Submitted = { ok: true; task: TaskRecord } | { ok: false; errors: FieldError[] };
