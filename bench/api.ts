@@ -23,6 +23,10 @@ const arg = (name: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const sizes = (arg('entities') ?? '17754,50000').split(',').map(Number);
+/** `--cpu-prof DIR`: the service writes a V8 CPU profile there when it stops (open it in Chrome DevTools). */
+const profileDir = arg('cpu-prof');
+/** `--only by-name,filter`: run only the scenarios whose names start with one of these. */
+const only = arg('only')?.split(',');
 const SEQ_MS = Number(arg('seq-ms') ?? 4000);
 const CONC_MS = Number(arg('conc-ms') ?? 8000);
 const TOKEN = randomBytes(16).toString('hex');
@@ -36,6 +40,11 @@ interface Load {
   p50: number;
   p99: number;
   bytes: number;
+  /** From the answers' Server-Timing header. */
+  serverP50: number;
+  serverP99: number;
+  /** The load generator's own CPU. */
+  cpuMs: number;
 }
 type Req = { method: string; path: string; body?: unknown };
 
@@ -98,7 +107,7 @@ async function startService(size: number, work: string): Promise<{ child: ChildP
   const generated = await generateCatalog(catalog, size);
   const port = await freePort();
   const started = Date.now();
-  const child = spawn(process.execPath, [join(root, 'bin/callsheet.js'), 'serve'], {
+  const child = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), join(root, 'bin/callsheet.js'), 'serve'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -157,7 +166,7 @@ async function cpuMs(pid: number): Promise<number> {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-const f = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(0));
+const f = (n: number) => (Number.isNaN(n) ? 'n/a' : n < 1 ? n.toFixed(3) : n < 10 ? n.toFixed(2) : n.toFixed(0));
 const rows: string[] = [];
 const notes: string[] = [];
 
@@ -187,6 +196,7 @@ async function benchSize(size: number) {
       },
     ];
     for (const s of scenarios) {
+      if (only && !only.some((o) => s.name.startsWith(o))) continue;
       await load(port, s.requests, 20, 2000); // warm-up: the entities of this scenario rendered once
       const h0 = await histogram(base, s.route);
       const l0 = loadavg()[0];
@@ -197,7 +207,7 @@ async function benchSize(size: number) {
       const cpuPerRequest = ((await cpuMs(service.child.pid!)) - c0) / conc.count;
       const h1 = await histogram(base, s.route);
       const bad = seq.errors + conc.errors + Object.entries({ ...conc.statuses }).filter(([k]) => k !== '200').reduce((n, [, v]) => n + v, 0);
-      rows.push(`| ${total} | ${s.name} | ${f(seq.p50)} / ${f(seq.p99)} ms | ${conc.rps.toFixed(0)} | ${f(conc.p50)} / ${f(conc.p99)} ms | ${serverSide(h0, h1)} | ${(cpuPerRequest * 1000).toFixed(0)} µs (${(1000 / cpuPerRequest).toFixed(0)}/s per core) | ${(conc.bytes / conc.count / 1024).toFixed(1)} KiB | ${l0.toFixed(1)}–${loadavg()[0].toFixed(1)} |${bad ? ` ${bad} not 200` : ''}`);
+      rows.push(`| ${total} | ${s.name} | ${f(seq.p50)} / ${f(seq.p99)} ms | ${conc.rps.toFixed(0)} | ${f(conc.p50)} / ${f(conc.p99)} ms | ${f(conc.serverP50)} / ${f(conc.serverP99)} ms | ${serverSide(h0, h1)} | ${((conc.cpuMs * 1000) / conc.count).toFixed(0)} µs | ${(cpuPerRequest * 1000).toFixed(0)} µs (${(1000 / cpuPerRequest).toFixed(0)}/s per core) | ${(conc.bytes / conc.count / 1024).toFixed(1)} KiB | ${l0.toFixed(1)}–${loadavg()[0].toFixed(1)} |${bad ? ` ${bad} not 200` : ''}`);
       console.error(rows.at(-1));
     }
     const cacheMb = (await gauge(base, 'callsheet_api_cache_bytes')) / 1048576;
@@ -216,8 +226,8 @@ async function benchSize(size: number) {
 
 if (!process.argv.includes('--no-build')) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 for (const size of sizes) await benchSize(size);
-console.log('\n| entities | call | sequential p50 / p99 | 20 concurrent req/s | 20 concurrent p50 / p99 | server-side (20 conc. + seq.) | service CPU per request | body | load avg |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('\n| entities | call | sequential p50 / p99 | 20 concurrent req/s | 20 concurrent p50 / p99 (client) | 20 concurrent p50 / p99 server-side (Server-Timing) | server-side histogram (20 conc. + seq.) | load generator CPU per request | service CPU per request | body | load avg |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);
 console.log('');
 for (const n of notes) console.log(`- ${n}`);

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:start [-- --runs N]`: the first impression. Starts `npm start`'s command
- * (`node bin/callsheet.js serve`) on a fresh DATA_DIR (PGlite, the demo catalog) under a
+ * (package.json's `start`: `node --liftoff-only bin/callsheet.js serve`) on a fresh DATA_DIR (PGlite, the demo catalog) under a
  * pseudo-terminal (`script`), so the shell opens as it does for a person, and prints the time to
  * the prompt, the time until the first answer (`owner payments-api`, which waits for the first
  * sync), the CPU it used until the prompt (the machine is shared: wall time varies with the load,
@@ -9,6 +9,7 @@
  * temp folder; `--cold` runs without one (as when install scripts were skipped).
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,10 @@ const arg = (name: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 
+/** `npm start`'s own command (package.json), run with this Node. */
+const startScript = (JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+const startCommand = startScript.replace(/^node\b/, process.execPath);
+
 interface StartFigures {
   promptMs: number;
   promptCpuMs: number;
@@ -31,11 +36,11 @@ interface StartFigures {
   printed: string[];
 }
 
-/** The node process under `script` (its child, or the child's child through `sh -c`). */
+/** The node process under `script` (its child, or the child's child through `sh -c`), found by its program's path. */
 function nodePid(parent: number): number | undefined {
   const children = (pid: number) => {
     try {
-      return execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' })
+      return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
         .trim()
         .split('\n')
         .filter(Boolean)
@@ -47,7 +52,8 @@ function nodePid(parent: number): number | undefined {
   const queue = [parent];
   while (queue.length) {
     for (const [pid, comm] of children(queue.shift()!)) {
-      if (comm === 'node') return Number(pid);
+      // By its program, not its name: Node 24 names its main thread "MainThread", which is what ps shows.
+      if (comm === process.execPath || comm === 'node') return Number(pid);
       queue.push(Number(pid));
     }
   }
@@ -72,7 +78,7 @@ async function once(template: string): Promise<StartFigures> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', TERM: 'dumb', PGLITE_TEMPLATE_DIR: template };
   for (const key of ['DATABASE_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'MICROSOFT_APP_ID', 'GITHUB_TOKEN']) delete env[key];
   const started = performance.now();
-  const proc = spawn('script', ['-qfec', `${process.execPath} bin/callsheet.js serve`, '/dev/null'], { cwd: root, env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn('script', ['-qfec', startCommand, '/dev/null'], { cwd: root, env, stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   const waitFor = (pattern: RegExp, from: number) =>
     new Promise<number>((resolve, reject) => {
@@ -116,6 +122,7 @@ try {
   await rm(templateDir, { recursive: true, force: true });
 }
 console.log(`load average at the end: ${execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/.*load average: /, '')}`);
+console.log(`command: ${startScript}${existsSync(join(root, 'dist', 'src', 'cli', 'main.js')) ? ' (dist/ present: compiled code when it is newer than the sources)' : ' (no dist/: TypeScript through tsx)'}`);
 console.log('printed before the prompt:');
 for (const line of all[0]!.printed) console.log(`  ${line}`);
 const s = (n: number) => `${(n / 1000).toFixed(2)} s`;

@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { ApiToken } from '../config/security.js';
+import type { ApiToken, TokenScope } from '../config/security.js';
 import type { Logger } from '../logger.js';
 import { HttpError } from './errors.js';
 
@@ -14,6 +14,17 @@ export interface ApiAuthOptions {
   /** API_AUTH=off: the operator chose to open the API to anyone who can reach it. */
   open?: boolean;
   logger?: Logger;
+  /** API_TOKEN_SCOPES: extra scopes per token name; a token not listed has `read` only. */
+  scopes?: Record<string, TokenScope[]>;
+  /** API_TOKEN_USERS: the catalog User (name, email or ref) a token acts as. */
+  users?: Record<string, string>;
+}
+
+/** What a token named `name` may do, and who it acts as. API_AUTH=off (no token) is read-only, nobody in particular. */
+export function tokenGrant(options: Pick<ApiAuthOptions, 'scopes' | 'users'>, name: string | undefined): { scopes: TokenScope[]; user?: string } {
+  if (!name) return { scopes: ['read'] };
+  const user = options.users?.[name];
+  return { scopes: options.scopes?.[name] ?? ['read'], ...(user ? { user } : {}) };
 }
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
@@ -39,6 +50,29 @@ export function matchToken(tokens: ApiToken[], presented: string): string | unde
   return found;
 }
 
+/** Accepted secrets already checked, per token list: a hash and a comparison per request cost more than a cached answer. */
+const accepted = new WeakMap<ApiToken[], Map<string, string>>();
+const MAX_ACCEPTED = 1024;
+
+/**
+ * matchToken, remembering secrets that matched (never ones that did not, so a caller cannot fill the
+ * memory with guesses). A look-up in the map hashes the presented string whatever it is, and
+ * compares characters only with a remembered secret of the same hash: what it could reveal is no
+ * more than a full comparison with every token reveals.
+ */
+export function matchTokenCached(tokens: ApiToken[], presented: string): string | undefined {
+  let known = accepted.get(tokens);
+  if (!known) accepted.set(tokens, (known = new Map()));
+  const hit = known.get(presented);
+  if (hit !== undefined) return hit;
+  const name = matchToken(tokens, presented);
+  if (name !== undefined) {
+    if (known.size >= MAX_ACCEPTED) known.clear();
+    known.set(presented, name);
+  }
+  return name;
+}
+
 const TOKEN_NAME_KEY = 'apiTokenName';
 
 /** The name of the token that authorised this request (for logs and audit rows), if any. */
@@ -47,8 +81,8 @@ export function apiTokenName(res: Response): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-function bearerOf(req: Request): string | undefined {
-  const header = req.get('authorization');
+export function bearerOf(req: { headers: { authorization?: string } }): string | undefined {
+  const header = req.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   return match?.[1];
 }
@@ -58,7 +92,7 @@ export function requireApiToken(options: ApiAuthOptions) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (options.open) return next();
     const presented = bearerOf(req);
-    const name = presented ? matchToken(options.tokens, presented) : undefined;
+    const name = presented ? matchTokenCached(options.tokens, presented) : undefined;
     if (!name) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="callsheet"');
       options.logger?.info({ requestId: res.locals.requestId as string, path: req.path, presented: Boolean(presented) }, 'api request refused: no valid token');

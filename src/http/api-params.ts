@@ -2,7 +2,6 @@
  * Query parameters of the catalog API, read as Backstage's OpenAPI router reads them: a parameter
  * the route does not declare is a 400 (`Unknown query parameter 'x'`), as is a malformed value.
  */
-import type { Request } from 'express';
 import { z } from 'zod';
 import { inputError } from './errors.js';
 
@@ -26,7 +25,7 @@ export function parseOrThrow<T extends z.ZodTypeAny>(schema: T, value: unknown, 
  * A route's query reader, built once per route (building a zod schema costs more than a cached
  * answer): refuses parameters the route does not declare, then parses the rest.
  */
-export function queryReader<T extends z.ZodRawShape>(shape: T): (req: Request) => z.output<z.ZodObject<T>> {
+export function queryReader<T extends z.ZodRawShape>(shape: T): (req: { query?: unknown }) => z.output<z.ZodObject<T>> {
   const schema = z.object(shape);
   const empty = Object.keys(shape).length === 0;
   return (req) => {

@@ -12,6 +12,7 @@ import { parseBody, type EntityBody, type EntityBodies } from './entity-bodies.j
 import type { ApiCache } from './entity-cache.js';
 import type { EntityJson } from './entity-json.js';
 import type { EntityLists } from './entity-list.js';
+import { serverTiming } from './request-record.js';
 
 export interface CatalogApiOptions {
   db: Db;
@@ -40,22 +41,27 @@ export const wrap = (handler: Handler) => (req: Request, res: Response, next: Ne
 const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
 
 /**
- * Whether If-None-Match names `etag` (weak comparison, RFC 9110 13.1.2). Decided here rather than
- * by Express's `req.fresh`, which never answers 304 to a request carrying `Cache-Control: no-cache`,
- * and fetch() adds that to every request with a conditional header.
+ * Whether an If-None-Match header names `etag` (weak comparison, RFC 9110 13.1.2). Decided here
+ * rather than by Express's `req.fresh`, which never answers 304 to a request carrying
+ * `Cache-Control: no-cache`, and fetch() adds that to every request with a conditional header.
  */
-export function notModified(req: Request, etag: string): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const header = req.get('if-none-match');
-  if (!header) return false;
+export function ifNoneMatchHas(header: string, etag: string): boolean {
   if (header.trim() === '*') return true;
   const wanted = opaque(etag);
   return header.split(',').some((t) => opaque(t) === wanted);
 }
 
-/** Sends serialised JSON with its ETag, or 304 when If-None-Match already has it. */
+export function notModified(req: Request, etag: string): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const header = req.get('if-none-match');
+  return Boolean(header) && ifNoneMatchHas(header!, etag);
+}
+
+/** Sends serialised JSON with its ETag, or 304 when If-None-Match already has it; Server-Timing says how long it took. */
 export function sendJson(res: Response, body: Buffer, etag: string): void {
   res.setHeader('ETag', etag);
+  const started = res.locals.started as bigint | undefined;
+  if (started !== undefined) res.setHeader('Server-Timing', serverTiming(started));
   if (notModified(res.req, etag)) {
     res.status(304).end();
     return;

@@ -10,7 +10,8 @@
 import express from 'express';
 import { z } from 'zod';
 import { refOf, tryRef } from '../catalog/refs.js';
-import { integer, parseOrder, parseOrThrow, queryReader, noQuery, strings, encodeCursor, decodeCursor } from './api-params.js';
+import { noQuery, parseOrThrow, queryReader, strings } from './api-params.js';
+import { answerByName, answerEntities, entitiesPage, planByName, planEntities } from './catalog-answers.js';
 import { entityAncestry } from './catalog-ancestry.js';
 import { locationRoutes } from './catalog-locations-api.js';
 import { queryRoutes } from './catalog-query-api.js';
@@ -20,18 +21,20 @@ import { createApiCache } from './entity-cache.js';
 import { matchesFilter, parseEntityFilter, searchIndexOf } from './entity-filter.js';
 import { parseFields } from './entity-json.js';
 import { createEntityLists } from './entity-list.js';
-import { notFound } from './errors.js';
 
 /** Largest JSON body accepted by the catalog routes. */
 export const CATALOG_BODY_LIMIT = '256kb';
 export const DEFAULT_API_CACHE_BYTES = 128 * 1024 * 1024;
 export type { CatalogApiOptions } from './catalog-api-context.js';
 
-const afterCursor = z.object({ offset: z.number().int().min(0) });
-const entitiesQuery = queryReader({ filter: strings.optional(), fields: strings.optional(), order: strings.optional(), limit: integer('limit').optional(), offset: integer('offset').optional(), after: z.string().optional() });
 const byRefsQuery = queryReader({ filter: strings.optional() });
 
 export function catalogApiRouter(options: CatalogApiOptions): express.Router {
+  return createCatalogApi(options).router;
+}
+
+/** The routes and their context (the cache the fast path answers from, catalog-fast-path.ts). */
+export function createCatalogApi(options: CatalogApiOptions): { router: express.Router; ctx: CatalogApiContext } {
   const { db } = options;
   const cache = createApiCache({ maxBytes: options.cacheBytes ?? DEFAULT_API_CACHE_BYTES, feed: options.feed });
   const bodies = createEntityBodies(db, cache);
@@ -43,36 +46,22 @@ export function catalogApiRouter(options: CatalogApiOptions): express.Router {
   router.get(
     '/entities',
     wrap(async (req, res) => {
-      const query = entitiesQuery(req);
-      const filter = parseEntityFilter(query.filter);
-      const transform = parseFields(query.fields);
-      const order = parseOrder(query.order);
-      const offset = query.after !== undefined ? decodeCursor(afterCursor, query.after).offset : (query.offset ?? 0);
-      const matches = await lists.matches({ filter, order });
-      const end = query.limit === undefined ? matches.refs.length : Math.min(matches.refs.length, offset + query.limit);
-      const refs = matches.refs.slice(offset, end);
-      const loaded = await bodies.load(refs);
-      const present = refs.filter((r) => loaded.has(r));
-      if (query.limit !== undefined && end < matches.refs.length) {
-        // As Backstage does: the next page's URL, with `after` in place of `offset`.
-        const url = new URL(`http://ignored${req.originalUrl}`);
-        url.searchParams.delete('offset');
-        url.searchParams.set('after', encodeCursor({ offset: end }));
-        res.setHeader('link', `<${url.pathname}${url.search}>; rel="next"`);
-      }
-      sendJson(res, jsonArray(renderItems(present, loaded, transform)), listEtag(present.map((r) => loaded.get(r)), req.originalUrl));
+      const plan = planEntities(req);
+      const matches = await lists.matches(plan.spec);
+      const loaded = await bodies.load(entitiesPage(plan, matches).refs);
+      const answer = answerEntities(plan, matches, loaded, req.originalUrl);
+      if (answer.link) res.setHeader('link', answer.link);
+      sendJson(res, answer.body, answer.etag);
     }),
   );
 
   router.get(
     '/entities/by-name/:kind/:namespace/:name',
     wrap(async (req, res) => {
-      noQuery(req);
-      const { kind, namespace, name } = req.params as Record<string, string>;
-      const ref = refOf({ kind, namespace, name });
-      const body = (await bodies.load([ref])).get(ref);
-      if (!body) throw notFound(`No entity named '${name}' found, with kind '${kind}' in namespace '${namespace}'`);
-      sendJson(res, body.body, `"${body.etag}"`);
+      const params = req.params as { kind: string; namespace: string; name: string };
+      const ref = planByName(req, params);
+      const answer = answerByName(params, (await bodies.load([ref])).get(ref));
+      sendJson(res, answer.body, answer.etag);
     }),
   );
 
@@ -118,5 +107,5 @@ export function catalogApiRouter(options: CatalogApiOptions): express.Router {
 
   queryRoutes(router, ctx);
   locationRoutes(router, ctx);
-  return router;
+  return { router, ctx };
 }

@@ -1,97 +1,26 @@
 /**
- * GET /entities/by-query (cursor paging, orderField, fullTextFilter, totalItems) and
- * GET /entity-facets, with Backstage's semantics: by-query sorts by one field and leaves out
- * entities without it, full-text matches `%term%` on the lower-cased values of the given fields
- * (by default the sort field, else metadata.uid), and a cursor carries the query it continues.
+ * GET /entities/by-query (cursor paging, orderField, fullTextFilter, totalItems: the plan and the
+ * answer are in catalog-by-query.ts) and GET /entity-facets.
  */
 import type express from 'express';
-import { z } from 'zod';
-import { decodeCursor, encodeCursor, integer, parseOrderFields, queryReader, strings, type OrderField } from './api-params.js';
-import { listEtag, renderItems, sendJson, wrap, type CatalogApiContext } from './catalog-api-context.js';
-import { jsonArray, parseBody } from './entity-bodies.js';
+import { queryReader, strings } from './api-params.js';
+import { answerByQuery, byQueryPage, planByQuery } from './catalog-by-query.js';
+import { listEtag, sendJson, wrap, type CatalogApiContext } from './catalog-api-context.js';
+import { parseBody } from './entity-bodies.js';
 import { parseEntityFilter, searchIndexOf } from './entity-filter.js';
-import { parseFields } from './entity-json.js';
-import { positionAfter, type ListSpec } from './entity-list.js';
 import { inputError } from './errors.js';
 
-export const DEFAULT_QUERY_LIMIT = 200;
-
-const cursorSchema = z.object({
-  filter: z.array(z.string()).max(50).optional(),
-  orderFields: z.array(z.object({ field: z.string(), order: z.enum(['asc', 'desc']) })).max(1),
-  fullText: z.object({ term: z.string(), fields: z.array(z.string()) }).optional(),
-  /** The row the page starts after (forwards) or before (backwards): first sort value and ref. */
-  value: z.string().nullable(),
-  ref: z.string(),
-  isPrevious: z.boolean(),
-  totalItems: z.number().int().optional(),
-  exclude: z.boolean().optional(),
-});
-type Cursor = z.output<typeof cursorSchema>;
-
-const byQueryQuery = queryReader({
-  fields: strings.optional(),
-  limit: integer('limit').optional(),
-  offset: integer('offset').optional(),
-  orderField: strings.optional(),
-  cursor: z.string().optional(),
-  filter: strings.optional(),
-  totalItems: z.enum(['include', 'exclude'], { message: "Invalid totalItems, expected 'include' or 'exclude'" }).optional(),
-  fullTextFilterTerm: z.string().optional(),
-  fullTextFilterFields: strings.optional(),
-});
 const facetsQuery = queryReader({ facet: strings, filter: strings.optional() });
 
 export function queryRoutes(router: express.Router, ctx: CatalogApiContext): void {
   router.get(
     '/entities/by-query',
     wrap(async (req, res) => {
-      const q = byQueryQuery(req);
-      const limit = q.limit ?? DEFAULT_QUERY_LIMIT;
-      const transform = parseFields(q.fields);
-      let cursor: Cursor | undefined;
-      let base: Omit<Cursor, 'value' | 'ref' | 'isPrevious'>;
-      if (q.cursor !== undefined) {
-        if (q.filter || q.orderField || q.fullTextFilterTerm || q.fullTextFilterFields || q.offset !== undefined) throw inputError('Invalid query: a cursor carries the query it continues; send only cursor, limit and fields with it');
-        cursor = decodeCursor(cursorSchema, q.cursor);
-        base = { filter: cursor.filter, orderFields: cursor.orderFields, fullText: cursor.fullText, totalItems: cursor.totalItems, exclude: cursor.exclude };
-      } else {
-        const orderFields = parseOrderFields(q.orderField).slice(0, 1);
-        const term = q.fullTextFilterTerm?.trim();
-        const fullText = term ? { term, fields: q.fullTextFilterFields?.length ? q.fullTextFilterFields : [orderFields[0]?.field ?? 'metadata.uid'] } : undefined;
-        base = { filter: q.filter, orderFields, fullText, exclude: q.totalItems === 'exclude' };
-      }
-      const order: OrderField[] = base.orderFields;
-      const spec: ListSpec = { filter: parseEntityFilter(base.filter), order, fullText: base.fullText, requireSortValue: true };
-      const matches = await ctx.lists.matches(spec);
-      const total = matches.refs.length;
-
-      let start: number;
-      let end: number;
-      if (!cursor) {
-        start = Math.min(q.offset ?? 0, total);
-        end = Math.min(total, start + limit);
-      } else if (!cursor.isPrevious) {
-        start = positionAfter(matches, order, cursor.value, cursor.ref);
-        end = Math.min(total, start + limit);
-      } else {
-        // The page that ends just before the cursor's row.
-        end = positionAfter(matches, order, cursor.value, cursor.ref);
-        if (matches.refs[end - 1] === cursor.ref) end -= 1;
-        start = Math.max(0, end - limit);
-      }
-      const refs = matches.refs.slice(start, end);
-      const loaded = await ctx.bodies.load(refs);
-      const present = refs.filter((r) => loaded.has(r));
-      const at = (i: number) => ({ value: order.length ? (matches.values[i] ?? null) : null, ref: matches.refs[i] });
-      const totalItems = base.exclude ? 0 : total;
-      const carried = { ...base, totalItems };
-      const pageInfo: Record<string, string> = {};
-      if (limit > 0 && end < total && refs.length) pageInfo.nextCursor = encodeCursor({ ...carried, ...at(end - 1), isPrevious: false });
-      if (cursor && start > 0 && refs.length) pageInfo.prevCursor = encodeCursor({ ...carried, ...at(start), isPrevious: true });
-      const tail = `,"totalItems":${totalItems},"pageInfo":${JSON.stringify(pageInfo)}}`;
-      const body = jsonArray(renderItems(present, loaded, transform), '{"items":', tail);
-      sendJson(res, body, listEtag(present.map((r) => loaded.get(r)), JSON.stringify(q.fields ?? []), tail));
+      const plan = planByQuery(req);
+      const matches = await ctx.lists.matches(plan.spec);
+      const loaded = await ctx.bodies.load(byQueryPage(plan, matches).refs);
+      const answer = answerByQuery(plan, matches, loaded);
+      sendJson(res, answer.body, answer.etag);
     }),
   );
 

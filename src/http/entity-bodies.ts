@@ -18,12 +18,23 @@ export interface EntityBody {
 export interface EntityBodies {
   /** Bodies of the refs that exist, keyed by (lower-cased) ref. */
   load(refs: readonly string[]): Promise<Map<string, EntityBody>>;
+  /** Bodies of all `refs` when every one is in the cache, else undefined (nothing is read). */
+  peek(refs: readonly string[]): Map<string, EntityBody> | undefined;
 }
 
 const keyOf = (ref: string) => `e:${ref}`;
 
 export function createEntityBodies(db: Db, cache: ApiCache): EntityBodies {
   return {
+    peek(refs) {
+      const out = new Map<string, EntityBody>();
+      for (const ref of refs) {
+        const hit = cache.peek<EntityBody>(keyOf(ref));
+        if (!hit) return undefined;
+        out.set(ref, hit);
+      }
+      return out;
+    },
     async load(refs) {
       const out = new Map<string, EntityBody>();
       const missing: string[] = [];

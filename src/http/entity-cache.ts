@@ -1,6 +1,6 @@
 /**
  * Rendered catalog API answers kept in memory: each entity's JSON, serialised once per etag, and
- * the ordered refs a list query matched. One least-recently-used store bounded by bytes
+ * the ordered refs a list query matched. One store bounded by bytes, dropping the least recently used (second chance)
  * (API_CACHE_MB), reported on /metrics.
  *
  * An entry is tagged with the change generation read *before* its data was read from the database
@@ -23,6 +23,8 @@ export interface ApiCache {
   /** The generation to tag a read with, or undefined when the result must not be cached. */
   readGeneration(): number | undefined;
   get<T>(key: string): T | undefined;
+  /** As get, but a miss is not counted: the caller falls back to a path that looks again (and counts). */
+  peek<T>(key: string): T | undefined;
   /** Stores `value` (about `bytes` large) if `generation` is still current. */
   put(key: string, value: unknown, bytes: number, generation: number | undefined): void;
   stats(): CacheStats;
@@ -32,6 +34,8 @@ interface Entry {
   value: unknown;
   bytes: number;
   generation: number;
+  /** Read since eviction last passed it (second-chance LRU). */
+  used: boolean;
 }
 
 /** Per-entry overhead (key, map slot, object headers) counted on top of the payload. */
@@ -39,7 +43,9 @@ const ENTRY_OVERHEAD = 96;
 
 export function createApiCache(options: { maxBytes: number; feed?: CatalogChangeFeed }): ApiCache {
   const { maxBytes, feed } = options;
-  // A Map iterates in insertion order: re-inserting on a hit makes the first key the least recent.
+  // A Map iterates in insertion order. A hit only marks its entry used: moving it to the end on
+  // every hit (delete + set) cost more than the rest of a cached answer. Eviction gives a used
+  // entry a second chance (moves it to the end, unmarked) and drops the first unused one.
   const entries = new Map<string, Entry>();
   let bytes = 0;
   let hits = 0;
@@ -65,6 +71,26 @@ export function createApiCache(options: { maxBytes: number; feed?: CatalogChange
     report();
   };
 
+  function lookup<T>(key: string, countMiss: boolean): T | undefined {
+    if (!feed?.trusted()) {
+      if (feed && countMiss) lookups.bypass.inc();
+      return undefined;
+    }
+    sweep();
+    const entry = entries.get(key);
+    if (!entry || entry.generation !== feed.generation()) {
+      if (countMiss) {
+        misses++;
+        lookups.miss.inc();
+      }
+      return undefined;
+    }
+    hits++;
+    lookups.hit.inc();
+    entry.used = true;
+    return entry.value as T;
+  }
+
   return {
     readGeneration() {
       if (!feed?.trusted()) return undefined;
@@ -72,22 +98,10 @@ export function createApiCache(options: { maxBytes: number; feed?: CatalogChange
       return feed.generation();
     },
     get<T>(key: string): T | undefined {
-      if (!feed?.trusted()) {
-        if (feed) lookups.bypass.inc();
-        return undefined;
-      }
-      sweep();
-      const entry = entries.get(key);
-      if (!entry || entry.generation !== feed.generation()) {
-        misses++;
-        lookups.miss.inc();
-        return undefined;
-      }
-      hits++;
-      lookups.hit.inc();
-      entries.delete(key);
-      entries.set(key, entry);
-      return entry.value as T;
+      return lookup<T>(key, true);
+    },
+    peek<T>(key: string): T | undefined {
+      return lookup<T>(key, false);
     },
     put(key, value, size, generation) {
       if (generation === undefined || !feed?.trusted() || generation !== feed.generation()) return;
@@ -95,11 +109,16 @@ export function createApiCache(options: { maxBytes: number; feed?: CatalogChange
       if (cost > maxBytes / 4) return; // one huge answer must not flush everything else
       const old = entries.get(key);
       if (old) drop(key, old);
-      entries.set(key, { value, bytes: cost, generation });
+      entries.set(key, { value, bytes: cost, generation, used: false });
       bytes += cost;
+      // Entries moved to the end are visited again by this loop, unmarked then: it ends.
       for (const [k, e] of entries) {
         if (bytes <= maxBytes) break;
-        drop(k, e);
+        if (e.used && k !== key) {
+          e.used = false;
+          entries.delete(k);
+          entries.set(k, e);
+        } else drop(k, e);
       }
       report();
     },

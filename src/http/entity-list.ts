@@ -13,6 +13,7 @@ import type { EntityBodies } from './entity-bodies.js';
 import { parseBody } from './entity-bodies.js';
 import type { ApiCache } from './entity-cache.js';
 import { filterPushdown, matchesFilter, searchIndexOf, type EntityFilter } from './entity-filter.js';
+import { buildNameIndex, matchByName, nameOnlyFilter, type NameIndex } from './entity-name-index.js';
 
 export interface ListSpec {
   filter?: EntityFilter;
@@ -72,19 +73,56 @@ export function createEntityLists(db: Db, cache: ApiCache, bodies: EntityBodies)
     return { refs: rows.map((r) => r.ref), values: spec.order.length ? rows.map((r) => r.values[0]) : [] };
   }
 
+  const keyOf = (spec: ListSpec) => `q:${JSON.stringify(spec)}`;
+  const EVERYTHING: ListSpec = { order: [] };
+  const INDEX_KEY = 'n:names';
+
+  /** A name-only filter's matches from the name index (entity-name-index.ts), when the cache holds what that needs. */
+  function byName(spec: ListSpec): Matches | undefined {
+    const filter = nameOnlyFilter(spec);
+    if (!filter) return undefined;
+    let index = cache.peek<NameIndex>(INDEX_KEY);
+    if (!index) {
+      const all = cache.peek<Matches>(keyOf(EVERYTHING));
+      if (!all) return undefined;
+      // Built from a list that is current, so as current as it: tag it with the same generation.
+      const built = buildNameIndex(all.refs);
+      index = built.index;
+      cache.put(INDEX_KEY, index, built.bytes, cache.readGeneration());
+    }
+    return { refs: matchByName(filter, index), values: [] };
+  }
+
+  /** The generation in which the list of every ref did not fit the cache: name-only filters then query. */
+  let tooLargeIn: number | undefined;
+
+  async function matchesOf(spec: ListSpec): Promise<Matches> {
+    const key = keyOf(spec);
+    const hit = cache.get<Matches>(key);
+    if (hit) return hit;
+    const current = cache.readGeneration();
+    if (nameOnlyFilter(spec) && current !== undefined && tooLargeIn !== current) {
+      // One list of every ref per generation serves every such filter.
+      await matchesOf(EVERYTHING);
+      const named = byName(spec);
+      if (named) return named;
+      if (!cache.peek(keyOf(EVERYTHING))) tooLargeIn = current;
+    }
+    const generation = cache.readGeneration();
+    const result = await compute(spec);
+    let bytes = 0;
+    for (const r of result.refs) bytes += r.length * 2 + 16;
+    for (const v of result.values) bytes += (v?.length ?? 0) * 2 + 16;
+    cache.put(key, result, bytes, generation);
+    return result;
+  }
+
   return {
-    async matches(spec: ListSpec): Promise<Matches> {
-      const key = `q:${JSON.stringify(spec)}`;
-      const hit = cache.get<Matches>(key);
-      if (hit) return hit;
-      const generation = cache.readGeneration();
-      const result = await compute(spec);
-      let bytes = 0;
-      for (const r of result.refs) bytes += r.length * 2 + 16;
-      for (const v of result.values) bytes += (v?.length ?? 0) * 2 + 16;
-      cache.put(key, result, bytes, generation);
-      return result;
+    /** The matches when the cache has them (or what they are made of), else undefined (nothing is read). */
+    peek(spec: ListSpec): Matches | undefined {
+      return cache.peek<Matches>(keyOf(spec)) ?? byName(spec);
     },
+    matches: matchesOf,
   };
 }
 

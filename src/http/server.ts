@@ -3,16 +3,16 @@
  * areas mount (Slack, Bot Framework, GitHub webhooks, metrics). Only the catalog routes parse JSON
  * bodies; mounted routers get the raw request, as signature checks need the exact bytes.
  */
-import { metrics } from '../metrics.js';
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { apiTokenName, requireApiToken, type ApiAuthOptions } from './api-auth.js';
 import { createAuditBatcher } from './api-audit.js';
-import { catalogApiRouter, type CatalogApiOptions } from './catalog-api.js';
+import { createCatalogApi, type CatalogApiOptions } from './catalog-api.js';
+import { catalogFastPath, type FastPath } from './catalog-fast-path.js';
+import { createRequestRecorder, requestIdOf } from './request-record.js';
 import type { ReadinessState } from './readiness.js';
 import { HttpError, errorBody } from './errors.js';
 
@@ -28,44 +28,27 @@ export interface HttpAppOptions {
   catalog?: Omit<CatalogApiOptions, 'db' | 'logger' | 'tokens'>;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const FAST_PATH = Symbol('callsheet.fastPath');
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
   const { db, logger } = options;
   const app = express();
   const audit = createAuditBatcher(db, logger);
+  const record = createRequestRecorder(logger, audit);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
   app.use((req, res, next) => {
-    const incoming = req.get('x-request-id');
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdOf(req);
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
+    res.locals.started = started;
     res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The matched route pattern keeps the label set bounded; anything unmatched shares one label.
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-      metrics.httpRequests.observe({ route, status: String(res.statusCode) }, ms / 1000);
-      // The path only: query strings may carry search text and tokens. A call made with an API token
-      // is logged with the token's name at info, so who read the catalog is on record.
-      const token = apiTokenName(res);
-      const line = { requestId, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10, ...(token ? { token } : {}) };
-      if (token) {
-        logger.info(line, 'api request');
-        // Every call made with a token is an audit row under the token's name (the path only, as above).
-        audit.add({
-          at: new Date(),
-          platform: 'api',
-          actor: token,
-          action: 'api',
-          target: line.path,
-          text: `${req.method} ${line.path}`,
-          outcome: res.statusCode < 400 ? 'ok' : res.statusCode === 401 || res.statusCode === 403 ? 'refused' : 'error',
-          details: { status: res.statusCode, requestId },
-        });
-      } else logger.debug(line, 'http request');
+      const path = req.originalUrl.split('?')[0];
+      record({ requestId, method: req.method, path, route, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, token: apiTokenName(res) });
     });
     next();
   });
@@ -83,7 +66,11 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     else res.status(503).json({ status: 'not ready', ...(state.reason ? { reason: state.reason } : {}) });
   });
 
-  app.use('/api/catalog', requireApiToken({ logger, ...(options.apiAuth ?? { tokens: [] }) }), catalogApiRouter({ db, logger, tokens: options.apiAuth?.tokens ?? [], ...options.catalog }));
+  const apiAuth = { logger, ...(options.apiAuth ?? { tokens: [] }) };
+  const catalogApi = createCatalogApi({ db, logger, tokens: apiAuth.tokens, ...options.catalog });
+  app.use('/api/catalog', requireApiToken(apiAuth), catalogApi.router);
+  // startHttpServer tries the fast path first (catalog-fast-path.ts); Express answers the rest.
+  Object.defineProperty(app, FAST_PATH, { value: catalogFastPath(catalogApi.ctx, apiAuth, record) });
   for (const mount of options.mounts ?? []) app.use(mount.path, mount.router);
 
   app.use((req, res) => {
@@ -111,6 +98,9 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   return app;
 }
+
+/** The fast path createHttpApp attached to `app`, if any (startHttpServer tries it before Express). */
+export const fastPathOf = (app: express.Express): FastPath | undefined => (app as unknown as { [FAST_PATH]?: FastPath })[FAST_PATH];
 
 export interface RunningServer {
   server: Server;
@@ -143,7 +133,9 @@ export async function startHttpServer(app: express.Express, options: HttpServerO
   // for as long as it likes unless the whole request has a deadline; Node checks the deadlines
   // every connectionsCheckingInterval (30 s by default, longer than the deadline itself), so check
   // often enough that the deadline means what it says.
-  const server = createServer({ requestTimeout, headersTimeout, connectionsCheckingInterval: Math.max(250, Math.min(1000, Math.floor(headersTimeout / 4))) }, app);
+  const fast = fastPathOf(app);
+  const handler = fast ? (req: IncomingMessage, res: ServerResponse) => fast(req, res) || app(req, res) : app;
+  const server = createServer({ requestTimeout, headersTimeout, connectionsCheckingInterval: Math.max(250, Math.min(1000, Math.floor(headersTimeout / 4))) }, handler);
   if (options.maxConnections) server.maxConnections = options.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

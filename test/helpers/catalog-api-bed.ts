@@ -23,6 +23,7 @@ export interface CatalogApiBed {
   sync: SyncService;
   feed: CatalogChangeFeed;
   server: RunningServer;
+  app: ReturnType<typeof createHttpApp>;
   base: string;
   client: CatalogClient;
   /** A fetch with the API token, for what the client does not expose (headers, raw errors). */
@@ -62,6 +63,7 @@ export async function startCatalogApiBed(options: { open?: boolean; cacheBytes?:
     sync,
     feed,
     server,
+    app,
     base,
     client: clientFor(base, API_TOKEN),
     get: (path, headers = {}) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${API_TOKEN}`, ...headers } }),
