@@ -40,6 +40,7 @@ try {
   // CPU time of this process per query: on PGlite the database runs in it, so this is the query's
   // cost without the time spent waiting for a core on a loaded machine (wall time is printed too).
   const cpu: number[] = [];
+  const cpuByQuery = new Map<string, number[]>();
   for (let run = 0; run < RUNS + 2; run++) {
     for (const { q } of queries) {
       const t = performance.now();
@@ -49,6 +50,7 @@ try {
       if (run >= 2) {
         samples.push(performance.now() - t); // two warm-up rounds
         cpu.push((used.user + used.system) / 1000);
+        cpuByQuery.set(q, [...(cpuByQuery.get(q) ?? []), (used.user + used.system) / 1000]);
       }
     }
   }
@@ -57,7 +59,11 @@ try {
   console.log(`recall@5    : ${(recallSum / queries.length).toFixed(3)} (target >= 0.9)`);
   console.log(`MRR@10      : ${(rrSum / queries.length).toFixed(3)}`);
   console.log(`latency     : p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))} (target < 20 ms; n=${samples.length})`);
-  if (database.kind === 'pglite') console.log(`cpu time    : p50 ${ms(percentile(cpu, 50))}, p99 ${ms(percentile(cpu, 99))} (this process, database included)`);
+  if (database.kind === 'pglite') {
+    console.log(`cpu time    : p50 ${ms(percentile(cpu, 50))}, p99 ${ms(percentile(cpu, 99))} (this process, database included)`);
+    const costly = [...cpuByQuery].map(([q, t]) => ({ q, median: percentile([...t].sort((a, b) => a - b), 50) })).sort((a, b) => b.median - a.median).slice(0, 5);
+    console.log(`costliest   : ${costly.map((c) => `${c.q} ${ms(c.median)}`).join('; ')} (median cpu)`);
+  }
   console.log(`load average: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
   if (misses.length) console.log(`queries below full recall:\n${misses.join('\n')}`);
 } finally {
