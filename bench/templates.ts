@@ -1,8 +1,9 @@
 /**
  * `npm run bench:templates`: every public conformance template (backstage/software-templates and
- * create-app's) run unchanged from the shell wizard against the fake GitHub, as a person would answer
- * it; prints template, steps and result. A template needing an action Callsheet lacks shows the
- * refusal its form gives. Uses TEST_DATABASE_URL's Postgres when set, else PGlite.
+ * create-app's) run unchanged from the shell wizard against the fake GitHub (and the fake GitLab for
+ * gitlab-merge-request; rails-demo runs the local `rails`), as a person would answer it; prints
+ * template, steps and result. A template needing an action this host lacks shows the refusal its form
+ * gives, with the reason. Uses TEST_DATABASE_URL's Postgres when set, else PGlite.
  */
 import { eq } from 'drizzle-orm';
 import { createInShell } from '../adapters/shell/create-flow.js';
@@ -24,8 +25,8 @@ try {
     const started = performance.now();
     const reply = await createInShell({ db, clock: systemClock, wake: () => {} }, t.name, { platform: 'shell', userRef: 'user:default/guest' }, scriptedIo(formOf(record), t.name, []));
     if (reply.isError) {
-      const action = /action (\S+) \(step/.exec(reply.summary)?.[1];
-      rows.push({ template: t.name, steps: `0/${steps}`, result: action ? `refused: ${action} not available` : `refused: ${reply.summary}`, ms: performance.now() - started });
+      const why = /action (\S+) \(step [^)]*\) is not available(?:: ([^;]*?))?(?:\.|;| Nothing)/.exec(reply.summary);
+      rows.push({ template: t.name, steps: `0/${steps}`, result: why ? `refused: ${why[1]} not available${why[2] ? ` (${why[2]})` : ''}` : `refused: ${reply.summary}`, ms: performance.now() - started });
       continue;
     }
     await bed.worker.runOnce();

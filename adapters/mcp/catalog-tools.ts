@@ -48,7 +48,7 @@ const ENTITY_TOOLS: EntityTool[] = [
 ];
 
 /** Resolves the asked-for entity; an unknown one is a tool error naming close candidates. */
-async function resolved(deps: McpDeps, text: string, options: ResolveOptions) {
+export async function resolved(deps: McpDeps, text: string, options: ResolveOptions) {
   const r = await resolveEntity(deps.db, text, { suggestions: 5, ...options });
   if (r.status === 'found') {
     const relations = await relationsFrom(deps.db, [r.entity.ref]);

@@ -4,6 +4,8 @@ import type { CommandContext, Requester } from '../../src/commands/types.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import type { Reply } from '../../src/reply/reply.js';
+import type { RunnerDeps } from '../../src/scaffolder/runner.js';
+import type { TokenScope } from '../../src/config/security.js';
 
 export interface McpDeps {
   db: Db;
@@ -17,6 +19,19 @@ export interface McpDeps {
   oncallConfigured: boolean;
   /** Limits `validate_entity` parses with (MAX_FILE_BYTES, MAX_DOCUMENTS_PER_FILE). */
   yamlLimits: { maxBytes: number; maxDocuments: number };
+  /** STALE_AFTER_DAYS, for agents_md's open problems. */
+  staleAfterDays: number;
+  /** What the scaffolder runs steps with: dry runs run here, in this process. */
+  runner: RunnerDeps;
+  /** Wakes a task worker after `create` made a task (this process's, or the server's). */
+  wake(): void;
+  /** How long `create` waits for its task to finish before answering with the task's state so far. */
+  createWaitMs?: number;
+  /**
+   * Calls `listener` when any replica changed the catalog (NOTIFY from migration 0010). Only where
+   * a session lives long enough to be told (stdio): stateless HTTP has nowhere to send it.
+   */
+  onCatalogChange?(listener: () => void): () => void;
 }
 
 /** Who is calling: the API token's name on HTTP, the local user on stdio. */
@@ -24,4 +39,6 @@ export interface McpCaller {
   /** The token name (or `stdio:<user>`), recorded as the audit log's actor. */
   name: string;
   requester: Requester;
+  /** `read` for every caller; `write` (API_TOKEN_SCOPES, or the local user on stdio) may run `create`. */
+  scopes: readonly TokenScope[];
 }

@@ -5,7 +5,8 @@
  */
 import express, { type Request, type Response } from 'express';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { apiTokenName, requireApiToken, type ApiAuthOptions } from '../../src/http/api-auth.js';
+import { catalogUser } from '../../src/catalog/users.js';
+import { apiTokenName, requireApiToken, tokenGrant, type ApiAuthOptions } from '../../src/http/api-auth.js';
 import type { McpDeps } from './deps.js';
 import { createMcpServer } from './server.js';
 
@@ -14,9 +15,17 @@ const BODY_LIMIT = '2mb';
 
 export function mcpHttpRouter(deps: McpDeps, auth: ApiAuthOptions): express.Router {
   const router = express.Router();
+  // Stateless: no session outlives a request, so there is nowhere to send subscription updates.
+  const stateless: McpDeps = { ...deps };
+  delete stateless.onCatalogChange;
   const handle = async (req: Request, res: Response) => {
-    const token = apiTokenName(res) ?? 'open';
-    const server = createMcpServer(deps, { name: token, requester: { platform: 'mcp', externalId: token, displayName: token } });
+    const name = apiTokenName(res);
+    const token = name ?? 'open';
+    // The token's User (API_TOKEN_USERS) is who templates run as; a name matching no User is nobody.
+    const grant = tokenGrant(auth, name);
+    const userRef = grant.user ? ((await catalogUser(deps.db, grant.user)) ?? undefined) : undefined;
+    if (grant.user && !userRef) deps.logger.warn({ token, user: grant.user }, 'API_TOKEN_USERS names no catalog User; the token acts as nobody in particular');
+    const server = createMcpServer(stateless, { name: token, scopes: grant.scopes, requester: { platform: 'mcp', externalId: token, displayName: token, ...(userRef ? { userRef } : {}) } });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
       void transport.close();

@@ -22,12 +22,31 @@ export function entityUri(ref: string): string {
   return `catalog://entity/${encodeURIComponent(kind)}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
 }
 
-async function readRef(deps: McpDeps, uri: URL, ref: string): Promise<ReadResourceResult> {
+/** The entity ref a resource URI names, or undefined for a URI that is not one of ours. */
+export function refOfUri(uri: string): string | undefined {
+  const entity = /^catalog:\/\/entity\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(uri);
+  const dec = (s: string) => decodeURIComponent(s).toLowerCase();
+  if (entity) return `${dec(entity[1]!)}:${dec(entity[2]!)}/${dec(entity[3]!)}`;
+  const team = /^catalog:\/\/team\/([^/]+)$/.exec(uri);
+  return team ? `group:default/${dec(team[1]!)}` : undefined;
+}
+
+async function jsonOf(deps: McpDeps, ref: string): Promise<string> {
   const row = await getEntity(deps.db, ref);
   // The SDK turns a thrown error into a JSON-RPC error for this one request; the session goes on.
   if (!row) throw new Error(`No entity ${ref} in the catalog`);
-  const json = entityJson(row, await relationsFrom(deps.db, [row.ref]));
-  return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(json, null, 2) }] };
+  return JSON.stringify(entityJson(row, await relationsFrom(deps.db, [row.ref])), null, 2);
+}
+
+/** What reading `uri` returns (the entity JSON with relations); throws for an unknown one. */
+export async function readResource(deps: McpDeps, uri: string): Promise<string> {
+  const ref = refOfUri(uri);
+  if (!ref) throw new Error(`Not a catalog resource: ${uri}`);
+  return jsonOf(deps, ref);
+}
+
+async function readRef(deps: McpDeps, uri: URL, ref: string): Promise<ReadResourceResult> {
+  return { contents: [{ uri: uri.href, mimeType: 'application/json', text: await jsonOf(deps, ref) }] };
 }
 
 async function listed(deps: McpDeps, kind?: string) {

@@ -8,6 +8,9 @@ import { registerCatalogTools } from './catalog-tools.js';
 import type { McpCaller, McpDeps } from './deps.js';
 import { registerResources } from './resources.js';
 import { registerValidateTool } from './validate-tool.js';
+import { registerAgentsMdTool } from './agents-md-tool.js';
+import { registerSubscriptions } from './subscriptions.js';
+import { registerTemplateTools } from './template-tools.js';
 
 export type { McpCaller, McpDeps } from './deps.js';
 
@@ -16,11 +19,21 @@ export const SERVER_INFO = { name: 'callsheet', version: '1.0.0' };
 export function createMcpServer(deps: McpDeps, caller: McpCaller): McpServer {
   const server = new McpServer(SERVER_INFO, {
     capabilities: { tools: {}, resources: {} },
-    instructions: 'Callsheet answers questions about the software catalog: who owns what, who is on call, dependencies, teams and systems.',
+    instructions:
+      'Callsheet answers questions about the software catalog: who owns what, who is on call, dependencies, teams and systems; agents_md gives one component\'s context as Markdown. ' +
+      'To create software: list_templates, describe_template (its parameters as JSON Schema), create_dry_run, then create.',
   });
   const audited = auditedTools(deps, caller);
   registerCatalogTools(server, deps, caller, audited);
   registerValidateTool(server, deps, audited);
+  registerTemplateTools(server, deps, caller, audited);
+  registerAgentsMdTool(server, deps, audited);
   registerResources(server, deps);
+  const stopSubscriptions = registerSubscriptions(server, deps);
+  const close = server.close.bind(server);
+  server.close = async () => {
+    stopSubscriptions();
+    await close();
+  };
   return server;
 }

@@ -35,6 +35,8 @@ function describe(field: Field, current: unknown, options: Option[] | undefined)
   const lines: string[] = [];
   if (field.help) lines.push(`  ${field.help}`);
   if (field.type === 'select' || field.type === 'multiselect') field.options.forEach((o, i) => lines.push(`   ${i + 1}. ${o.label}`));
+  // The picker's allowed hosts, as Backstage's RepoUrlPicker offers them (gitlab.com for a GitLab template).
+  if (field.type === 'repoUrl' && field.allowedHosts.length) lines.push(`  host: ${field.allowedHosts.join(' or ')}`);
   if (options) options.slice(0, SHOWN_OPTIONS).forEach((o, i) => lines.push(`   ${i + 1}. ${o.label} — ${show(o.value)}`));
   const hints: Record<string, string> = { checkbox: ' (yes/no)', multiselect: ' (numbers or names, comma separated)', tags: ' (comma separated)', repoUrl: ' (host/owner/repo)' };
   const hint = field.type === 'entity' && field.multiple ? ' (comma separated)' : hints[field.type] ?? '';

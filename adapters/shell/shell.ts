@@ -1,7 +1,8 @@
 /**
  * The local shell: reads lines of the command grammar (`owner payments-api`, `/owner payments-api`),
  * prints replies as text. A number picks that numbered button of the last reply; `exit`, `quit`
- * or end of input (Ctrl-D) closes it. Lines are answered one at a time, in order.
+ * or end of input (Ctrl-D at the prompt) closes it; Ctrl-D inside a follow-up question cancels only
+ * that command. Lines are answered one at a time, in order.
  */
 import { createInterface } from 'node:readline';
 import { Writable, type Readable } from 'node:stream';
@@ -54,26 +55,50 @@ const EXIT = new Set(['exit', 'quit', '/exit', '/quit', 'bye']);
 export function startShell(options: ShellOptions): Shell {
   const { input, output, run } = options;
   const echo = mutableOutput(output);
-  const rl = createInterface({ input, output: echo, prompt: options.prompt ?? 'callsheet> ', terminal: (output as { isTTY?: boolean }).isTTY === true });
+  const terminal = (output as { isTTY?: boolean }).isTTY === true;
+  // Input can end (Ctrl-D, a closed pipe) while a line is being answered; since Node 22 prompting a
+  // closed readline throws, so the loop prompts only while the interface is open.
+  let ended = false;
+  // Ctrl-D on a terminal closes readline but not the terminal: inside a follow-up question (the
+  // create wizard) it cancels that question only, and the shell reopens on the same terminal.
+  let asking = false;
+  let cancelled = false;
+  let shuttingDown = false;
+  const open = (history: string[] = []) => {
+    const next = createInterface({ input, output: echo, prompt: options.prompt ?? 'callsheet> ', terminal, history });
+    next.once('close', () => {
+      const stillOpen = terminal && !input.readableEnded && !input.destroyed;
+      if (asking && stillOpen && !shuttingDown) cancelled = true;
+      else ended = true;
+    });
+    return next;
+  };
+  let rl = open();
+  let lines = rl[Symbol.asyncIterator]();
   const write = (text: string) => {
     output.write(text.endsWith('\n') ? text : `${text}\n`);
   };
   let buttons: string[] = [];
-  const lines = rl[Symbol.asyncIterator]();
+  const readAnswer = async (): Promise<string> => {
+    asking = true;
+    try {
+      const next = await lines.next();
+      if (next.done) throw new Error(cancelled ? 'Ctrl-D' : 'input closed');
+      return next.value;
+    } finally {
+      asking = false;
+    }
+  };
   const io: ShellIo = {
     async ask(question) {
       output.write(question);
-      const next = await lines.next();
-      if (next.done) throw new Error('input closed');
-      return next.value;
+      return readAnswer();
     },
     async askSecret(question) {
       output.write(question);
       echo.muted = true;
       try {
-        const next = await lines.next();
-        if (next.done) throw new Error('input closed');
-        return next.value;
+        return await readAnswer();
       } finally {
         echo.muted = false;
         // The Enter that ended the password was not echoed either.
@@ -104,12 +129,6 @@ export function startShell(options: ShellOptions): Shell {
     }
   }
 
-  // Input can end (Ctrl-D, a closed pipe) while a line is being answered; since Node 22 prompting a
-  // closed readline throws, so the loop prompts only while the interface is open.
-  let ended = false;
-  rl.once('close', () => {
-    ended = true;
-  });
   const prompt = () => {
     if (!ended) rl.prompt();
   };
@@ -120,6 +139,12 @@ export function startShell(options: ShellOptions): Shell {
       const line = next.value.trim();
       if (EXIT.has(line.toLowerCase())) break;
       if (line) await answer(line);
+      if (cancelled) {
+        // The wizard was cancelled with Ctrl-D: a fresh interface on the same terminal, history kept.
+        cancelled = false;
+        rl = open((rl as unknown as { history?: string[] }).history ?? []);
+        lines = rl[Symbol.asyncIterator]();
+      }
       prompt();
     }
     rl.close();
@@ -128,6 +153,7 @@ export function startShell(options: ShellOptions): Shell {
   return {
     closed,
     async close() {
+      shuttingDown = true;
       rl.close();
       await closed;
     },

@@ -23,14 +23,16 @@ import { slackPageAction } from './page-action.js';
 import { createResponseUrlPoster } from './response-url.js';
 import { createModal } from './scaffolder-modal.js';
 import { slackTaskNotifier } from './task-notifier.js';
-import { createWebClient } from './web-client.js';
+import { slackClients, type SlackClients, type SlackClientsConfig } from './clients.js';
 
 export interface SlackFeaturesDeps {
   db: Db;
   logger: Logger;
   clock: Clock;
-  config: { SLACK_BOT_TOKEN: string; SLACK_API_URL?: string };
-  /** The Web API client for modals and updates (default: one made from `config`, retrying 429/5xx). */
+  config: SlackClientsConfig;
+  /** The Web API clients (default: made from `config`); `serve` shares one set with the adapter. */
+  clients?: SlackClients;
+  /** The Web API client for modals and updates (default: `clients.web`). */
   web?: WebClient;
   /** The scaffolder worker of this replica, woken when a task is created here (read lazily). */
   worker?: { wake(): void };
@@ -54,9 +56,10 @@ export interface SlackFeatures {
 
 export function slackFeatures(deps: SlackFeaturesDeps): SlackFeatures {
   const { db, logger, clock, config } = deps;
-  const web = deps.web ?? createWebClient({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, logger });
+  const clients = deps.clients ?? slackClients({ config, db, logger });
+  const web = deps.web ?? clients.web;
   // Digests are paced by the nudge runner: 429s come back to it, and unknown outcomes are checked, never re-posted blindly.
-  const poster = createWebClient({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, logger, retries: 0, rejectRateLimitedCalls: true });
+  const poster = clients.poster;
   const respond = createResponseUrlPoster({ logger, apiUrl: config.SLACK_API_URL });
   const create = createModal({ db, clock, logger, web, worker: deps.worker, runner: deps.runner });
   const nudges = nudgeActions({ db, clock, logger, web, respond, opener: deps.opener });

@@ -4,7 +4,7 @@
  */
 import { App, SocketModeReceiver, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Router } from 'express';
+import express, { type Router } from 'express';
 import type { Clock } from '../../src/clock.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
@@ -16,13 +16,18 @@ import { registerListeners, type FeatureAction, type SlackExtension } from './li
 import { createResponseUrlPoster } from './response-url.js';
 import { createSlackRouter } from './router.js';
 import { registerUnfurls } from './unfurl.js';
-import { createWebClient } from './web-client.js';
+import { slackClients, type SlackClients, type SlackClientsConfig } from './clients.js';
+import { SLACK_INSTALL_PATH } from './oauth.js';
+import { scopeToWorkspace } from './workspace-token.js';
 
 export type { FeatureAction, SlackExtension, SlackInteraction } from './listeners.js';
 export { SLACK_EVENTS_PATH } from './router.js';
+export { slackClients } from './clients.js';
 
 export interface SlackAdapterDeps {
-  config: { SLACK_SIGNING_SECRET: string; SLACK_BOT_TOKEN: string; SLACK_APP_TOKEN?: string; SLACK_API_URL?: string };
+  config: SlackClientsConfig & { SLACK_SIGNING_SECRET: string; SLACK_APP_TOKEN?: string };
+  /** The Web API clients (and, for several workspaces, the OAuth routes); `serve` shares one set with the features. */
+  clients?: SlackClients;
   db: Db;
   logger: Logger;
   clock: Clock;
@@ -63,20 +68,26 @@ const routerReceiver: Receiver = { init: () => {}, start: async () => {}, stop: 
 export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
   const { config, logger } = deps;
   const slackLogger = boltLogger(logger);
-  const web = createWebClient({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, logger });
+  const clients = deps.clients ?? slackClients({ config, db: deps.db, logger });
+  const { web, oauth } = clients;
   const clientOptions = config.SLACK_API_URL ? { slackApiUrl: `${config.SLACK_API_URL.replace(/\/$/, '')}/` } : {};
   const socket = config.SLACK_APP_TOKEN
     ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, logger: slackLogger, installerOptions: { clientOptions } })
     : undefined;
   const app = new App({
     receiver: socket ?? routerReceiver,
-    // One workspace, one bot token: no per-event auth.test round trip before the listener runs.
-    authorize: async () => ({ botToken: config.SLACK_BOT_TOKEN }),
+    // Several workspaces: each event is answered with its own workspace's installation. One workspace,
+    // one bot token: no per-event lookup or auth.test round trip before the listener runs.
+    authorize: oauth ? (query) => oauth.authorize(query) : async () => ({ botToken: config.SLACK_BOT_TOKEN! }),
     logger: slackLogger,
     clientOptions,
     ignoreSelf: false,
     convoStore: false,
   });
+  if (oauth) {
+    scopeToWorkspace(app);
+    oauth.register(app);
+  }
   app.error(async (error) => {
     logger.error({ err: error }, 'Slack listener failed');
   });
@@ -94,17 +105,23 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
   registerConversations(app, answering);
   registerUnfurls(app, answering);
   for (const extension of deps.extensions ?? []) extension.register(app);
-  const router = createSlackRouter({
+  const events = createSlackRouter({
     signingSecret: config.SLACK_SIGNING_SECRET,
     clock: deps.clock,
     logger,
     dispatch: (delivery) => app.processEvent(delivery as ReceiverEvent),
   });
+  const router = oauth ? express.Router().use(oauth.router, events) : events;
 
   return {
     router,
     web,
     async start() {
+      if (oauth) logger.info({ install: SLACK_INSTALL_PATH }, 'Slack app distributed over OAuth: each workspace is answered with its own installation');
+      if (!config.SLACK_BOT_TOKEN) {
+        if (socket) await socket.start();
+        return;
+      }
       try {
         const who = await web.auth.test();
         logger.info({ team: who.team, bot: who.user }, 'Slack bot token accepted');

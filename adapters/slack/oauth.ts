@@ -36,6 +36,8 @@ export interface SlackOAuth {
   authorize(query: InstallationQuery<boolean>): Promise<{ botToken: string; botUserId?: string; botId?: string; teamId?: string; enterpriseId?: string }>;
   /** app_uninstalled and tokens_revoked delete the workspace's installation. */
   register(app: App): void;
+  /** Bot tokens of every installation (refreshed when due), newest install first: for work done outside a request. */
+  botTokens(): Promise<string[]>;
 }
 
 type AnyInstallation = Installation<'v1' | 'v2', boolean>;
@@ -77,17 +79,29 @@ export function createSlackOAuth(deps: SlackOAuthDeps): SlackOAuth {
     },
   });
 
+  const dueForRefresh = (data: Record<string, unknown> | undefined): boolean => {
+    const bot = (data as unknown as AnyInstallation | undefined)?.bot;
+    return Boolean(bot?.refreshToken && bot.expiresAt && bot.expiresAt * 1000 - margin <= now());
+  };
+
   async function refresh(data: Record<string, unknown>): Promise<InstallationRow | undefined> {
+    // Checked again under the lock: another replica may have refreshed while this one waited.
+    if (!dueForRefresh(data)) return undefined;
     const installation = data as unknown as AnyInstallation;
-    const bot = installation.bot;
-    if (!bot?.refreshToken || !bot.expiresAt || bot.expiresAt * 1000 - margin > now()) return undefined;
-    const answer = (await deps.web.oauth.v2.access({ client_id: deps.clientId, client_secret: deps.clientSecret, grant_type: 'refresh_token', refresh_token: bot.refreshToken })) as {
+    const bot = installation.bot!;
+    const answer = (await deps.web.oauth.v2.access({ client_id: deps.clientId, client_secret: deps.clientSecret, grant_type: 'refresh_token', refresh_token: bot.refreshToken! })) as {
       access_token?: string; refresh_token?: string; expires_in?: number;
     };
     if (!answer.access_token || !answer.refresh_token || !answer.expires_in) throw new Error('Slack oauth.v2.access refresh: answer without access_token/refresh_token/expires_in');
     const next: AnyInstallation = { ...installation, bot: { ...bot, token: answer.access_token, refreshToken: answer.refresh_token, expiresAt: Math.floor(now() / 1000) + answer.expires_in } };
     deps.logger.info({ team: installation.team?.id, enterprise: installation.enterprise?.id }, 'Slack bot token refreshed');
     return rowOf(next);
+  }
+
+  /** A plain read on every event; the row lock is taken only when a rotating token is near expiry. */
+  async function current(key: InstallationKey): Promise<Record<string, unknown> | undefined> {
+    const found = await deps.store.find(key);
+    return dueForRefresh(found) ? deps.store.refreshLocked(key, refresh) : found;
   }
 
   const router = express.Router();
@@ -112,11 +126,20 @@ export function createSlackOAuth(deps: SlackOAuthDeps): SlackOAuth {
   return {
     router,
     async authorize(query) {
-      const data = await deps.store.refreshLocked(queryKey(query), refresh);
+      const data = await current(queryKey(query));
       const bot = (data as unknown as AnyInstallation | undefined)?.bot;
       if (!data || !bot?.token) throw new Error(`no Slack installation for ${query.isEnterpriseInstall ? `enterprise ${query.enterpriseId}` : `team ${query.teamId}`}`);
       const i = data as unknown as AnyInstallation;
       return { botToken: bot.token, botUserId: bot.userId, botId: bot.id, teamId: i.team?.id ?? query.teamId, enterpriseId: i.enterprise?.id ?? query.enterpriseId };
+    },
+    async botTokens() {
+      const tokens: string[] = [];
+      for (const data of await deps.store.list()) {
+        const fresh = dueForRefresh(data) ? await current(keyOf(data as unknown as AnyInstallation)) : data;
+        const token = (fresh as unknown as AnyInstallation | undefined)?.bot?.token;
+        if (token) tokens.push(token);
+      }
+      return tokens;
     },
     register(app) {
       const forget = async (context: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }, why: string) => {

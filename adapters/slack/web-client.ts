@@ -6,9 +6,37 @@ import { WebClient, WebClientEvent, type WebAPICallResult } from '@slack/web-api
 import type { Logger } from '../../src/logger.js';
 import { metrics } from '../../src/metrics.js';
 import { boltLogger } from './bolt-logger.js';
+import { callTarget, isOtherWorkspace, tokenInScope, type BackgroundTokens } from './workspace-token.js';
 
 class MeteredWebClient extends WebClient {
+  /** Set in distribution mode without SLACK_BOT_TOKEN: calls outside a request look for their workspace. */
+  background?: BackgroundTokens;
+  /** Set in distribution mode: a call inside a request carries that request's workspace token. */
+  scoped = false;
+
   override async apiCall(method: string, options?: Record<string, unknown>): Promise<WebAPICallResult> {
+    if (options?.token || !this.scoped || method.startsWith('oauth.')) return this.metered(method, options);
+    const inScope = tokenInScope();
+    if (inScope) return this.metered(method, { ...options, token: inScope });
+    if (!this.background) return this.metered(method, options);
+    const target = callTarget(options);
+    const tokens = await this.background.ordered(target);
+    if (tokens.length === 0) throw new Error(`Slack ${method}: the app is not installed in any workspace yet (open /slack/install)`);
+    let last: unknown;
+    for (const token of tokens) {
+      try {
+        const result = await this.metered(method, { ...options, token });
+        this.background.remember(target, token);
+        return result;
+      } catch (error) {
+        if (!isOtherWorkspace(error)) throw error;
+        last = error;
+      }
+    }
+    throw last;
+  }
+
+  private async metered(method: string, options?: Record<string, unknown>): Promise<WebAPICallResult> {
     try {
       const result = await super.apiCall(method, options);
       metrics.chatApiCalls.inc({ platform: 'slack', method, outcome: 'ok' });
@@ -32,6 +60,11 @@ export interface WebClientOptions {
    * own sends, such as nudge digests.
    */
   rejectRateLimitedCalls?: boolean;
+  /**
+   * Distribution mode (several workspaces): calls inside a request carry that workspace's token, and
+   * without a fixed token calls outside one try these installations' tokens.
+   */
+  workspaces?: { background?: BackgroundTokens };
 }
 
 export function createWebClient(options: WebClientOptions): WebClient {
@@ -43,6 +76,10 @@ export function createWebClient(options: WebClientOptions): WebClient {
     rejectRateLimitedCalls: options.rejectRateLimitedCalls ?? false,
     retryConfig: { retries: options.retries ?? 3, factor: 2, minTimeout: 250, maxTimeout: 4000, randomize: true },
   });
+  if (options.workspaces) {
+    web.scoped = true;
+    if (!options.token) web.background = options.workspaces.background;
+  }
   web.on(WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number) => {
     metrics.chatRateLimited.inc({ platform: 'slack' });
     options.logger.warn({ retryAfterSeconds }, 'Slack rate limited a call; waiting before retrying');

@@ -2,16 +2,18 @@
  * Ranked full-text search (`find`, the Teams compose-box search, entity typeaheads): every word is
  * matched by prefix after English stemming, anywhere in the entity's weighted document (migration
  * 0014), a word found in no document is corrected to the nearest word of the catalog's vocabulary
- * by trigram similarity, and hits are ordered by how many words they match, then by field weight.
+ * by trigram similarity, and hits are ordered by how many words they match, then by field weight
+ * (search-rank.ts: candidates by index, then ranking).
  * The same SQL runs on Postgres and PGlite (pg_trgm is one of PGlite's contrib extensions).
  */
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { distance } from 'fastest-levenshtein';
 import { query, type Db } from '../db/client.js';
 import { textArray } from '../db/copy.js';
-import { entities, entitySearch } from '../db/schema.js';
+import { entities } from '../db/schema.js';
 import type { EntityRow } from './queries.js';
 import { alternatives, parseSearch, type ParsedSearch } from './search-query.js';
+import { COUNT_CAP, rankCandidates } from './search-rank.js';
 
 export interface SearchHit {
   row: EntityRow;
@@ -30,7 +32,7 @@ export interface SearchResult {
   parsed: ParsedSearch;
 }
 
-export const COUNT_CAP = 1000;
+export { COUNT_CAP } from './search-rank.js';
 
 /**
  * Per term found in no word of the catalog (as a prefix): the nearest catalog word. pg_trgm's `%`
@@ -83,14 +85,6 @@ function filterConditions(parsed: ParsedSearch, kinds: readonly string[] | undef
   return out;
 }
 
-async function countMatches(db: Db, where: SQL): Promise<number> {
-  const [row] = await query<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from (select 1 from ${entitySearch} join ${entities} on ${entities.ref} = ${entitySearch.ref} where ${where} limit ${COUNT_CAP}) as m`,
-  );
-  return Number(row?.n ?? 0);
-}
-
 export async function searchCatalog(db: Db, text: string, options: { limit?: number; kinds?: readonly string[] } = {}): Promise<SearchResult> {
   const parsed = parseSearch(text);
   const limit = Math.max(1, Math.min(options.limit ?? 50, 200));
@@ -105,32 +99,15 @@ export async function searchCatalog(db: Db, text: string, options: { limit?: num
   }
   const corrections = await correct(db, parsed.terms);
   const perTerm = parsed.terms.map((t) => alternatives(t, corrections.get(t)));
-  const tsq = (q: string) => sql`to_tsquery('english', ${q})`;
-  const doc = entitySearch.document;
-  const ctx = entitySearch.context;
-  const anyWord = sql`(${doc} @@ ${tsq(perTerm.join(' | '))} or ${ctx} @@ ${tsq(perTerm.join(' | '))})`;
-  const everyWord = sql`(${doc} || ${ctx}) @@ ${tsq(perTerm.join(' & '))}`;
-  const matched = perTerm.length === 1 ? sql`1` : sql.join(perTerm.map((q) => sql`((${doc} || ${ctx}) @@ ${tsq(q)})::int`), sql` + `);
-  const score = sql`ts_rank(${doc} || ${ctx}, ${tsq(perTerm.join(' | '))})`;
-  // A name or title that is the whole query (spaces or dashes) comes first among equals.
-  const named = sql`(${entities.name} = ${parsed.phrase.replace(/\s+/g, '-')} or coalesce(lower(${entities.title}) = ${parsed.phrase}, false))::int`;
-  const ranked = (where: SQL) =>
-    db
-      .select({ row: entities, matched: sql<number>`${matched}`, score: sql<number>`${score}` })
-      .from(entitySearch)
-      .innerJoin(entities, eq(entities.ref, entitySearch.ref))
-      .where(and(where, ...filters))
-      // (A single word's count is a constant, and a bare constant in ORDER BY would mean a column number.)
-      .orderBy(...(perTerm.length > 1 ? [desc(matched)] : []), desc(named), desc(score), asc(sql`length(${entities.name})`), asc(entities.ref))
-      .limit(limit);
-  const anyCount = await countMatches(db, and(anyWord, ...filters)!);
-  // Ranking costs per candidate: when a word is everywhere (`service`), rank those that have the
-  // words in a strong field (name, title, tags, system, APIs), and everything only if too few do.
-  let rows = anyCount >= COUNT_CAP ? await ranked(sql`${doc} @@ ${tsq(parsed.terms.map((t) => alternatives(t, corrections.get(t), 'AB')).join(' | '))}`) : [];
-  if (rows.length < limit) rows = await ranked(anyWord);
-  const hits = rows.map((r) => ({ row: r.row, matched: Number(r.matched), score: Number(r.score) }));
-  let total = anyCount;
-  if (hits.length && perTerm.length > 1 && hits[0]!.matched === perTerm.length) total = await countMatches(db, and(everyWord, ...filters)!);
+  const { ranked, anyCount, everyCount } = await rankCandidates(db, { perTerm, phrase: parsed.phrase, filters, limit });
+  const rows = ranked.length ? await db.select().from(entities).where(inArray(entities.ref, ranked.map((r) => r.ref))) : [];
+  const byRef = new Map(rows.map((r) => [r.ref, r]));
+  const hits = ranked.flatMap((r) => {
+    const row = byRef.get(r.ref);
+    return row ? [{ row, matched: r.matched, score: r.score }] : [];
+  });
+  // Counted: those with every word when the best has them all, else those with any.
+  const total = hits.length && perTerm.length > 1 && hits[0]!.matched === perTerm.length ? everyCount : anyCount;
   return { hits, total: Math.max(total, hits.length), corrections: Object.fromEntries(corrections), parsed };
 }
 

@@ -8,7 +8,7 @@ import type { Db } from '../db/client.js';
 import { entities } from '../db/schema.js';
 import type { EntityRow } from './queries.js';
 
-export { searchCatalog, closestNames, type SearchHit, type SearchResult } from './search-text.js';
+export { COUNT_CAP, searchCatalog, closestNames, type SearchHit, type SearchResult } from './search-text.js';
 
 /** Most names compared for a suggestion. */
 const MAX_SUGGESTION_SCAN = 1000;

@@ -11,7 +11,10 @@ function durationText(key: string, value: unknown, env: Record<string, string | 
 
 function text(value: unknown): string {
   if (value === undefined) return '(unset)';
-  return Array.isArray(value) ? value.join(',') : String(value);
+  if (Array.isArray(value)) return value.join(',');
+  // Per-token maps (API_TOKEN_SCOPES, API_TOKEN_USERS) as they are written: name:value,name:value.
+  if (value && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${k}:${Array.isArray(v) ? v.join('+') : String(v)}`).join(',');
+  return String(value);
 }
 
 /**

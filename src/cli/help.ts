@@ -52,6 +52,11 @@ export const commandHelp: Record<string, CommandHelp> = {
     usage: 'callsheet mcp',
     flags: [],
   },
+  'agents-md': {
+    summary: "print an AGENTS.md for one component from the catalog (owner, on-call, dependencies, APIs, docs, problems)",
+    usage: 'callsheet agents-md <entity>',
+    flags: [],
+  },
   validate: {
     summary: 'check catalog files offline (no database)',
     usage: 'callsheet validate <files or folders> [--format text|json|github] [--catalog <folder>]',

@@ -5,6 +5,7 @@
 import type { Config } from '../config/index.js';
 import { startLocalCommandServer, type LocalCommandRunner } from '../http/local-command.js';
 import type { Logger } from '../logger.js';
+import { runAgentsMd } from './agents-md.js';
 import { runAsk } from './ask.js';
 import { runAudit } from './audit.js';
 import { parseCreateArgs } from './create.js';
@@ -15,7 +16,7 @@ import { newSecret, removeServeAddress, writeServeAddress } from './serve-addres
 import { runSync } from './sync.js';
 
 /** The commands that may be forwarded: those that open the database. */
-export const FORWARDED_COMMANDS = ['sync', 'ask', 'nudge', 'audit', 'create'] as const;
+export const FORWARDED_COMMANDS = ['sync', 'ask', 'nudge', 'audit', 'create', 'agents-md'] as const;
 
 /** `worker.wake` starts a forwarded `create`'s task at once instead of at the next poll. */
 export function localCommandRunner(runtime: Runtime, worker: { wake(): void } = { wake: () => {} }): LocalCommandRunner {
@@ -34,6 +35,8 @@ export function localCommandRunner(runtime: Runtime, worker: { wake(): void } = 
       }
       case 'nudge':
         return nudge(request.args, { ...io, env: {} });
+      case 'agents-md':
+        return runAgentsMd(request.args, io, runtime);
       case 'audit':
         return runAudit(request.args, io, runtime.database.db);
       case 'create': {

@@ -17,6 +17,7 @@ const subCommands: Record<string, () => Promise<SubCommand>> = {
   audit: async () => forward('audit', (await import('./audit.js')).auditCli),
   create: async () => (await import('./create.js')).createCli,
   mcp: async () => (await import('./mcp.js')).mcpCli,
+  'agents-md': async () => forward('agents-md', (await import('./agents-md.js')).agentsMdCli),
   validate: async () => (await import('./validate.js')).validateCli,
 };
 

@@ -2,10 +2,36 @@
 import type { McpDeps } from '../../adapters/mcp/deps.js';
 import { runLine } from '../commands/run.js';
 import type { Config } from '../config/index.js';
+import { CATALOG_CHANNEL } from '../db/catalog-changes.js';
+import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Runtime } from './runtime.js';
 
-export function mcpDeps(runtime: Runtime, config: Config, logger: Logger): McpDeps {
+/**
+ * One LISTEN on the catalog channel (migration 0010) for every session of this process, opened on
+ * the first subscriber; the feed's own pings (`ping:`) are not changes.
+ */
+export function catalogChangeListeners(database: Pick<Database, 'listen'>, logger: Logger): { subscribe(listener: () => void): () => void; close(): Promise<void> } {
+  const listeners = new Set<() => void>();
+  let listening: Promise<() => Promise<void>> | undefined;
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      listening ??= database.listen(CATALOG_CHANNEL, (payload) => {
+        if (payload.startsWith('ping:')) return;
+        for (const l of listeners) l();
+      });
+      listening.catch((error: unknown) => logger.warn({ err: error }, 'mcp: cannot listen for catalog changes; subscriptions will not be told'));
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      const unlisten = await listening?.catch(() => undefined);
+      await unlisten?.().catch(() => {});
+    },
+  };
+}
+
+export function mcpDeps(runtime: Runtime, config: Config, logger: Logger, parts: { wake(): void; onCatalogChange?: McpDeps['onCatalogChange'] }): McpDeps {
   return {
     db: runtime.database.db,
     logger,
@@ -14,5 +40,9 @@ export function mcpDeps(runtime: Runtime, config: Config, logger: Logger): McpDe
     runLine,
     oncallConfigured: runtime.oncall.pagerDuty || runtime.oncall.opsgenie,
     yamlLimits: { maxBytes: config.MAX_FILE_BYTES, maxDocuments: config.MAX_DOCUMENTS_PER_FILE },
+    staleAfterDays: config.STALE_AFTER_DAYS,
+    runner: runtime.runner,
+    wake: parts.wake,
+    ...(parts.onCatalogChange ? { onCatalogChange: parts.onCatalogChange } : {}),
   };
 }

@@ -9,7 +9,8 @@ import { loadConfig } from '../config/index.js';
 import { PgliteLockedError } from '../db/pglite-lock.js';
 import { stderrLogger } from '../logger.js';
 import type { SubCommand } from './io.js';
-import { mcpDeps } from './mcp-deps.js';
+import { logNotifier } from '../scaffolder/notifier.js';
+import { catalogChangeListeners, mcpDeps } from './mcp-deps.js';
 import { openRuntime } from './runtime.js';
 
 export const mcpCli: SubCommand = async (_args, io) => {
@@ -26,7 +27,18 @@ export const mcpCli: SubCommand = async (_args, io) => {
   // Like `ask`: a catalog never synced here is synced once first (progress to stderr, not the protocol).
   if (!(await runtime.sync.hasSynced())) await runtime.sync.syncAll();
   const local = await runtime.localRequester('cli');
-  await serveMcpStdio(mcpDeps(runtime, config, logger), { name: `stdio:${local.externalId ?? 'local'}`, requester: { ...local, platform: 'mcp' } });
+  // `create` runs its task here (or on any replica sharing the database: tasks are claimed in Postgres).
+  const worker = runtime.createWorker(logNotifier(logger));
+  void worker.start();
+  const changes = catalogChangeListeners(runtime.database, logger);
+  // The local user holds the database credentials already: the same as `callsheet create`, so write.
+  await serveMcpStdio(mcpDeps(runtime, config, logger, { wake: () => worker.wake(), onCatalogChange: (l) => changes.subscribe(l) }), {
+    name: `stdio:${local.displayName ?? 'local'}`,
+    scopes: ['read', 'write'],
+    requester: { ...local, platform: 'mcp', externalId: `stdio:${local.displayName ?? 'local'}` },
+  });
+  await changes.close();
+  await worker.stop();
   await runtime.close();
   return 0;
 };

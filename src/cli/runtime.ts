@@ -17,12 +17,15 @@ import { createDatabaseClock } from '../db/db-clock.js';
 import { openDatabaseFromConfig } from '../db/from-config.js';
 import { authFromConfig, createGithubClient, webUrlOf, type GithubClient } from '../github/client.js';
 import { githubPullRequestOpener } from '../github/pr-opener.js';
+import { githubUrlFiles } from '../github/url-files.js';
+import { gitlabMergeRequestOpener } from '../gitlab/mr-opener.js';
+import { routeOpeners } from '../nudges/fix-routing.js';
 import { githubSourceId, globMatcher, parseGithubSource } from '../github/source-spec.js';
 import type { Logger } from '../logger.js';
 import type { PullRequestOpener } from '../nudges/ports.js';
 import { builtinActions } from '../scaffolder/actions/index.js';
-import { backstageSchemaOf } from '../scaffolder/actions/backstage-contract.js';
-import { builtinActionIds } from '../scaffolder/actions/catalogue.js';
+import { missingActionReason } from '../scaffolder/actions/catalogue.js';
+import { sourceTemplateLocator } from '../scaffolder/template-locator.js';
 import { dbCatalogReader } from '../scaffolder/catalog-reader.js';
 import { configureRunnableActions } from '../scaffolder/preflight.js';
 import { remoteReader } from '../scaffolder/remote-reader.js';
@@ -37,6 +40,8 @@ import { createWorker, type Worker } from '../scaffolder/worker.js';
 import { createBackstageClient } from '../backstage/client.js';
 import { backstageDriver } from '../sync/sources/backstage.js';
 import { githubDriver } from '../sync/sources/github.js';
+import { gitlabDriver } from '../sync/sources/gitlab.js';
+import { gitlabOrgDriver } from '../sync/sources/gitlab-org.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
 import { checkRemote } from '../sync/remote-policy.js';
 import { onCallFromConfig, type OnCallService } from '../oncall/service.js';
@@ -49,6 +54,8 @@ export interface Runtime {
   sync: SyncService;
   /** Ids of the configured `github:` sources, by organisation (lower-cased). */
   githubSources: Map<string, string[]>;
+  /** A GitHub client per organisation, when GitHub is configured (CODEOWNERS for problem notifications). */
+  githubClient?: (owner: string) => Promise<GithubClient>;
   /** Pull requests for nudges' Fix, when GitHub is configured. */
   pullRequests?: PullRequestOpener;
   /** PagerDuty / Opsgenie on-call answers and paging (one per process: its cache and rate-limit state). */
@@ -107,45 +114,46 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
   // Said once at start-up, so an operator sees it before a user's task fails on it.
   if (hostedRefusal) logger.warn(hostedRefusal);
   const remotePolicy = { allowedHosts: [...new Set([new URL(webUrlOf(config.GITHUB_API_URL)).hostname.toLowerCase(), ...config.GIT_ALLOWED_HOSTS])], reposDir };
+  // One client for the configured GitLab; its token goes to GITLAB_URL only.
+  const gitlabToken = config.GITLAB_TOKEN;
+  const gitlabApi = gitlabToken ? createGitlabClient({ url: config.GITLAB_URL, token: gitlabToken, logger }) : undefined;
   const sync = createSyncService({
     db,
     config,
     logger,
     clock,
     checkRegistered: (spec) => checkRemote(spec, remotePolicy),
+    // url targets and URL placeholders: files on the configured GitHub, read with its credentials.
+    ...(hasGithubAuth(config) ? { urlFiles: githubUrlFiles({ host: githubHost, client: githubClient }) } : {}),
     drivers: {
       github: (rest) => {
         const source = `github:${rest}`;
         const { org } = parseGithubSource(source);
         return githubDriver({ source, client: () => githubClient(org), apiUrl: config.GITHUB_API_URL, logger });
       },
+      ...(gitlabApi ? { gitlab: (source: string) => (/^gitlab-org:/i.test(source) ? gitlabOrgDriver : gitlabDriver)({ source, client: () => gitlabApi, logger }) } : {}),
       // Only hosts the configuration allows (GIT_ALLOWED_HOSTS); the token goes to that host alone.
       backstage: (source) =>
         backstageDriver({ source, allowedHosts: config.GIT_ALLOWED_HOSTS, logger, client: (baseUrl) => createBackstageClient({ baseUrl, ...(config.BACKSTAGE_TOKEN ? { token: config.BACKSTAGE_TOKEN } : {}) }) }),
     },
   });
 
-  const registrar = syncRegistrar({ db, sync, githubWebUrl: hasGithubAuth(config) ? webUrlOf(config.GITHUB_API_URL) : undefined, policy: remotePolicy });
+  const registrar = syncRegistrar({ db, sync, githubWebUrl: hasGithubAuth(config) ? webUrlOf(config.GITHUB_API_URL) : undefined, ...(gitlabApi ? { gitlabWebUrl: config.GITLAB_URL } : {}), policy: remotePolicy });
   const github = hasGithubAuth(config) ? { client: githubClient, host: githubHost } : undefined;
-  // One client for the configured GitLab; its token goes to GITLAB_URL only.
-  const gitlabToken = config.GITLAB_TOKEN;
-  const gitlabApi = gitlabToken ? createGitlabClient({ url: config.GITLAB_URL, token: gitlabToken, logger }) : undefined;
   const gitlab = gitlabApi ? { client: () => gitlabApi, host: gitlabHostOf(config.GITLAB_URL) } : undefined;
   const chatSenders: DigestSender[] = [];
+  const remote = remoteReader({ github, policy: remotePolicy });
   const actions = builtinActions({
     registrar,
     publishGit: { reposDir, ...(hostedRefusal ? { hostedRefusal } : {}) },
     github,
     gitlab,
-    remote: remoteReader({ github, policy: remotePolicy }),
+    remote,
     catalog: dbCatalogReader(db),
     notifications: chatNotificationDelivery({ db, senders: () => chatSenders, fallback: parseFallbackChannel(config.NUDGE_FALLBACK_CHANNEL) }),
   });
   // Forms open only for templates whose every action is registered here (preflight.ts), saying why not.
-  const known = new Set(builtinActionIds());
-  configureRunnableActions(actions.ids(), (id) =>
-    known.has(id) && id.startsWith('publish:gitlab') ? 'GitLab is not configured (GITLAB_TOKEN)' : known.has(id) ? 'GitHub is not configured (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)' : backstageSchemaOf(id) ? `Backstage's ${backstageSchemaOf(id)!.package} action is not implemented in Callsheet` : undefined,
-  );
+  configureRunnableActions(actions.ids(), missingActionReason);
 
   const runner: RunnerDeps = {
     clock,
@@ -154,6 +162,8 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     secrets: config.GITHUB_TOKEN ? { GITHUB_TOKEN: config.GITHUB_TOKEN } : {},
     limits: { maxFiles: config.SCAFFOLDER_MAX_FILES, maxBytes: config.SCAFFOLDER_MAX_BYTES },
     workDir: join(config.DATA_DIR, 'tasks'),
+    // Templates of Git and github: sources in TEMPLATE_SOURCES run with the files of the commit last synced.
+    locateTemplate: sourceTemplateLocator({ db, dataDir: config.DATA_DIR, templateSources: config.TEMPLATE_SOURCES, remote }),
   };
 
   const oncall = onCallFromConfig(config, logger);
@@ -167,7 +177,12 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     oncall,
     sync,
     githubSources,
-    pullRequests: hasGithubAuth(config) ? githubPullRequestOpener({ client: githubClient, host: githubHost }) : undefined,
+    githubClient: hasGithubAuth(config) ? githubClient : undefined,
+    // Fix opens a pull request on GitHub, a merge request on GitLab: whichever holds the file.
+    pullRequests: routeOpeners([
+      ...(hasGithubAuth(config) ? [githubPullRequestOpener({ client: githubClient, host: githubHost })] : []),
+      ...(gitlabApi ? [gitlabMergeRequestOpener({ client: () => gitlabApi, webUrl: config.GITLAB_URL })] : []),
+    ]),
     context: (requester) => ({ db, clock, logger, requester, staleAfterDays: config.STALE_AFTER_DAYS, adminGroups: config.CALLSHEET_ADMINS, backstageUrl: config.BACKSTAGE_URL, oncall, pageAllowedGroups: config.PAGE_ALLOWED_GROUPS }),
     async localRequester(platform, who = config.CALLSHEET_USER) {
       if (!who) return { platform };

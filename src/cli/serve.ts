@@ -21,6 +21,10 @@ import { requireApiToken } from '../http/api-auth.js';
 import express from 'express';
 import { metricsRouter } from '../http/metrics-route.js';
 import { createGithubWebhookRouter } from '../http/github-webhook.js';
+import { githubResync } from './github-resync.js';
+import { webUrlOf } from '../github/client.js';
+import { createGitlabWebhookRouter } from '../http/gitlab-webhook.js';
+import { gitlabResync } from './gitlab-sources.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createLogSender } from '../nudges/log-sender.js';
 import type { DigestSender, MemberDirectory } from '../nudges/ports.js';
@@ -33,6 +37,7 @@ import { metered } from '../../adapters/shell/metered.js';
 import { pageInShell } from '../../adapters/shell/page-flow.js';
 import { pageHandler } from '../commands/page.js';
 import { startShell, type Shell } from '../../adapters/shell/shell.js';
+import { legalPagesRouter } from '../http/legal-pages.js';
 import type { SlackAdapter } from '../../adapters/slack/index.js';
 import type { TeamsAdapter } from '../../adapters/teams/index.js';
 import type { CliIo, SubCommand } from './io.js';
@@ -42,7 +47,7 @@ import { installProcessHandlers } from './process-handlers.js';
 import { mcpDeps } from './mcp-deps.js';
 import { lazyMcpRouter } from './lazy-router.js';
 import { progressReporter } from './progress.js';
-import { githubSourcesFor, openRuntime, type Runtime } from './runtime.js';
+import { openRuntime, type Runtime } from './runtime.js';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -114,9 +119,11 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   // One page handler for every face: trust (PAGE_ALLOWED_GROUPS), Events API v2, the audit log.
   const page = pageHandler({ db, clock, logger, oncall: runtime.oncall, allowedGroups: config.PAGE_ALLOWED_GROUPS });
   const [slackModules, teamsModules] = await chatModules;
-  const slackParts = slackConfig && slackModules ? slackModules[0].slackFeatures({ db, logger, clock, config: slackConfig, worker: wake, opener: runtime.pullRequests, page, runner: runtime.runner }) : undefined;
+  // One set of Slack clients (and, for several workspaces, one OAuth installation store) for features and adapter.
+  const slackClients = slackConfig && slackModules ? slackModules[1].slackClients({ config: slackConfig, db, logger }) : undefined;
+  const slackParts = slackConfig && slackModules ? slackModules[0].slackFeatures({ db, logger, clock, config: slackConfig, clients: slackClients, worker: wake, opener: runtime.pullRequests, page, runner: runtime.runner }) : undefined;
   const slack = slackConfig && slackModules
-    ? slackModules[1].createSlackAdapter({ config: slackConfig, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, backstageUrl: config.BACKSTAGE_URL, actions: slackParts!.actions, extensions: slackParts!.extensions })
+    ? slackModules[1].createSlackAdapter({ config: slackConfig, clients: slackClients, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, backstageUrl: config.BACKSTAGE_URL, actions: slackParts!.actions, extensions: slackParts!.extensions })
     : undefined;
   const teams = teamsModules
     ? teamsModules[1].createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, backstageUrl: config.BACKSTAGE_URL, search: teamsModules[1].catalogSearch(db) })
@@ -138,17 +145,18 @@ export async function startService(config: Config, options: ServeOptions = {}): 
     db,
     logger,
     track,
-    onRepositoryChanged: async (org, repo) => {
-      for (const id of await githubSourcesFor(runtime, org, repo)) await runtime.sync.syncSource(id, { trees: [`${org}/${repo}`] });
-    },
-    onRepositoryRemoved: async (org, repo) => {
-      for (const id of await githubSourcesFor(runtime, org, repo)) await runtime.sync.syncSource(id, { trees: [`${org}/${repo}`] });
-    },
+    // A source busy with another run is re-read once it is free (resync.ts): no push is dropped.
+    onRepositoryChanged: githubResync(runtime),
+    onRepositoryRemoved: githubResync(runtime),
+    // Sources naming this repository's files as url targets or `$text: https://…` re-check them (by ETag).
+    onDefaultBranchPush: (org, repo, paths) => runtime.sync.syncReadersOf({ host: new URL(webUrlOf(config.GITHUB_API_URL)).host, owner: org, repo, ...(paths ? { paths } : {}) }).then(() => {}),
   });
+
+  const gitlabWebhook = createGitlabWebhookRouter({ secret: config.GITLAB_WEBHOOK_SECRET, db, logger, track, onProjectChanged: gitlabResync(runtime), onProjectRemoved: gitlabResync(runtime) });
 
   let ready = false;
   let stopRequested = false;
-  const apiAuth = { tokens: config.API_TOKENS, open: config.API_AUTH === 'off' };
+  const apiAuth = { tokens: config.API_TOKENS, open: config.API_AUTH === 'off', scopes: config.API_TOKEN_SCOPES, users: config.API_TOKEN_USERS };
   if (apiAuth.open) logger.warn('API_AUTH=off: /api/catalog is open to anyone who can reach the port');
   else if (!apiAuth.tokens.length) logger.info('no API_TOKENS: /api/catalog refuses every request');
   const metricsOnOwnPort = config.METRICS_PORT !== undefined;
@@ -165,8 +173,11 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       // On the main port only behind an API token; on METRICS_PORT, bound to METRICS_HOST, without one.
       ...(metricsOnOwnPort ? [] : [{ path: '/', router: metricsRouter(requireApiToken({ ...apiAuth, logger })) }]),
       { path: '/', router: webhook },
+      // The privacy and terms pages the Teams package links to (PRIVACY_URL / TERMS_URL redirect elsewhere).
+      { path: '/', router: legalPagesRouter(config) },
+      { path: '/', router: gitlabWebhook },
       // MCP for AI agents, behind the same API tokens as /api/catalog.
-      { path: '/', router: lazyMcpRouter(async () => (await import('../../adapters/mcp/http.js')).mcpHttpRouter(mcpDeps(runtime, config, logger), apiAuth)) },
+      { path: '/', router: lazyMcpRouter(async () => (await import('../../adapters/mcp/http.js')).mcpHttpRouter(mcpDeps(runtime, config, logger, { wake: () => taskWorker.wake() }), apiAuth)) },
       ...(slack ? [{ path: '/', router: slack.router }] : []),
       ...(teams ? [{ path: '/', router: teams.router }] : []),
     ],
@@ -190,7 +201,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   if (senders.length === 0) senders.push(createLogSender((text) => logger.info({ digest: text }, 'nudge digest (no chat platform configured)')));
   const nudgeRunner = runnerFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined });
   const nudges = config.NUDGE_ENABLED ? startNudgeScheduler({ runner: nudgeRunner, schedule: config.NUDGE_SCHEDULE, timezone: config.NUDGE_TIMEZONE, logger, resumeEveryMs: config.NUDGE_RESUME_POLL }) : undefined;
-  const problemNotifier = config.NUDGE_ENABLED ? problemNotifierFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined }) : undefined;
+  const problemNotifier = config.NUDGE_ENABLED ? problemNotifierFromConfig({ db, config, logger, senders, directories: directories.length ? directories : undefined, github: runtime.githubClient }) : undefined;
 
   const auditRetention = startAuditRetention({ db, clock, logger, retentionDays: config.AUDIT_RETENTION_DAYS, holder: config.INSTANCE_ID });
 
@@ -277,5 +288,10 @@ export const serveCli: SubCommand = async (_args, io: CliIo) => {
   const config = loadConfig(io.env);
   const service = await startService(config, { signals: true });
   await service.stopped;
+  // Everything is finished and the pool closed. A handle left open (a terminal that readline reopened
+  // after Ctrl-D in the create wizard) must not keep the process idling under the prompt: this timer
+  // does not hold the process, so it only fires when something else does.
+  if (process.stdin.isTTY) process.stdin.destroy();
+  setTimeout(() => process.exit(), 1000).unref();
   return 0;
 };

@@ -1,5 +1,5 @@
 /** `find <text>`: ranked full-text search (src/catalog/search-text.ts), with filters and typo correction. */
-import { closestNames, searchCatalog, type SearchResult } from '../catalog/search.js';
+import { COUNT_CAP, closestNames, searchCatalog, type SearchResult } from '../catalog/search.js';
 import { shortRef } from '../catalog/refs.js';
 import { usageReply } from './args.js';
 import { LIST_LIMIT, entitySpan, kindLabel } from './catalog-spans.js';
@@ -56,7 +56,7 @@ export const findEntitiesCommand: Command = {
     const { hits, total, corrections } = result;
     if (!hits.length) return nothingFound(text, ctx);
     const reply: Reply = {
-      summary: `${total}${total >= 1000 ? '+' : ''} ${total === 1 ? 'match' : 'matches'} for "${text}"; best: ${shortRef(hits[0]!.row.ref)}.`,
+      summary: `${total}${total >= COUNT_CAP ? '+' : ''} ${total === 1 ? 'match' : 'matches'} for "${text}"; best: ${shortRef(hits[0]!.row.ref)}.`,
       header: `Search: ${text}`,
       sections: [
         {

@@ -106,7 +106,7 @@ async function entityReply(row: EntityRow, ctx: CommandContext): Promise<Reply> 
   if (row.systemRef) facts.push({ label: 'System', value: [context.get(row.systemRef) ? entitySpan(context.get(row.systemRef)!) : entitySpan(row.systemRef)] });
   if (domainRef) facts.push({ label: 'Domain', value: [context.get(domainRef) ? entitySpan(context.get(domainRef)!) : entitySpan(domainRef)] });
   const code = sourceLocationOf(row);
-  if (code) facts.push({ label: 'Code', value: [{ type: 'link', text: code.replace(/^https?:\/\//, '').replace(/\/(tree|blob)\/[^/]+\/?$/, ''), url: code }] });
+  if (code) facts.push({ label: 'Code', value: [{ type: 'link', text: code.replace(/^https?:\/\//, '').replace(/(\/-)?\/(tree|blob)\/[^/]+\/?$/, ''), url: code }] });
   const backstagePage = backstagePageUrl(row, ctx.backstageUrl);
   if (backstagePage) facts.push({ label: 'Backstage', value: [{ type: 'link', text: 'entity page', url: backstagePage }] });
   const sections: Section[] = [{ text: [row.description ?? 'No description.'], fields: facts }, owner];

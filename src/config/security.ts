@@ -36,11 +36,58 @@ export const apiTokens = z
     return out;
   });
 
+/** What a token may do: `read` (every token; the catalog API and the MCP questions) and `write` (MCP `create`). */
+export const TOKEN_SCOPES = ['read', 'write'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/**
+ * `API_TOKEN_SCOPES=coding-agent:read+write`: extra scopes per token name. A token not listed has
+ * `read` only, so tokens configured before scopes existed keep exactly what they could do.
+ */
+export const apiTokenScopes = z
+  .string()
+  .default('')
+  .transform((value, ctx): Record<string, TokenScope[]> => {
+    const out: Record<string, TokenScope[]> = {};
+    for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const colon = item.indexOf(':');
+      const name = colon > 0 ? item.slice(0, colon).trim() : '';
+      const scopes = colon > 0 ? item.slice(colon + 1).split('+').map((s) => s.trim().toLowerCase()).filter(Boolean) : [];
+      const unknown = scopes.filter((s) => !(TOKEN_SCOPES as readonly string[]).includes(s));
+      if (!TOKEN_NAME.test(name) || scopes.length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${item}": expected name:scope+scope (scopes: ${TOKEN_SCOPES.join(', ')})` });
+      else if (unknown.length) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `token "${name}": unknown scope ${unknown.join(', ')} (scopes: ${TOKEN_SCOPES.join(', ')})` });
+      else out[name] = [...new Set<TokenScope>(['read', ...(scopes as TokenScope[])])];
+    }
+    return out;
+  });
+
+/**
+ * `API_TOKEN_USERS=coding-agent:alice-nguyen,ci:user:default/ci-bot`: the catalog User a token acts
+ * as (a name, email or ref, matched as CALLSHEET_USER is). Templates limited to groups run only for
+ * their members; a token without a User is nobody in particular.
+ */
+export const apiTokenUsers = z
+  .string()
+  .default('')
+  .transform((value, ctx): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const colon = item.indexOf(':');
+      const name = colon > 0 ? item.slice(0, colon).trim() : '';
+      const user = colon > 0 ? item.slice(colon + 1).trim() : '';
+      if (!TOKEN_NAME.test(name) || !user) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${item}": expected name:user (a User's name, email or ref)` });
+      else out[name] = user;
+    }
+    return out;
+  });
+
 const positiveInt = (fallback: number) => z.coerce.number({ invalid_type_error: 'expected a whole number' }).int().min(1).default(fallback);
 
 export const securityEnv = z.object({
   API_TOKENS: apiTokens,
   /** `on` (default): /api/catalog needs a bearer token from API_TOKENS; `off` opens it to anyone who can reach the port. */
+  API_TOKEN_SCOPES: apiTokenScopes,
+  API_TOKEN_USERS: apiTokenUsers,
   API_AUTH: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
   /** A separate listener for /metrics; unset: /metrics is on PORT and needs an API token. */
   METRICS_PORT: z.coerce.number({ invalid_type_error: 'expected a port number' }).int().min(0).max(65535).optional(),
@@ -61,6 +108,10 @@ export type SecurityEnv = z.output<typeof securityEnv>;
 
 export function securityConfigProblems(config: SecurityEnv): string[] {
   const problems: string[] = [];
+  const names = new Set(config.API_TOKENS.map((t) => t.name));
+  for (const [variable, map] of [['API_TOKEN_SCOPES', config.API_TOKEN_SCOPES], ['API_TOKEN_USERS', config.API_TOKEN_USERS]] as const) {
+    for (const name of Object.keys(map)) if (!names.has(name)) problems.push(`${variable}: token "${name}" is not in API_TOKENS`);
+  }
   if (config.HTTP_HEADERS_TIMEOUT > config.HTTP_REQUEST_TIMEOUT) problems.push('HTTP_HEADERS_TIMEOUT: must not be longer than HTTP_REQUEST_TIMEOUT');
   return problems;
 }

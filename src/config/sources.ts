@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { parseGithubSource } from '../github/source-spec.js';
+import { parseGitlabOrgSource, parseGitlabSource } from '../gitlab/source-spec.js';
 import { kindRuleOf, mayDefinePeople, type KindRule, type SourceType } from '../trust/source-rules.js';
 
 export interface SourceItem {
@@ -52,8 +53,12 @@ function typeOf(spec: string): SourceType {
     parseGithubSource(spec);
     return 'github';
   }
+  if (/^gitlab-org:/i.test(spec)) {
+    parseGitlabOrgSource(spec);
+    return 'gitlab-org';
+  }
   if (/^gitlab:/i.test(spec)) {
-    if (!/^gitlab:[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.*?/-]*)?(\?.*)?$/i.test(spec)) throw new SourceItemError('expected gitlab:<group> or gitlab:<group>/<project-glob>');
+    parseGitlabSource(spec);
     return 'gitlab';
   }
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(spec);

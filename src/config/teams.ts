@@ -27,6 +27,9 @@ export const teamsEnv = z.object({
    * tenant is ignored. Default: MICROSOFT_APP_TENANT_ID. Required for a MultiTenant app in production.
    */
   TEAMS_ALLOWED_TENANTS: list(''),
+  /** The organisation's privacy statement and terms: the Teams package links here, and /privacy and /terms redirect here (default: pages the service serves). */
+  PRIVACY_URL: url,
+  TERMS_URL: url,
 });
 
 export type TeamsEnv = z.output<typeof teamsEnv>;

@@ -2,7 +2,8 @@
  * Tables for telling people about catalog changes as they happen: problem notifications (one row per
  * problem, claimed by one replica) and watches (who wants a DM about which entity or team).
  */
-import { bigserial, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { tz } from './schema-columns.js';
 
 export const problemNotifications = pgTable(
@@ -39,4 +40,31 @@ export const watches = pgTable(
     createdAt: tz('created_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.watcher, t.targetRef] }), index('watches_target_idx').on(t.targetRef)],
+);
+
+/** Migration 0022: a watched entity as its watchers last heard of it. */
+export const watchSnapshots = pgTable('watch_snapshots', {
+  ref: text('ref').primaryKey(),
+  present: boolean('present').notNull(),
+  ownerRef: text('owner_ref'),
+  lifecycle: text('lifecycle'),
+  systemRef: text('system_ref'),
+  seenAt: tz('seen_at').notNull().defaultNow(),
+});
+
+/** Migration 0022: one change of a watched entity, owed a DM to its watchers (claimed like problems). */
+export const watchChanges = pgTable(
+  'watch_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ref: text('ref').notNull(),
+    before: jsonb('before').notNull(),
+    after: jsonb('after').notNull(),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    notifiedAt: tz('notified_at'),
+    claimedBy: text('claimed_by'),
+    claimedAt: tz('claimed_at'),
+    attempts: integer('attempts').notNull().default(0),
+  },
+  (t) => [index('watch_changes_open_idx').on(t.id).where(sql`${t.notifiedAt} is null`)],
 );

@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { ApiToken } from '../config/security.js';
+import type { ApiToken, TokenScope } from '../config/security.js';
 import type { Logger } from '../logger.js';
 import { HttpError } from './errors.js';
 
@@ -14,6 +14,17 @@ export interface ApiAuthOptions {
   /** API_AUTH=off: the operator chose to open the API to anyone who can reach it. */
   open?: boolean;
   logger?: Logger;
+  /** API_TOKEN_SCOPES: extra scopes per token name; a token not listed has `read` only. */
+  scopes?: Record<string, TokenScope[]>;
+  /** API_TOKEN_USERS: the catalog User (name, email or ref) a token acts as. */
+  users?: Record<string, string>;
+}
+
+/** What a token named `name` may do, and who it acts as. API_AUTH=off (no token) is read-only, nobody in particular. */
+export function tokenGrant(options: Pick<ApiAuthOptions, 'scopes' | 'users'>, name: string | undefined): { scopes: TokenScope[]; user?: string } {
+  if (!name) return { scopes: ['read'] };
+  const user = options.users?.[name];
+  return { scopes: options.scopes?.[name] ?? ['read'], ...(user ? { user } : {}) };
 }
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();

@@ -21,6 +21,11 @@ export interface GithubWebhookOptions {
   onRepositoryChanged: RepositoryCallback;
   /** The repository is gone from the organisation (deleted, archived, renamed or transferred away). */
   onRepositoryRemoved: RepositoryCallback;
+  /**
+   * Any push to a default branch, with the paths it touched (undefined when GitHub did not list them):
+   * sources whose url targets or URL placeholders read files of that repository re-check them.
+   */
+  onDefaultBranchPush?: (org: string, repo: string, paths: string[] | undefined) => Promise<void>;
   /** Whether a pushed path may hold catalog entities; default: any .yaml/.yml file. */
   isCatalogPath?: (org: string, repo: string, path: string) => boolean;
   /** Largest body accepted; GitHub caps payloads at 25 MB, pushes with file lists stay far below 1 MB. */
@@ -87,6 +92,15 @@ export function workFor(event: string, payload: Payload, isCatalogPath = default
     }
   }
   return [];
+}
+
+/** The repository and the paths a push to its default branch touched; undefined for any other event. */
+export function defaultBranchPush(event: string, payload: Payload): { org: string; repo: string; paths: string[] | undefined } | undefined {
+  const repo = payload.repository;
+  if (event !== 'push' || !repo?.owner?.login || !repo.name || payload.ref !== `refs/heads/${repo.default_branch}` || payload.deleted) return undefined;
+  const commits = [...(payload.commits ?? []), ...(payload.head_commit ? [payload.head_commit] : [])];
+  const paths = [...new Set(commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]))];
+  return { org: repo.owner.login, repo: repo.name, paths: commits.length ? paths : undefined };
 }
 
 /** True the first time a delivery id is seen (on any replica). */
@@ -163,6 +177,12 @@ export function createGithubWebhookRouter(options: GithubWebhookOptions): expres
           } catch (e) {
             log.error({ event, deliveryId, org: w.org, repo: w.repo, err: e }, 'GitHub webhook follow-up failed');
           }
+        }
+        const push = options.onDefaultBranchPush ? defaultBranchPush(event, payload) : undefined;
+        if (push) {
+          await options.onDefaultBranchPush!(push.org, push.repo, push.paths).catch((e: unknown) =>
+            log.error({ event, deliveryId, org: push.org, repo: push.repo, err: e }, 're-reading url targets after a push failed'),
+          );
         }
         await prune().catch((e) => log.warn({ err: e }, 'could not prune old GitHub deliveries'));
       })();

@@ -1,7 +1,7 @@
 /**
  * Tells owners, within one pass after a sync, about each new problem on their catalog files and
  * again when it clears. Recipients: the owners of the entities the file holds (or held, as the sync
- * recorded), routed as digests are (team channel, else members' DMs, else the fallback channel),
+ * recorded; for a file that never held one, the owners it names or its CODEOWNERS), routed as digests are (team channel, else members' DMs, else the fallback channel),
  * plus whoever watches those entities. Each message is claimed in the ledger first (problem-claims.ts).
  */
 import { and, eq, inArray, or } from 'drizzle-orm';
@@ -25,6 +25,8 @@ export interface ProblemNotifierDeps {
   claimTimeout?: string;
   /** Attempts before a message is given up on (logged), so one bad route does not retry forever. */
   maxAttempts?: number;
+  /** Owners of a file that holds no entity: those it names, else its CODEOWNERS (problem-file-owners.ts). */
+  fileOwners?: (sourceId: string, filePath: string) => Promise<string[]>;
 }
 
 const EDIT_ANNOTATIONS = ['backstage.io/edit-url', 'backstage.io/view-url', 'backstage.io/source-location'];
@@ -90,6 +92,7 @@ async function routesFor(d: ProblemNotifierDeps, facts: FileFacts): Promise<Rout
 async function deliver(d: ProblemNotifierDeps, row: ProblemRow): Promise<void> {
   const kind = row.notified_at === null ? 'problem' : 'fixed';
   const facts = await factsOf(d.db, row);
+  if (facts.owners.length === 0 && d.fileOwners) facts.owners = await d.fileOwners(row.source_id, row.file_path);
   const routes = await routesFor(d, facts);
   const reply = problemReply(row, kind, facts.editUrl);
   const key = `problem:${row.id}:${new Date(row.first_seen_at).getTime()}:${kind}`;
@@ -134,12 +137,17 @@ export async function notifyProblems(d: ProblemNotifierDeps): Promise<{ sent: nu
   return { sent, failed };
 }
 
-/** Runs a pass every `intervalMs` (never two at once in one replica) until stopped. */
-export function startProblemNotifier(d: ProblemNotifierDeps, intervalMs: number): { stop(): Promise<void>; runNow(): Promise<void> } {
+/**
+ * Runs a pass every `intervalMs` (never two at once in one replica) until stopped; `after` runs in
+ * each pass once problems are sent (watch DMs: they follow the same syncs).
+ */
+export function startProblemNotifier(d: ProblemNotifierDeps, intervalMs: number, after: Array<() => Promise<unknown>> = []): { stop(): Promise<void>; runNow(): Promise<void> } {
   let running: Promise<void> | undefined;
   const pass = () =>
     (running ??= notifyProblems(d)
-      .then(() => undefined)
+      .then(async () => {
+        for (const next of after) await next();
+      })
       .catch((err: unknown) => d.logger.warn({ err }, 'catalog problem notifications failed'))
       .finally(() => (running = undefined)));
   const timer = setInterval(() => void pass(), intervalMs);

@@ -6,7 +6,10 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { DigestSender, MemberDirectory } from './ports.js';
 import { createNudgeRunner, type NudgeRunner } from './run.js';
+import type { GithubClient } from '../github/client.js';
+import { fileOwners } from './problem-file-owners.js';
 import { startProblemNotifier } from './problem-notify.js';
+import { notifyWatchChanges } from './watch-notify.js';
 
 export interface NudgeWiring {
   db: Db;
@@ -17,6 +20,8 @@ export interface NudgeWiring {
   senders: DigestSender[];
   /** Per platform; defaults to the chat identities stored in the database. */
   directories?: MemberDirectory[];
+  /** GitHub clients per organisation, to read CODEOWNERS of `github:` sources. */
+  github?: (org: string) => Promise<GithubClient>;
 }
 
 export function runnerFromConfig(w: NudgeWiring): NudgeRunner {
@@ -36,11 +41,13 @@ export function runnerFromConfig(w: NudgeWiring): NudgeRunner {
 }
 
 /**
- * The catalog-problem notifier of `serve`: a pass every fifth of SYNC_INTERVAL (at most a minute),
+ * The catalog-problem (and watch) notifier of `serve`: a pass every fifth of SYNC_INTERVAL (at most a minute),
  * so owners hear of a problem within one sync interval of the sync that found it.
  */
 export function problemNotifierFromConfig(w: NudgeWiring): ReturnType<typeof startProblemNotifier> {
   const intervalMs = Math.max(1_000, Math.min(60_000, Math.floor(w.config.SYNC_INTERVAL / 5)));
+  // Watchers hear of owner, lifecycle and system changes and deletions in the same pass.
+  const watchPass = () => notifyWatchChanges({ db: w.db, logger: w.logger, senders: w.senders, me: w.config.INSTANCE_ID, claimTimeout: '5 minutes' });
   return startProblemNotifier(
     {
       db: w.db,
@@ -51,7 +58,9 @@ export function problemNotifierFromConfig(w: NudgeWiring): ReturnType<typeof sta
       me: w.config.INSTANCE_ID,
       // Not NUDGE_CLAIM_TIMEOUT: these claims are not heartbeated, so a slow send must not look dead.
       claimTimeout: '5 minutes',
+      fileOwners: (sourceId, filePath) => fileOwners({ db: w.db, logger: w.logger, dataDir: w.config.DATA_DIR, github: w.github }, sourceId, filePath),
     },
     intervalMs,
+    [watchPass],
   );
 }

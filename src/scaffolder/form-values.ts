@@ -143,7 +143,8 @@ function pickOption(options: { value: unknown; label: string }[], text: string) 
 /** Accepts `host?owner=o&repo=r`, `host/owner/repo` or `https://host/owner/repo(.git)`. */
 function coerceRepoUrl(text: string): Coerced {
   if (/^[^/?\s]+\?/.test(text)) return { ok: true, value: text };
-  const match = /^(?:https?:\/\/)?([^/\s]+)\/([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/.exec(text);
+  // GitLab groups nest: every segment between the host and the last one is the owner (acme/platform).
+  const match = /^(?:https?:\/\/)?([^/\s]+)\/((?:[^/\s]+\/)*[^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/.exec(text);
   if (!match) return { ok: false, message: 'expected host/owner/repo, e.g. github.com/acme/payments-api' };
   return { ok: true, value: formatRepoUrl({ host: match[1], owner: match[2], repo: match[3] }) };
 }

@@ -14,7 +14,7 @@ import { dryRunTemplate, type DryRunResult } from './dry-run.js';
 import type { Values } from './form-values.js';
 import type { RunnerDeps } from './runner.js';
 import { checkSubmission, secretStrings, splitSecrets } from './service.js';
-import { localTemplateDir, type TemplateLocator, type TemplateRecord } from './templates.js';
+import { localTemplateDir, locateWith, type LocatedTemplate, type TemplateLocator, type TemplateRecord } from './templates.js';
 
 export interface PreviewDeps {
   db: Db;
@@ -47,9 +47,9 @@ export async function previewTask(deps: PreviewDeps, submission: { templateRef: 
     return { ok: false, errors: checked.errors };
   }
   const { template, values } = checked;
-  let templateDir: string;
+  let located: LocatedTemplate;
   try {
-    templateDir = await (deps.locateTemplate ?? localTemplateDir)(template);
+    located = await locateWith(deps.locateTemplate ?? deps.runner.locateTemplate ?? localTemplateDir, template);
   } catch (error) {
     const errors = [{ field: '', message: error instanceof Error ? error.message : String(error) }];
     await audit('error', { errors });
@@ -60,13 +60,13 @@ export async function previewTask(deps: PreviewDeps, submission: { templateRef: 
   const result = await dryRunTemplate(
     {
       template,
-      templateDir,
+      templateDir: located.dir,
       values,
       user: { ...(user ? { entity: user.entity } : {}), ...(userRef ? { ref: userRef } : {}) },
       secretValues: secretStrings(splitSecrets(checked.form, values).secrets),
     },
     deps.runner,
-  );
+  ).finally(() => located.release());
   await audit(result.status === 'completed' ? 'ok' : 'error', { status: result.status, files: result.files.length, skipped: result.skipped.map((s) => s.id) });
   return { ok: true, template, result };
 }

@@ -38,15 +38,35 @@ export function sourceSpecOf(target: string, webUrl: string | undefined): string
 }
 
 /**
+ * `<GITLAB_URL>/<group>/…/<project>[.git][#branch]` on the configured GitLab as `gitlab:<group>/…/<project>`
+ * (the GitLab source reads a path naming one project as that project, through the API and its token).
+ */
+export function gitlabSpecOf(target: string, webUrl: string | undefined): string {
+  if (!webUrl) return target;
+  try {
+    const url = new URL(target);
+    const web = new URL(webUrl);
+    if (url.protocol !== web.protocol || url.host.toLowerCase() !== web.host.toLowerCase() || url.username || url.password || url.search) return target;
+    const base = web.pathname.replace(/\/+$/, '');
+    const parts = url.pathname.slice(base.length).replace(/\.git$/, '').split('/').filter(Boolean);
+    if (parts.length < 2 || !parts.every((p) => NAME.test(p))) return target;
+    return `gitlab:${parts.join('/')}`;
+  } catch {
+    return target;
+  }
+}
+
+/**
  * `policy` says which remotes a user's URL may name (src/sync/remote-policy.ts); a repository on the
  * configured GitHub becomes `github:<owner>/<repo>`, read through its API, and needs no other check.
  */
-export function syncRegistrar(deps: { db: Db; sync: Pick<SyncService, 'addSource'>; githubWebUrl?: string; policy: RemotePolicy }): CatalogRegistrar {
+export function syncRegistrar(deps: { db: Db; sync: Pick<SyncService, 'addSource'>; githubWebUrl?: string; gitlabWebUrl?: string; policy: RemotePolicy }): CatalogRegistrar {
   return {
     async register(target) {
-      const spec = sourceSpecOf(target, deps.githubWebUrl);
+      const github = sourceSpecOf(target, deps.githubWebUrl);
+      const spec = github === target ? gitlabSpecOf(target, deps.gitlabWebUrl) : github;
       // Refused before anything is stored or fetched; the task fails with the reason.
-      if (!/^github:/i.test(spec)) await checkRemote(spec, deps.policy);
+      if (!/^git(hub|lab):/i.test(spec)) await checkRemote(spec, deps.policy);
       const report = await deps.sync.addSource(spec);
       if (report.status === 'failed') throw new Error(`could not sync ${target}: ${report.error ?? 'unknown error'}`);
       // Retried through a failover: the sync is done, and failing the task now would lose it.

@@ -14,7 +14,7 @@ import type { ActionRegistry } from './actions/types.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { isTruthy, renderValue, type TemplateContext } from './render.js';
 import type { StepRecord, TaskOutputs } from './tasks.js';
-import type { TemplateRecord } from './templates.js';
+import type { TemplateLocator, TemplateRecord } from './templates.js';
 import { placeholderOutput } from './dry-run-placeholders.js';
 import { createWorkspace, DEFAULT_WORKSPACE_LIMITS, type Workspace, type WorkspaceLimits } from './workspace.js';
 
@@ -36,6 +36,8 @@ export interface RunnerDeps {
   limits?: WorkspaceLimits;
   /** Where task folders are made (default: the OS temp folder). */
   workDir?: string;
+  /** Where a template's files are read from (default: local folder sources only; template-locator.ts reads Git sources). */
+  locateTemplate?: TemplateLocator;
 }
 
 export interface RunInput {

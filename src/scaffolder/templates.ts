@@ -138,8 +138,20 @@ export async function findTemplate(db: Db, wanted: string, requester: Requester)
   return { status: 'not-found', suggestions: near.slice(0, 5) };
 }
 
-/** Local folder of the template file, for fetch actions; integrators pass their own for remote sources. */
-export type TemplateLocator = (template: TemplateRecord) => Promise<string>;
+/** A template's files made local for one task, removed by `release` when it has ended. */
+export interface LocatedTemplate {
+  dir: string;
+  release(): Promise<void>;
+}
+
+/** Local folder of the template file, for fetch actions (template-locator.ts reads Git and GitHub sources). */
+export type TemplateLocator = (template: TemplateRecord) => Promise<string | LocatedTemplate>;
+
+/** The folder and its release, whichever a locator gave. */
+export async function locateWith(locate: TemplateLocator, template: TemplateRecord): Promise<LocatedTemplate> {
+  const got = await locate(template);
+  return typeof got === 'string' ? { dir: got, release: async () => {} } : got;
+}
 
 export const localTemplateDir: TemplateLocator = async (template) => {
   const location = template.entity.metadata.annotations?.['backstage.io/managed-by-location'];

@@ -12,14 +12,13 @@ import type { TaskNotifier } from './notifier.js';
 import { runTask, type RunnerDeps } from './runner.js';
 import { claimTask, failStaleTasks, finishTask, getTask, heartbeat, saveSteps, type TaskRecord } from './tasks.js';
 import { retryTransient } from '../db/transient.js';
-import { accessTo, groupsOf, loadTemplate, localTemplateDir, type TemplateLocator } from './templates.js';
+import { accessTo, groupsOf, loadTemplate, localTemplateDir, locateWith, type LocatedTemplate } from './templates.js';
 import { secretStrings, withSecrets } from './service.js';
 
 export interface WorkerOptions extends RunnerDeps {
   db: Db;
   workerId: string;
   notifier: TaskNotifier;
-  locateTemplate?: TemplateLocator;
   /** How often an idle worker looks for work. */
   pollMs?: number;
   heartbeatMs?: number;
@@ -94,9 +93,9 @@ export function createWorker(options: WorkerOptions): Worker {
     // Checked again at run time: the template's source or the requester's groups may have changed.
     const access = accessTo(template, task.requester, await retry('reading groups', () => groupsOf(db, task.requester.userRef)));
     if (!access.ok) return fail(access.message);
-    let templateDir: string;
+    let located: LocatedTemplate;
     try {
-      templateDir = await locate(template);
+      located = await locateWith(locate, template);
     } catch (error) {
       return fail(error instanceof Error ? error.message : String(error));
     }
@@ -111,7 +110,7 @@ export function createWorker(options: WorkerOptions): Worker {
         {
           taskId: task.id,
           template,
-          templateDir,
+          templateDir: located.dir,
           values: withSecrets(task.values, task.secrets),
           user: { ...(user ? { entity: user.entity } : {}), ...(userRef ? { ref: userRef } : {}) },
           secretValues: secretStrings(task.secrets),
@@ -127,6 +126,7 @@ export function createWorker(options: WorkerOptions): Worker {
       else logger.warn({ task: task.id }, 'scaffolder task finished after it was declared interrupted; result not recorded');
     } finally {
       clearInterval(beat);
+      await located.release().catch((error: unknown) => logger.warn({ err: error, task: task.id }, 'could not remove the template files of the task'));
     }
   }
 

@@ -3,7 +3,7 @@
  * for an org-wide install), the installation itself encrypted. The adapter hands in the SDK's
  * installation object as plain JSON; this file knows nothing of Slack's SDK.
  */
-import { eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { slackInstallations } from '../db/schema.js';
 import type { Encryptor } from '../secrets/encryption.js';
@@ -37,6 +37,8 @@ export interface InstallationStore {
   save(row: InstallationRow): Promise<void>;
   find(key: InstallationKey): Promise<Record<string, unknown> | undefined>;
   delete(key: InstallationKey): Promise<boolean>;
+  /** Every installation, newest first: work done outside a request (digests, task updates) finds its workspace among them. */
+  list(): Promise<Record<string, unknown>[]>;
   /**
    * Runs `refresh` with the row locked (SELECT ... FOR UPDATE), so of several replicas finding the
    * same expiring token only the first refreshes; the others wait, then read the new token.
@@ -71,6 +73,10 @@ export function createInstallationStore(db: Db, encryptor: Encryptor): Installat
     async delete(key) {
       const gone = await db.delete(slackInstallations).where(eq(slackInstallations.key, installationKey(key))).returning({ key: slackInstallations.key });
       return gone.length > 0;
+    },
+    async list() {
+      const rows = await db.select({ sealed: slackInstallations.sealed }).from(slackInstallations).orderBy(desc(slackInstallations.installedAt));
+      return rows.map((row) => open(row.sealed));
     },
     async refreshLocked(key, refresh) {
       return db.transaction(async (tx) => {

@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import type { CatalogRecord } from '../catalog/store.js';
 import { parseYamlDocuments } from './yaml.js';
 import { GLOB, globInTree, globMatches } from './location-targets.js';
+import { isUrlPath, urlOfKey } from './remote-files.js';
 
 /** Key of a source's stored state: file -> (tree-prefixed) files its Location entities name. */
 export const LOCATIONS_STATE_KEY = 'locations';
@@ -19,13 +20,27 @@ export function edgesOf(state: Record<string, unknown> | null | undefined): Edge
   return value && typeof value === 'object' ? (value as Edges) : {};
 }
 
-/** Targets of the Location records of one file, resolved like the reader does (relative to the file, never leaving the tree). */
-export function locationTargets(records: readonly CatalogRecord[]): string[] {
+/**
+ * Targets of the Location records of one file, resolved like the reader does (relative to the file,
+ * never leaving the tree). A URL target is linked as `<tree>/<url>`, the path its entities are kept under.
+ */
+export function locationTargets(records: readonly CatalogRecord[], treeName = ''): string[] {
   const out = new Set<string>();
   for (const r of records) {
     if (r.entity.kind.toLowerCase() !== 'location') continue;
     const spec = (r.entity.spec ?? {}) as { target?: unknown; targets?: unknown };
+    const base = isUrlPath(r.filePath) ? urlOfKey(r.filePath) : undefined;
+    const prefix = base !== undefined ? r.filePath.slice(0, r.filePath.length - base.length) : treeName ? `${treeName}/` : '';
     for (const raw of [spec.target, ...(Array.isArray(spec.targets) ? spec.targets : [])]) {
+      if (typeof raw === 'string' && (base !== undefined || /^https?:\/\//i.test(raw))) {
+        try {
+          // A glob of another repository is refused by the reader: nothing to link.
+          if (!raw.includes('*')) out.add(`${prefix}${new URL(raw, base).toString()}`);
+        } catch {
+          // not a URL: never read, so nothing to link
+        }
+        continue;
+      }
       if (typeof raw !== 'string' || /^[a-z][a-z0-9+.-]*:/i.test(raw.replace(/^file:/, '')) || raw.startsWith('/')) continue;
       if (GLOB.test(raw)) {
         // The pattern itself is the link: a file added later that matches it re-reads this Location.

@@ -11,6 +11,7 @@ import { annotate } from './annotate.js';
 import { isObject, labelOf, message } from './documents.js';
 import { contentHash } from './hash.js';
 import { PlaceholderError, resolvePlaceholders } from './placeholders.js';
+import type { RemoteFiles } from './remote-files.js';
 import type { Tree } from './types.js';
 import { YamlError, type YamlLimits } from './yaml.js';
 
@@ -22,6 +23,8 @@ export interface RecordContext {
   read(path: string): Promise<string | undefined>;
   /** Hears the tree paths the document's placeholders read. */
   included(paths: string[]): void;
+  /** Files of other repositories a placeholder may name. */
+  remote?: RemoteFiles;
 }
 
 // Backstage sorts these lists of refs (when every item is a string) before it validates.
@@ -42,7 +45,7 @@ export async function toRecord(raw: unknown, path: string, origin: string, ctx: 
   let resolved: Record<string, unknown>;
   const included: string[] = [];
   try {
-    resolved = (await resolvePlaceholders(raw, { filePath: path, read: ctx.read, limits: ctx.limits, included: (p) => included.push(ctx.full(p)) })) as Record<string, unknown>;
+    resolved = (await resolvePlaceholders(raw, { filePath: path, read: ctx.read, limits: ctx.limits, included: (p) => included.push(ctx.full(p)), ...(ctx.remote ? { remote: ctx.remote } : {}) })) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof PlaceholderError || e instanceof YamlError) return { error: `${label}: ${e.message}` };
     throw e;

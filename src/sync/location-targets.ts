@@ -9,12 +9,19 @@
  * folder, matched with minimatch's defaults (`*` stays inside one folder and skips dot files), in
  * path order. A glob that matches nothing is a missing target. In `url` trees (Git), as in Backstage's
  * URL readers, only `*` and `?` make a glob; `[...]` and `{...}` are read literally there.
+ *
+ * An absolute `https://` target (and any target of a file read from a URL) names a file of another
+ * repository, read through `remote` when its host is allowed; a refused host fails the Location
+ * whatever its presence, as Backstage's reader refuses it (NotAllowedError, not NotFound). Where
+ * nothing reads URLs (no GitHub access, a source registered at run time) a URL target is missing:
+ * an optional one is skipped, a required one fails the Location with the reason.
  */
 import { posix } from 'node:path';
 import type { Entity } from '@backstage/catalog-model';
 import { minimatch } from 'minimatch';
 import { message } from './documents.js';
-import { resolveInTree } from './placeholders.js';
+import { RemoteUnavailable, remoteTarget, resolveInTree } from './placeholders.js';
+import { isUrlPath, type RemoteFiles } from './remote-files.js';
 
 export interface Target {
   path: string;
@@ -33,6 +40,7 @@ export interface LocationTargets {
 export const GLOB = /[*?[\]{}]/;
 // Backstage's URL readers search only when the path has `*` or `?`; its file reader globs any pattern.
 const URL_GLOB = /[*?]/;
+const ABSOLUTE_URL = /^https?:\/\//i;
 
 /** A glob target resolved against the Location's file: a tree-relative pattern. Throws when it leaves the tree. */
 export function globInTree(fromFile: string, raw: string): string {
@@ -52,16 +60,31 @@ export function globMatches(pattern: string, path: string): boolean {
  * `treeType` is the location type of the Location's own file (`file` for folders, `url` for Git);
  * `list` gives every file path of the tree, for glob targets (absent: the tree cannot be searched).
  */
-export async function locationTargets(location: Entity, path: string, treeType: string, list?: () => Promise<string[]>): Promise<LocationTargets> {
+export async function locationTargets(location: Entity, path: string, treeType: string, list?: () => Promise<string[]>, remote?: RemoteFiles): Promise<LocationTargets> {
   const spec = (location.spec ?? {}) as { type?: unknown; target?: unknown; targets?: unknown; presence?: unknown };
   const out: LocationTargets = { targets: [], errors: [] };
-  if (spec.type !== undefined && spec.type !== treeType) {
-    out.errors.push(`Location type "${String(spec.type)}" is not supported here: a Location in this source reads files of this source only (type "${treeType}" or no type)`);
+  const raws = [spec.target, ...(Array.isArray(spec.targets) ? spec.targets : [])].filter((t): t is string => typeof t === 'string' && t !== '');
+  const urls = raws.length > 0 && raws.every((t) => ABSOLUTE_URL.test(t));
+  if (spec.type !== undefined && spec.type !== treeType && !(spec.type === 'url' && urls)) {
+    out.errors.push(`Location type "${String(spec.type)}" is not supported here: a Location in this source reads files of this source (type "${treeType}" or no type) or absolute URLs (type "url")`);
     return out;
   }
-  const raws = [spec.target, ...(Array.isArray(spec.targets) ? spec.targets : [])].filter((t): t is string => typeof t === 'string' && t !== '');
   const optional = spec.presence === 'optional';
   for (const raw of raws) {
+    if (ABSOLUTE_URL.test(raw) || isUrlPath(path)) {
+      if (raw.includes('*')) {
+        out.errors.push(`glob target "${raw}" names files of another repository, which cannot be searched; list the files instead`);
+        continue;
+      }
+      try {
+        out.targets.push({ path: remoteTarget(path, raw, 'Location target', remote)!, optional, raw });
+      } catch (e) {
+        // Nothing can read it here: missing, as a target outside the source is (Backstage's reader would 404).
+        if (e instanceof RemoteUnavailable) out.targets.push({ path: `\0unreachable:${raw}`, optional, raw, unreachable: message(e) });
+        else out.errors.push(message(e));
+      }
+      continue;
+    }
     if ((treeType === 'url' ? URL_GLOB : GLOB).test(raw)) {
       if (!list) {
         out.errors.push(`glob target "${raw}" cannot be searched in this source; list the files instead`);

@@ -1,12 +1,14 @@
 /**
  * Backstage's `$text`, `$json` and `$yaml` placeholders: a one-key object replaced by the content of
- * the file it names, resolved relative to the entity's file and only inside the same tree (Backstage
- * likewise refuses to read a placeholder from another repository). Any other `$key` object (a JSON
- * Schema `$ref`, say) is left alone, as Backstage leaves it, and so is everything inside an object
- * holding a `$` key (Backstage does not look inside). Nothing under `.git/` is ever read: in a folder
+ * the file it names: a path resolved relative to the entity's file, inside the same tree, or an
+ * absolute URL on an allowed host (`$text: https://github.com/o/r/blob/main/openapi.yaml`, read
+ * through remote-files.ts; relative ones inside a file read from a URL resolve against that URL).
+ * Any other `$key` object (a JSON Schema `$ref`, say) is left alone, as Backstage leaves it, and so is
+ * everything inside an object holding a `$` key (Backstage does not look inside). Nothing under `.git/` is ever read: in a folder
  * source it holds credentials (a remote URL's token), and Git does not track it.
  */
 import { posix } from 'node:path';
+import { isUrlPath, type RemoteFiles } from './remote-files.js';
 import { parseYamlValue, type YamlLimits } from './yaml.js';
 
 const resolvers = ['text', 'json', 'yaml'] as const;
@@ -21,7 +23,34 @@ export interface PlaceholderContext {
   limits: YamlLimits;
   /** Called with every tree path a placeholder read, so a change to it can re-read the entity. */
   included(path: string): void;
+  /** Files of other repositories (`$text: https://github.com/…`); absent: URLs are refused. */
+  remote?: RemoteFiles;
 }
+
+/**
+ * The URL a target names, when it names one: an absolute `http(s)://` target, or any relative target
+ * of a remote file. Throws a PlaceholderError saying why when that URL may not be read (a host that is
+ * not allowed, no credentials). Undefined for a path inside the tree.
+ */
+export function remoteTarget(fromFile: string, raw: string, what: string, remote: RemoteFiles | undefined): string | undefined {
+  const target = raw;
+  const absolute = /^https?:\/\//i.test(target);
+  if (!absolute && !isUrlPath(fromFile)) return undefined;
+  let url: string;
+  try {
+    url = new URL(target, absolute ? undefined : fromFile).toString();
+  } catch {
+    throw new PlaceholderError(`${what} "${raw}" is not a valid URL`);
+  }
+  if (!/^https?:\/\//i.test(url)) throw new PlaceholderError(`${what} "${raw}" is not an http(s) URL`);
+  // Refused as written: URL parsing folds `..` away, which would silently point somewhere else.
+  const why = remote ? remote.refusal(absolute ? target : url) : 'url targets and placeholders are not read for this source';
+  if (why) throw new (remote?.readable ? PlaceholderError : RemoteUnavailable)(`${what} "${raw}" cannot be read: ${why}`);
+  return url;
+}
+
+/** Nothing reads URLs for this source (no GitHub access, or registered at run time): an optional target is skipped. */
+export class RemoteUnavailable extends PlaceholderError {}
 
 /** Tree path of a placeholder target, or a PlaceholderError when it leaves the tree. */
 export function resolveInTree(fromFile: string, target: string, what: string): string {
@@ -71,7 +100,7 @@ export async function resolvePlaceholders(value: unknown, ctx: PlaceholderContex
 
 async function substitute(resolver: Resolver, target: string, ctx: PlaceholderContext): Promise<unknown> {
   const what = `Placeholder $${resolver}`;
-  const path = resolveInTree(ctx.filePath, target, what);
+  const path = remoteTarget(ctx.filePath, target, what, ctx.remote) ?? resolveInTree(ctx.filePath, target, what);
   ctx.included(path);
   let text: string | undefined;
   try {

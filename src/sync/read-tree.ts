@@ -17,6 +17,8 @@ import { BACKSTAGE_API_VERSION_LINE, CATALOG_NAME, envelopeError, isObject, labe
 import { toRecord } from './entity-record.js';
 import { locationTargets as linkedTargets } from './dependencies.js';
 import { locationTargets, type Target } from './location-targets.js';
+import type { RemoteFiles } from './remote-files.js';
+import { withRemote } from './remote-tree.js';
 import { withoutSkeletons } from './skeletons.js';
 import type { Problem, Tree } from './types.js';
 import { YamlError, checkSize, parseYamlDocuments, type YamlDocument, type YamlLimits } from './yaml.js';
@@ -42,6 +44,8 @@ export interface ReadOptions {
    * collected in `ReadResult.records`.
    */
   onRecords?: (records: CatalogRecord[], fileFailed: boolean) => Promise<void>;
+  /** Files of other repositories that `type: url` targets and URL placeholders name (remote-tree.ts). */
+  remote?: RemoteFiles;
 }
 
 export interface ReadResult {
@@ -56,11 +60,7 @@ export interface ReadResult {
   includes: Map<string, string[]>;
 }
 
-interface Declaration {
-  path: string;
-  line: number;
-  ref: string;
-}
+interface Declaration { path: string; line: number; ref: string }
 
 interface Unit {
   targets: Target[];
@@ -82,7 +82,8 @@ const PREFETCH = 32;
 // Declares a Backstage apiVersion, in block or flow/JSON form: such a file is never skipped silently.
 const DECLARES_BACKSTAGE = /["']?apiVersion["']?\s*:\s*["']?([\w-]+\.)*backstage\.io\//;
 
-export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResult> {
+export async function readTree(sourceTree: Tree, opts: ReadOptions): Promise<ReadResult> {
+  const tree = withRemote(sourceTree, opts.remote);
   const full = (p: string) => (tree.name ? `${tree.name}/${p}` : p);
   const allowed = opts.allowedKinds ? new Set(opts.allowedKinds.map((k) => k.toLocaleLowerCase('en-US'))) : undefined;
   const result: ReadResult = { records: [], problems: [], failedFiles: new Set(), filesRead: new Set(), includes: new Map() };
@@ -149,7 +150,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
     if (result.failedFiles.has(full(path))) return;
     result.failedFiles.add(full(path));
     for (const location of opts.previous?.locationsIn(full(path)) ?? []) {
-      const targets = (await locationTargets(location, path, tree.locationOf(path).type, list)).targets.filter((t) => !t.unreachable);
+      const targets = (await locationTargets(location, path, tree.locationOf(path).type, list, opts.remote)).targets.filter((t) => !t.unreachable);
       if (targets.length) queue.push({ targets, origin, declaredBy: { path, line: 0, ref: refOf(location) }, kept: true });
     }
   }
@@ -187,7 +188,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
    */
   async function judgeLocation(location: Entity, path: string, line: number, origin: string, queue: Unit[]): Promise<string[]> {
     const ref = refOf(location);
-    const { targets, errors } = await locationTargets(location, path, tree.locationOf(path).type, list);
+    const { targets, errors } = await locationTargets(location, path, tree.locationOf(path).type, list, opts.remote);
     const where = `${ref} in ${full(path)}`;
     for (const target of errors.length ? [] : targets) {
       if (target.unreachable) {
@@ -255,7 +256,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
 
     for (const file of files) {
       const records: CatalogRecord[] = [];
-      const fileCtx = { tree, limits: opts.limits, full, read: readBounded, included: (paths: string[]) => result.includes.set(full(file.path), [...(result.includes.get(full(file.path)) ?? []), ...paths]) };
+      const fileCtx = { tree, limits: opts.limits, full, read: readBounded, ...(opts.remote ? { remote: opts.remote } : {}), included: (paths: string[]) => result.includes.set(full(file.path), [...(result.includes.get(full(file.path)) ?? []), ...paths]) };
       for (const doc of file.docs) {
         const outcome = await toRecord(doc.value, file.path, unit.origin, fileCtx);
         const label = labelOf(doc.value);
@@ -268,7 +269,7 @@ export async function readTree(tree: Tree, opts: ReadOptions): Promise<ReadResul
           const errors = await judgeLocation(outcome.record.entity, file.path, doc.line, unit.origin, queue);
           if (errors.length) {
             // Its targets are what can fix it: a change to one re-reads this file (as placeholders do).
-            fileCtx.included(linkedTargets([outcome.record]));
+            fileCtx.included(linkedTargets([outcome.record], tree.name));
             problem(file.path, `${outcome.record.ref}: ${errors.join('; ')}`, doc.line, outcome.record.ref);
             await fail(file.path, unit.origin, queue);
             continue;

@@ -37,6 +37,8 @@ export interface ConfiguredSource {
   org?: boolean;
   /** Which kinds it may declare (its item's `?kinds=`, or the default for its type). */
   rule?: KindRule;
+  /** Registered at run time (catalog:register): never reads url targets or URL placeholders. */
+  registered?: boolean;
 }
 
 export function emptyReport(source: ConfiguredSource, status: SourceReport['status']): SourceReport {

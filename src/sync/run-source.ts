@@ -18,6 +18,8 @@ import { previousState, recordMetrics, replaceProblems, standingProblems } from 
 import { INCLUDES_STATE_KEY, type Problem } from './types.js';
 import type { YamlLimits } from './yaml.js';
 import type { ProgressListener } from './progress.js';
+import type { UrlFileReader } from '../github/url-files.js';
+import { RemoteMemory, RemoteSession, REMOTE_STATE_KEY, stampsOf } from './remote-files.js';
 
 /** Where a source's state carries how many entities it holds. */
 const ENTITY_COUNT_KEY = 'entityCount';
@@ -38,7 +40,18 @@ export interface RunDeps {
   /** CATALOG_ORPHAN_STRATEGY; 'keep' when absent. */
   orphans?: 'keep' | 'delete';
   onProgress?: ProgressListener;
+  /** Files of other repositories (url targets, URL placeholders); absent: every URL is refused. */
+  remote?: RemoteSource;
 }
+
+export interface RemoteSource {
+  reader?: UrlFileReader;
+  /** Why URLs are not read when there is no reader. */
+  unavailable: string;
+  memory: RemoteMemory;
+}
+
+const NO_REMOTE = 'url targets and placeholders need GitHub access (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)';
 
 export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?: { trees?: string[] }): Promise<SourceReport> {
   const { db, logger, clock, limits, allowedKinds } = deps;
@@ -90,9 +103,13 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
   // A run that throws is recorded as failed, so its row is not left `running` (a retry starts a
   // new row; should even this write fail, the next run under the lease closes it as interrupted).
   const body = async (): Promise<SourceReport> => {
+    const remote = deps.remote ?? { unavailable: NO_REMOTE, memory: new RemoteMemory() };
+    const session = new RemoteSession(remote.reader, remote.unavailable, remote.memory, stampsOf(row?.state));
     let snapshot;
     try {
-      snapshot = await driver.snapshot(row?.lastRevision ?? null, row?.state ?? null, scope);
+      // Files of other repositories changed since they were read: read them (and what names them) again.
+      const reread = row?.lastRevision ? await session.changed() : [];
+      snapshot = await driver.snapshot(row?.lastRevision ?? null, row?.state ?? null, reread.length ? { ...scope, reread } : scope);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       logger.warn({ source: driver.id, err: message }, 'source could not be read; its entities are kept');
@@ -124,9 +141,10 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
       const previous = await previousState(db, driver.id, snapshot.onlyFiles);
       const scope = { sourceId: driver.id, preserve, now: clock.now(), reached: (f: string) => read.has(f), orphans: deps.orphans ?? 'keep', ...(snapshot.onlyFiles ? { onlyFiles: snapshot.onlyFiles } : {}) };
       ({ applied } = await writeSnapshot(db, scope, async (writer) => {
+        let treeName = '';
         const onRecords = async (records: CatalogRecord[], fileFailed: boolean) => {
           if (fileFailed) failed.add(records[0]!.filePath);
-          const targets = locationTargets(records);
+          const targets = locationTargets(records, treeName);
           if (targets.length) named.set(records[0]!.filePath, targets);
           if (!trusted) {
             for (const r of records) {
@@ -141,7 +159,8 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
           deps.onProgress?.({ ...progress });
         };
         for (const tree of snapshot.trees) {
-          const result = await readTree(tree, { limits, allowedKinds, ...(source.rule ? { kindRule: source.rule } : {}), previous, onRecords });
+          treeName = tree.name;
+          const result = await readTree(tree, { limits, allowedKinds, ...(source.rule ? { kindRule: source.rule } : {}), previous, onRecords, remote: session.view(tree.name) });
           problems.push(...result.problems);
           for (const f of result.failedFiles) failed.add(f);
           for (const f of result.filesRead) {
@@ -195,9 +214,12 @@ export async function runSource(deps: RunDeps, source: ConfiguredSource, scope?:
     // Problems of files this run did not look at (unchanged, or outside the scope) still stand.
     const keepProblem = (filePath: string) => filePath !== '' && !read.has(filePath) && (snapshot.preserve?.(filePath) ?? false);
     await replaceProblems(db, driver.id, runId, problems, keepProblem);
+    // Stamps of remote files something still names: what the next sync checks.
+    const stillNamed = new Set([...Object.values(locations), ...Object.values(includes)].flat());
+    const stamps = session.stamps((key) => stillNamed.has(key));
     await db
       .update(sources)
-      .set({ lastRevision: snapshot.revision, state: { ...(row?.state ?? {}), ...(snapshot.state ?? {}), [INCLUDES_STATE_KEY]: includes, [LOCATIONS_STATE_KEY]: locations, [ENTITY_COUNT_KEY]: heldNow } })
+      .set({ lastRevision: snapshot.revision, state: { ...(row?.state ?? {}), ...(snapshot.state ?? {}), [INCLUDES_STATE_KEY]: includes, [LOCATIONS_STATE_KEY]: locations, [ENTITY_COUNT_KEY]: heldNow, [REMOTE_STATE_KEY]: stamps } })
       .where(eq(sources.id, driver.id));
     await recordMetrics(db, { addedByKind: applied.addedByKind, removed: applied.removed }).catch((e: unknown) => logger.warn({ err: String(e) }, 'could not update catalog metrics'));
     logger.info(

@@ -4,12 +4,11 @@
  */
 import { eq, isNotNull, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { removeSourceEntities } from '../catalog/store.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/client.js';
-import { withLease } from '../db/leases.js';
-import { claimAndRun as claim, closeOrphanRuns, DEFAULT_LEASE_TTL_MS, leaseExpiresIn, leaseTiming, runHolder } from './claim.js';
+import type { UrlFileReader } from '../github/url-files.js';
+import { claimAndRun as claim, closeOrphanRuns, DEFAULT_LEASE_TTL_MS, leaseExpiresIn } from './claim.js';
 import { sources, syncProblems } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { emptyReport, type ConfiguredSource, type RemovedSource, type SourceReport } from './report.js';
@@ -18,7 +17,9 @@ import { runSource, usersUnchanged } from './run-source.js';
 import { isGitSpec } from './sources/git.js';
 import { orgSourceKeys, parseSourceItem, sourceKey } from '../config/sources.js';
 import { driverFor, type DriverDeps } from './sources/index.js';
-import { recordMetrics } from './sync-state.js';
+import { pruneRemovedSources as prune } from './prune-sources.js';
+import { RemoteMemory } from './remote-files.js';
+import { sourcesReading } from './remote-readers.js';
 import type { SourceDriver } from './types.js';
 import type { SyncOptions } from './progress.js';
 
@@ -37,6 +38,8 @@ export interface SyncService {
    */
   pruneRemovedSources(): Promise<RemovedSource[]>;
   syncSource(id: string, scope?: { trees?: string[] }): Promise<SourceReport>;
+  /** Re-syncs the sources whose url targets or URL placeholders read files of this repository (a push to it). */
+  syncReadersOf(at: { host: string; owner: string; repo: string; paths?: readonly string[] }): Promise<SourceReport[]>;
   addSource(spec: string, opts?: { trusted?: boolean }): Promise<SourceReport>;
   hasSynced(): Promise<boolean>;
   /** Ids of the sources of CATALOG_SOURCES and TEMPLATE_SOURCES (for readiness). */
@@ -60,6 +63,8 @@ export interface SyncServiceDeps {
    * `github:` sources are read through the configured GitHub's API and are not asked about.
    */
   checkRegistered?: (spec: string) => Promise<string[]>;
+  /** Reads url targets and URL placeholders (the configured GitHub's); absent: they are refused. */
+  urlFiles?: UrlFileReader;
 }
 
 type Configured = ConfiguredSource;
@@ -70,7 +75,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   const makeDriver = (spec: string) => driverFor(spec, { dataDir: config.DATA_DIR, ...deps.drivers });
   const makeRegisteredDriver = (spec: string): SourceDriver => {
     const check = deps.checkRegistered;
-    if (!check || /^github:/i.test(spec.trim())) return makeDriver(spec);
+    if (!check || /^git(hub|lab):/i.test(spec.trim())) return makeDriver(spec);
     const driver = driverFor(spec, { dataDir: config.DATA_DIR, ...deps.drivers, remoteOptions: () => check(spec) });
     if (isGitSpec(spec)) return driver;
     // A folder or anything else is refused by the check itself, before anything is read.
@@ -85,7 +90,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   /** A source registered at run time: its driver re-checks the remote before each sync. */
   const registeredItem = (raw: string, trusted: boolean): Configured => {
     const item = parseSourceItem(raw);
-    return { driver: makeRegisteredDriver(item.spec), trusted, org: false, rule: item.rule };
+    return { driver: makeRegisteredDriver(item.spec), trusted, org: false, rule: item.rule, registered: true };
   };
   const register = (spec: string, trusted: boolean): Configured => {
     const entry = fromItem(spec, trusted, orgKeys.has(sourceKey(parseSourceItem(spec).spec)));
@@ -105,6 +110,14 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   const limits = { maxBytes: config.MAX_FILE_BYTES, maxDocuments: config.MAX_DOCUMENTS_PER_FILE };
   const allowedKinds = config.CATALOG_ALLOWED_KINDS.length ? config.CATALOG_ALLOWED_KINDS : undefined;
+  // A registered source's files come from whoever registered it: it never reads other repositories with our credentials.
+  const memory = new RemoteMemory();
+  const remoteFor = (source: Configured) =>
+    source.registered
+      ? { memory, unavailable: 'a source registered at run time does not read url targets or URL placeholders (list it in CATALOG_SOURCES to allow them)' }
+      : deps.urlFiles
+        ? { memory, reader: deps.urlFiles, unavailable: '' }
+        : { memory, unavailable: 'url targets and URL placeholders are read through GitHub, which is not configured (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)' };
   let inFlight: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -112,7 +125,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   async function claimAndRun(source: Configured, scope?: { trees?: string[] }, options?: SyncOptions): Promise<SourceReport> {
     try {
       const onProgress = options?.onProgress;
-      const run = () => runSource({ db, logger, clock, limits, orphans: config.CATALOG_ORPHAN_STRATEGY ?? 'keep', ...(allowedKinds ? { allowedKinds } : {}), ...(onProgress ? { onProgress } : {}) }, source, scope);
+      const run = () => runSource({ db, logger, clock, limits, orphans: config.CATALOG_ORPHAN_STRATEGY ?? 'keep', remote: remoteFor(source), ...(allowedKinds ? { allowedKinds } : {}), ...(onProgress ? { onProgress } : {}) }, source, scope);
       const report = await claim({ db, logger, clock, config }, source, run, options);
       if (report.status === 'synced') await reportIdentityConflicts(report, source.org ?? false);
       return report;
@@ -209,28 +222,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   }
 
   async function pruneRemovedSources(): Promise<RemovedSource[]> {
-    const rows = await db.select({ id: sources.id, state: sources.state, lastSyncedAt: sources.lastSyncedAt }).from(sources);
-    const graceMs = 2 * config.SYNC_INTERVAL;
-    const now = clock.now().getTime();
-    const out: RemovedSource[] = [];
-    for (const row of rows) {
-      if (configured.has(row.id) || row.state?.registered === true) continue;
-      if (row.lastSyncedAt && now - row.lastSyncedAt.getTime() < graceMs) continue;
-      // Under the source's own lease, so a replica still syncing it is never undercut mid-write.
-      const name = `sync:${row.id}`;
-      const outcome = await withLease(db, name, runHolder(config.INSTANCE_ID), leaseTiming(config, logger, name), async () => {
-        const removed = await removeSourceEntities(db, row.id);
-        await db.delete(syncProblems).where(eq(syncProblems.sourceId, row.id));
-        await db.delete(sources).where(eq(sources.id, row.id));
-        return removed.length;
-      });
-      if (!outcome.ran) continue;
-      out.push({ sourceId: row.id, removed: outcome.value });
-      metrics.syncChanges.inc({ change: 'removed' }, outcome.value);
-      logger.info({ source: row.id, removed: outcome.value }, 'source is no longer configured; its entities were removed');
-    }
+    const out = await prune({ db, config, logger, clock, isConfigured: (id) => configured.has(id) });
     if (out.length) identity.forget();
-    if (out.length) await recordMetrics(db).catch((e: unknown) => logger.warn({ err: String(e) }, 'could not update catalog metrics'));
     return out;
   }
 
@@ -247,6 +240,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     pruneRemovedSources,
     async syncSource(id, scope) {
       return track(claimAndRun(await findSource(id), scope));
+    },
+    async syncReadersOf(at) {
+      const reports: SourceReport[] = [];
+      for (const id of await sourcesReading(db, at)) reports.push(await track(claimAndRun(await findSource(id))));
+      return reports;
     },
     async addSource(spec, opts = {}) {
       const trusted = opts.trusted ?? false;

@@ -74,16 +74,18 @@ export const INCLUDES_STATE_KEY = 'includes';
 export interface SourceDriver {
   /** Stable id: the configured source string, normalised. */
   id: string;
-  kind: 'folder' | 'git' | 'github' | 'backstage';
+  kind: 'folder' | 'git' | 'github' | 'gitlab' | 'gitlab-org' | 'backstage';
   target: string;
   /**
-   * Returns null when the source is unchanged since `lastRevision`. With `scope.trees`, only those
-   * trees are read (e.g. the one repository a webhook named) and `preserve` keeps everything else.
+   * Returns null when the source is unchanged since `lastRevision` and `scope.reread` is empty. With
+   * `scope.trees`, only those trees are read (e.g. the one repository a webhook named) and `preserve`
+   * keeps everything else. `scope.reread` names (tree-prefixed) files that changed outside the
+   * source, e.g. a URL target whose ETag moved: they and the files linked to them are read again.
    */
   snapshot(
     lastRevision: string | null,
     state: Record<string, unknown> | null,
-    scope?: { trees?: string[] },
+    scope?: { trees?: string[]; reread?: string[] },
   ): Promise<Snapshot | null>;
 }
 

@@ -117,6 +117,14 @@ describe('Callsheet reads a catalog as Backstage processes it', () => {
     await compare(examples, ['all.yaml', 'acme-corp.yaml']);
     await compare(createApp, ['entities.yaml', 'org.yaml', 'template/template.yaml']);
     await compare(smallRepo(), SMALL_ENTRIES);
+    // url targets: this repository's file by its URL, another repository's (404 there, optional), a URL placeholder.
+    const urls = smallRepo();
+    urls.set(
+      'catalog-info.yaml',
+      'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\nspec:\n  type: url\n  presence: optional\n  targets: [https://github.com/acme/catalog/blob/main/entities.yaml, ./org.yaml, https://github.com/other/repo/blob/main/x.yaml]\n---\n' +
+        'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments-api\n  description: {$text: https://github.com/acme/catalog/blob/main/org.yaml}\nspec:\n  type: service\n  lifecycle: production\n  owner: guests\n',
+    );
+    await compare(urls, SMALL_ENTRIES);
   });
 
   it('on random mutations of a small catalog (names, refs, kinds, placeholders, Locations, scalars)', async () => {

@@ -38,7 +38,7 @@ function run(args: string[]): Promise<{ code: number; stdout: string }> {
 describe('callsheet help and --version', () => {
   it('names every sub-command main.ts knows, with every flag its file parses', () => {
     const main = readFileSync(new URL('../../src/cli/main.ts', import.meta.url), 'utf8');
-    const registered = [...main.slice(main.indexOf('const subCommands')).matchAll(/^ {2}([a-z]+): async/gm)].map((m) => m[1]!);
+    const registered = [...main.slice(main.indexOf('const subCommands')).matchAll(/^ {2}'?([a-z][a-z-]*)'?: async/gm)].map((m) => m[1]!);
     expect(registered.sort()).toEqual(Object.keys(commandHelp).sort());
     const text = helpText();
     for (const [name, files] of Object.entries(sources)) {

@@ -3,48 +3,28 @@
  * (`callsheet_process_cpu_…`, not `callsheet_process_process_cpu_…`), and the shell's commands are
  * counted and timed with `platform="shell"` as Slack's and Teams' are.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startService, type RunningService } from '../../src/cli/serve.js';
-import { loadConfig } from '../../src/config/index.js';
-import { silentLogger } from '../../src/logger.js';
-import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/db.js';
-import { demoCatalogDir } from '../helpers/seed.js';
+import type { RunningService } from '../../src/cli/serve.js';
+import { startDemoService, type DemoService } from '../helpers/demo-service.js';
 
 describe.sequential('/metrics names and the shell', () => {
   let service: RunningService;
-  let database: TestDatabase | undefined;
-  let dataDir: string;
+  let bed: DemoService | undefined;
   const input = new PassThrough();
   const output = new PassThrough();
   let printed = '';
   output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'callsheet-shell-metrics-'));
-    if (testDatabaseUrl()) database = await createTestDatabase();
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      ...(database?.url ? { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '4' } : {}),
-      CATALOG_SOURCES: demoCatalogDir,
-      TEMPLATE_SOURCES: '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      NUDGE_ENABLED: 'false',
+    bed = await startDemoService('shell-metrics', {
       METRICS_PORT: '0',
-    });
-    service = await startService(config, { shell: true, input, output, logger: silentLogger() });
-    await service.firstSync;
+    }, { shell: true, input, output });
+    service = bed.service;
   }, 60_000);
 
   afterAll(async () => {
-    await service?.stop();
-    await database?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   it('counts a shell command and names process metrics once', async () => {

@@ -2,23 +2,16 @@
  * On-call now and paging in the local shell, against the whole service and the PagerDuty/Opsgenie
  * fakes: the Page button is a numbered `page` line, and paging needs PAGE typed to confirm.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startService, type RunningService } from '../../src/cli/serve.js';
-import { loadConfig } from '../../src/config/index.js';
-import { silentLogger } from '../../src/logger.js';
-import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/db.js';
+import type { RunningService } from '../../src/cli/serve.js';
+import { startDemoService, type DemoService } from '../helpers/demo-service.js';
 import { PAYMENTS_KEY, startOnCallFakes, type OnCallBed } from '../helpers/oncall-bed.js';
-import { demoCatalogDir } from '../helpers/seed.js';
 
 describe.sequential('on-call in the shell', () => {
   let service: RunningService;
   let fakes: OnCallBed;
-  let database: TestDatabase | undefined;
-  let dataDir: string;
+  let bed: DemoService | undefined;
   const input = new PassThrough();
   const output = new PassThrough();
   let printed = '';
@@ -33,17 +26,7 @@ describe.sequential('on-call in the shell', () => {
 
   beforeAll(async () => {
     fakes = await startOnCallFakes(Date.now());
-    dataDir = await mkdtemp(join(tmpdir(), 'callsheet-shell-oncall-'));
-    if (testDatabaseUrl()) database = await createTestDatabase();
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      ...(database?.url ? { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '4' } : {}),
-      CATALOG_SOURCES: demoCatalogDir,
-      TEMPLATE_SOURCES: '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      NUDGE_ENABLED: 'false',
+    bed = await startDemoService('shell-oncall', {
       CALLSHEET_USER: 'alice.nguyen@acmepay.example',
       PAGERDUTY_TOKEN: 'pd-test-token',
       PAGERDUTY_API_URL: fakes.pd.url,
@@ -51,16 +34,13 @@ describe.sequential('on-call in the shell', () => {
       OPSGENIE_API_KEY: 'og-test-key',
       OPSGENIE_API_URL: fakes.og.url,
       PAGE_ALLOWED_GROUPS: 'group:default/payments',
-    });
-    service = await startService(config, { shell: true, input, output, logger: silentLogger() });
-    await service.firstSync;
+    }, { shell: true, input, output });
+    service = bed.service;
   }, 60_000);
 
   afterAll(async () => {
-    await service?.stop();
+    await bed?.close();
     await fakes?.close();
-    await database?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('answers oncall with who is on call now, until when, and who is next', async () => {

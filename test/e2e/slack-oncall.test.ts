@@ -2,19 +2,13 @@
  * On-call now and the Page button in Slack, against the whole service (`startService`), the demo
  * catalog, and local fakes of Slack, PagerDuty and Opsgenie.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startService, type RunningService } from '../../src/cli/serve.js';
-import { loadConfig } from '../../src/config/index.js';
+import type { RunningService } from '../../src/cli/serve.js';
 import { auditLog } from '../../src/db/schema.js';
-import { silentLogger } from '../../src/logger.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack-api.js';
-import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/db.js';
+import { startDemoService, type DemoService } from '../helpers/demo-service.js';
 import { PAYMENTS_KEY, startOnCallFakes, type OnCallBed } from '../helpers/oncall-bed.js';
-import { demoCatalogDir } from '../helpers/seed.js';
 import { signSlack } from '../helpers/slack-sign.js';
 import { buttonClick } from '../helpers/slack-testbed.js';
 
@@ -25,8 +19,7 @@ describe.sequential('on-call in Slack against the whole service', () => {
   let fake: FakeSlack;
   let oncall: OnCallBed;
   let service: RunningService;
-  let database: TestDatabase | undefined;
-  let dataDir: string;
+  let bed: DemoService | undefined;
   let hooks = 0;
 
   async function post(body: string) {
@@ -45,17 +38,7 @@ describe.sequential('on-call in Slack against the whole service', () => {
     fake.addUser({ id: 'U01ALICE01', email: 'alice.nguyen@acmepay.example', name: 'Alice Nguyen' });
     fake.addUser({ id: 'U09GUEST01', email: 'guest@elsewhere.example', name: 'Guest' });
     oncall = await startOnCallFakes(Date.now());
-    dataDir = await mkdtemp(join(tmpdir(), 'callsheet-oncall-e2e-'));
-    if (testDatabaseUrl()) database = await createTestDatabase();
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      ...(database?.url ? { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '4' } : {}),
-      CATALOG_SOURCES: demoCatalogDir,
-      TEMPLATE_SOURCES: '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      NUDGE_ENABLED: 'false',
+    bed = await startDemoService('oncall-e2e', {
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_BOT_TOKEN: TOKEN,
       SLACK_API_URL: fake.apiUrl,
@@ -66,16 +49,13 @@ describe.sequential('on-call in Slack against the whole service', () => {
       OPSGENIE_API_URL: oncall.og.url,
       PAGE_ALLOWED_GROUPS: 'payments',
     });
-    service = await startService(config, { shell: false, logger: silentLogger() });
-    await service.firstSync;
+    service = bed.service;
   }, 60_000);
 
   afterAll(async () => {
-    await service?.stop();
+    await bed?.close();
     await fake?.close();
     await oncall?.close();
-    await database?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('answers /catalog oncall payments-api with who is on call now and next, as Slack mentions', async () => {

@@ -3,17 +3,11 @@
  * synced from the repository's `catalog/` folder, Slack's Web API and response_url played by the
  * fake. Nothing here constructs a reply: every answer is the core command's own.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ACTION } from '../../adapters/slack/render-reply.js';
-import { loadConfig } from '../../src/config/index.js';
-import { startService, type RunningService } from '../../src/cli/serve.js';
-import { silentLogger } from '../../src/logger.js';
+import type { RunningService } from '../../src/cli/serve.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack-api.js';
-import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/db.js';
-import { demoCatalogDir } from '../helpers/seed.js';
+import { startDemoService, type DemoService } from '../helpers/demo-service.js';
 import { signSlack } from '../helpers/slack-sign.js';
 import { buttonClick } from '../helpers/slack-testbed.js';
 
@@ -23,8 +17,7 @@ const TOKEN = 'xoxb-e2e-token';
 describe.sequential('Slack against the whole service and the demo catalog', () => {
   let fake: FakeSlack;
   let service: RunningService;
-  let database: TestDatabase | undefined;
-  let dataDir: string;
+  let bed: DemoService | undefined;
   let hooks = 0;
 
   async function post(body: string) {
@@ -65,30 +58,17 @@ describe.sequential('Slack against the whole service and the demo catalog', () =
     fake.addUser({ id: 'U01ALICE01', email: 'alice.nguyen@acmepay.example', name: 'Alice Nguyen' });
     fake.addUser({ id: 'U07ELISCH1', email: 'eli.schwartz@acmepay.example', name: 'Eli Schwartz' });
     fake.addUser({ id: 'U07KOFIME1', email: 'kofi.mensah@acmepay.example', name: 'Kofi Mensah' });
-    dataDir = await mkdtemp(join(tmpdir(), 'callsheet-slack-e2e-'));
-    if (testDatabaseUrl()) database = await createTestDatabase();
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      ...(database?.url ? { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '4' } : {}),
-      CATALOG_SOURCES: demoCatalogDir,
-      TEMPLATE_SOURCES: '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      NUDGE_ENABLED: 'false',
+    bed = await startDemoService('slack-e2e', {
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_BOT_TOKEN: TOKEN,
       SLACK_API_URL: fake.apiUrl,
     });
-    service = await startService(config, { shell: false, logger: silentLogger() });
-    await service.firstSync;
+    service = bed.service;
   }, 60_000);
 
   afterAll(async () => {
-    await service?.stop();
+    await bed?.close();
     await fake?.close();
-    await database?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   const blockText = (blocks: any[]) => JSON.stringify(blocks);

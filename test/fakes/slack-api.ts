@@ -23,6 +23,8 @@ export interface SlackCall {
   hook?: string;
   /** When the fake answered (ms since the epoch): recovery times are measured from these. */
   at: number;
+  /** The bearer token the call carried (header, or `token` in the body, as Slack accepts both). */
+  token?: string;
 }
 
 export interface FakeUser {
@@ -70,6 +72,11 @@ export interface FakeSlack {
   setLatency(method: string, ms: number): void;
   /** oauth.v2.access: codes to hand the redirect, tokens it issued. */
   oauth: FakeOAuth;
+  /**
+   * The channel (or user) belongs to this workspace: a token Slack issued another workspace is
+   * answered `channel_not_found` (`user_not_found` for users), as Slack does.
+   */
+  inWorkspace(id: string, team: string): void;
   close(): Promise<void>;
 }
 
@@ -96,6 +103,7 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
     onConnected = resolve;
   });
   const teamId = options.teamId ?? 'T0001';
+  const workspaceOf = new Map<string, string>();
   const oauth = createFakeOAuth();
   const calls: SlackCall[] = [];
   const users = new Map<string, FakeUser>();
@@ -203,7 +211,7 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
     const delay = latency.get(method);
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const send = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
-      calls.push({ method, args, status, ok: body.ok === true, hook: hookMatch?.[1], at: Date.now() });
+      calls.push({ method, args, status, ok: body.ok === true, hook: hookMatch?.[1], at: Date.now(), token: req.headers.authorization?.replace(/^Bearer /, '') ?? args.token });
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
     };
     if (!method) return send(404, { ok: false, error: 'not_found' });
@@ -223,6 +231,10 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
     const expected = method === 'apps.connections.open' ? appToken : token;
     const bearer = req.headers.authorization?.replace(/^Bearer /, '') ?? args.token;
     if (bearer !== expected && !(method !== 'apps.connections.open' && oauth.tokens.has(bearer))) return send(200, { ok: false, error: 'invalid_auth' });
+    const target = args.channel ?? args.users ?? args.user;
+    const home = typeof target === 'string' ? workspaceOf.get(target) : undefined;
+    const caller = oauth.teamOf(bearer);
+    if (home && caller && home !== caller) return send(200, { ok: false, error: target.startsWith('U') ? 'user_not_found' : 'channel_not_found' });
     return send(200, answer(method, args));
   });
   const sockets = new WebSocketServer({ server, path: '/link' });
@@ -242,6 +254,7 @@ export async function startFakeSlack(options: { token?: string; appToken?: strin
     attempts: (method) => calls.filter((c) => c.method === method),
     responseUrl: (id) => `${origin}/response/${id}`,
     addUser: (user) => users.set(user.id, user),
+    inWorkspace: (id, team) => void workspaceOf.set(id, team),
     shareLinks: (links) => void shared.push(links),
     messages: (channel) => channels.get(channel) ?? [],
     socket: {

@@ -23,6 +23,10 @@ export interface FakeOAuth {
   code(grant: FakeGrant): string;
   /** Every token issued and still valid. */
   tokens: Set<string>;
+  /** The workspace (or, for an org-wide install, the enterprise) a token was issued for. */
+  teamOf(token: string | undefined): string | undefined;
+  /** The last token issued for a workspace or enterprise. */
+  tokenOf(team: string): string | undefined;
   answer(args: Record<string, any>, authorization?: string): Record<string, unknown>;
 }
 
@@ -32,10 +36,13 @@ export function createFakeOAuth(clientId = '1111.2222', clientSecret = 'fake-cli
   const codes = new Map<string, FakeGrant>();
   const refreshTokens = new Map<string, FakeGrant>();
   const tokens = new Set<string>();
+  const teams = new Map<string, string>();
   const hex = () => randomBytes(12).toString('hex');
   function issue(grant: FakeGrant, rotated: boolean): Record<string, unknown> {
     const token = rotated ? `xoxe.xoxb-1-${hex()}` : `xoxb-1-${hex()}`;
     tokens.add(token);
+    const home = grant.isEnterpriseInstall ? grant.enterpriseId : grant.teamId;
+    if (home) teams.set(token, home);
     const rotation: Record<string, unknown> = {};
     if (grant.rotate) {
       const refresh = `xoxe-1-${hex()}`;
@@ -60,6 +67,8 @@ export function createFakeOAuth(clientId = '1111.2222', clientSecret = 'fake-cli
     clientId,
     clientSecret,
     tokens,
+    teamOf: (token) => (token ? teams.get(token) : undefined),
+    tokenOf: (team) => [...teams].filter(([, t]) => t === team).at(-1)?.[0],
     code(grant) {
       const code = `code-${hex()}`;
       codes.set(code, grant);

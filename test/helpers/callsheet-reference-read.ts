@@ -7,7 +7,9 @@ import type { Entity } from '@backstage/catalog-model';
 import { readTree } from '../../src/sync/read-tree.js';
 import { fileLocation } from '../../src/sync/sources/git.js';
 import type { Tree } from '../../src/sync/types.js';
-import { REPO, type ReferenceResult } from './backstage-reference.js';
+import { githubUrlFiles } from '../../src/github/url-files.js';
+import type { RemoteFiles } from '../../src/sync/remote-files.js';
+import { BASE, REPO, type ReferenceResult } from './backstage-reference.js';
 
 export const LIMITS = { maxBytes: 1_048_576, maxDocuments: 1000 };
 
@@ -27,8 +29,24 @@ export function memoryTree(files: Map<string, string | null>, entryPoints: strin
   };
 }
 
+/**
+ * The configured GitHub as the reference's UrlReader sees it: this repository's files at their
+ * github.com URLs, and a 404 for any other repository, path or a directory's blob URL.
+ */
+export function memoryRemote(files: Map<string, string | null>): RemoteFiles {
+  const github = githubUrlFiles({ host: 'github.com', client: () => Promise.reject(new Error('the reference reads no network')) });
+  return {
+    readable: true,
+    refusal: (url) => github.refusal(url),
+    read: async (url) => {
+      const path = url.startsWith(BASE) ? decodeURIComponent(url.slice(BASE.length)) : undefined;
+      return path === undefined ? undefined : (files.get(path) ?? undefined);
+    },
+  };
+}
+
 export async function readWithCallsheet(files: Map<string, string | null>, entryPoints: string[]): Promise<ReferenceResult> {
-  const result = await readTree(memoryTree(files, entryPoints), { limits: LIMITS });
+  const result = await readTree(memoryTree(files, entryPoints), { limits: LIMITS, remote: memoryRemote(files) });
   const entities = new Map<string, Entity>();
   const relations = new Set<string>();
   for (const record of result.records) {
@@ -37,5 +55,6 @@ export async function readWithCallsheet(files: Map<string, string | null>, entry
     entities.set(record.ref, record.entity);
     for (const r of record.relations) relations.add(`${r.sourceRef} ${r.type} ${r.targetRef}`);
   }
-  return { entities, relations, rejected: new Set(result.problems.map((p) => p.filePath)) };
+  // A file of this repository read through its URL is the same file to Backstage.
+  return { entities, relations, rejected: new Set(result.problems.map((p) => (p.filePath.startsWith(BASE) ? p.filePath.slice(BASE.length) : p.filePath))) };
 }

@@ -1,19 +1,21 @@
 /**
  * The 10 public conformance templates (backstage/software-templates and create-app's) in a catalog
- * with the fake GitHub behind every GitHub action, the real sync service for catalog:register, and a
- * worker with all of Callsheet's actions. Shared by the end-to-end tests and `npm run bench:templates`.
+ * with the fake GitHub behind every GitHub action, the fake GitLab behind GITLAB_URL (as gitlab.com),
+ * the real sync service for catalog:register, and a worker with all of Callsheet's actions. Shared by the end-to-end tests and `npm run bench:templates`.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { systemClock } from '../../src/clock.js';
 import { createGithubClient, type GithubClient } from '../../src/github/client.js';
+import { createGitlabClient } from '../../src/gitlab/client.js';
 import type { Logger } from '../../src/logger.js';
 import { silentLogger } from '../../src/logger.js';
 import type { DigestSender } from '../../src/nudges/ports.js';
 import { chatNotificationDelivery } from '../../src/nudges/notify-chat.js';
-import { builtinActions } from '../../src/scaffolder/actions/index.js';
+import { missingActionReason } from '../../src/scaffolder/actions/catalogue.js';
+import { builtinActions, type ActionRegistry } from '../../src/scaffolder/actions/index.js';
 import { dbCatalogReader } from '../../src/scaffolder/catalog-reader.js';
 import type { TaskNotifier } from '../../src/scaffolder/notifier.js';
 import { configureRunnableActions } from '../../src/scaffolder/preflight.js';
@@ -24,6 +26,8 @@ import { createSyncService } from '../../src/sync/service.js';
 import { githubDriver } from '../../src/sync/sources/github.js';
 import { FakeOrg } from '../fakes/github/model.js';
 import { startFakeGithub, type FakeGithub } from '../fakes/github/server.js';
+import { FakeGitlabModel } from '../fakes/gitlab/model.js';
+import { startFakeGitlab, type FakeGitlab } from '../fakes/gitlab/server.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { addSource, recordOf } from './scaffolder.js';
 import { syncConfig } from './sync-fixtures.js';
@@ -36,6 +40,17 @@ export const conformancePeople = [
   { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'guest', annotations: { 'slack.com/user-id': 'U0GUEST' } }, spec: { profile: { displayName: 'Guest' }, memberOf: ['team-a'] } },
   { apiVersion: 'backstage.io/v1alpha1', kind: 'System', metadata: { name: 'examples' }, spec: { owner: 'team-a' } },
 ];
+
+/**
+ * The data set leaves out rails-demo's `template/` folder (its content is a Rails application
+ * template, Ruby code, and the data set holds no scripts), so the bed puts this small one there,
+ * beside the unchanged template.yaml: the form's default `./rails-template-file.rb` names it.
+ */
+export const RAILS_APP_TEMPLATE = [
+  '# A Rails application template (https://guides.rubyonrails.org/rails_application_templates.html).',
+  "file 'docs/index.md', \"# #{app_name}\\n\\nMade from the rails-demo template.\\n\"",
+  '',
+].join('\n');
 
 export interface ConformanceTemplate {
   folder: string;
@@ -55,8 +70,12 @@ export async function conformanceTemplates(): Promise<ConformanceTemplate[]> {
 export interface ConformanceBed {
   database: TestDatabase;
   github: FakeGithub;
+  /** The fake GitLab behind GITLAB_URL (gitlab-merge-request opens its merge request on `acme/monorepo`). */
+  gitlab: FakeGitlab;
   client: GithubClient;
   worker: Worker;
+  /** The registry the worker runs, whose ids the preflight was configured with. */
+  actions: ActionRegistry;
   work: string;
   close(): Promise<void>;
 }
@@ -71,11 +90,18 @@ export async function startConformanceBed(options: { notifier: TaskNotifier; sen
   backstage.addRepo('community', { files: { 'backstage-community-sessions/README.md': '# Backstage Community Sessions\n', 'backstage-community-sessions/assets/agenda.md': '- intro\n' } });
   const github = await startFakeGithub({ org: new FakeOrg('acme'), others: [backstage] });
   github.org.addRepo('monorepo', { files: { 'README.md': '# monorepo\n' } });
+  const gitlabModel = new FakeGitlabModel();
+  gitlabModel.addProject('acme/monorepo', { files: { 'README.md': '# monorepo\n' } });
+  const gitlab = await startFakeGitlab({ model: gitlabModel, tokens: ['gitlab-test-token'] });
   const client = await createGithubClient({ token: 'test-token' }, { baseUrl: github.apiUrl, logger, serialSpacingMs: 0 });
   await addSource(db, './org', '/org', false, await Promise.all(conformancePeople.map((d, i) => recordOf(d, `org-${i}.yaml`))));
+  const templatesDir = join(work, 'templates');
+  await cp(conformanceDir, templatesDir, { recursive: true });
+  await mkdir(join(templatesDir, 'backstage-software-templates--rails-demo', 'template'));
+  await writeFile(join(templatesDir, 'backstage-software-templates--rails-demo', 'template', 'rails-template-file.rb'), RAILS_APP_TEMPLATE);
   const records = [];
-  for (const t of await conformanceTemplates()) records.push(await recordOf(yaml.load(await readFile(join(conformanceDir, t.folder, 'template.yaml'), 'utf8')), `${t.folder}/template.yaml`));
-  await addSource(db, 'conformance', conformanceDir, true, records);
+  for (const t of await conformanceTemplates()) records.push(await recordOf(yaml.load(await readFile(join(templatesDir, t.folder, 'template.yaml'), 'utf8')), `${t.folder}/template.yaml`));
+  await addSource(db, 'conformance', templatesDir, true, records);
   const sync = createSyncService({
     db,
     config: syncConfig({ DATA_DIR: join(work, 'data') }),
@@ -85,24 +111,34 @@ export async function startConformanceBed(options: { notifier: TaskNotifier; sen
   });
   // The templates' RepoUrlPickers allow github.com: that is the configured GitHub here, served by the fake.
   const ghOptions = { client: async () => client, host: 'github.com' };
+  // GITLAB_URL and GITLAB_TOKEN as the service reads them, pointed at the fake; the templates'
+  // RepoUrlPicker allows gitlab.com, which is the configured GitLab here (as github.com is the fake GitHub).
+  const gitlabEnv = { GITLAB_URL: gitlab.url, GITLAB_TOKEN: 'gitlab-test-token' };
+  const gitlabApi = createGitlabClient({ url: gitlabEnv.GITLAB_URL, token: gitlabEnv.GITLAB_TOKEN, logger });
+  const glOptions = { client: () => gitlabApi, host: 'gitlab.com' };
   const actions = builtinActions({
     registrar: syncRegistrar({ db, sync, githubWebUrl: github.url, policy: { allowedHosts: [], reposDir: join(work, 'data', 'repos') } }),
     publishGit: { reposDir: join(work, 'data', 'repos') },
     github: ghOptions,
+    gitlab: glOptions,
     remote: remoteReader({ github: ghOptions, policy: { allowedHosts: [] } }),
     catalog: dbCatalogReader(db),
     notifications: chatNotificationDelivery({ db, senders: options.senders ?? (() => []) }),
   });
-  configureRunnableActions(actions.ids());
+  // fetch:rails is there where a `rails` program is (bash .ci/run installs Debian's); else refused with the reason.
+  configureRunnableActions(actions.ids(), missingActionReason);
   const worker = createWorker({ db, clock: systemClock, logger, workerId: 'conformance', notifier: options.notifier, actions, workDir: join(work, 'tasks') });
   return {
     database,
     github,
+    gitlab,
     client,
     worker,
+    actions,
     work,
     async close() {
       await github.close();
+      await gitlab.close();
       if (!options.database) await database.close();
       await rm(work, { recursive: true, force: true });
     },

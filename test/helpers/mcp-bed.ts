@@ -2,11 +2,16 @@
  * The MCP face as it runs: the demo catalog synced into a real database, the real HTTP app with the
  * MCP router mounted behind API tokens, and the SDK's own Client connecting over Streamable HTTP.
  */
-import { cp } from 'node:fs/promises';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { mcpHttpRouter } from '../../adapters/mcp/http.js';
-import type { McpDeps } from '../../adapters/mcp/deps.js';
+import type { McpCaller, McpDeps } from '../../adapters/mcp/deps.js';
+import { createMcpServer } from '../../adapters/mcp/server.js';
+import { catalogChangeListeners } from '../../src/cli/mcp-deps.js';
+import { builtinActions } from '../../src/scaffolder/actions/index.js';
 import { fixedClock } from '../../src/clock.js';
 import { runLine } from '../../src/commands/run.js';
 import { createHttpApp, startHttpServer, type RunningServer } from '../../src/http/server.js';
@@ -17,12 +22,39 @@ import { demoCatalogDir } from './seed.js';
 import { syncConfig, tempDir } from './sync-fixtures.js';
 
 export const MCP_TOKEN = 'mcp-agent-test-token-0123456789abc';
+/** Acts as alice-nguyen (payments), read only. */
+export const ALICE_TOKEN = 'mcp-alice-test-token-0123456789abc';
+
+/** A template only SRE may run, beside the shipped ones: for permission refusals. */
+const RESTRICTED_TEMPLATE = `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: sre-runbook
+  title: SRE runbook
+  annotations:
+    callsheet.io/allowed-groups: sre
+spec:
+  owner: group:default/sre
+  type: documentation
+  parameters: []
+  steps:
+    - id: log
+      name: Log
+      action: debug:log
+      input:
+        message: hello
+`;
 
 export interface McpBed {
   database: TestDatabase;
   server: RunningServer;
   url: URL;
   connect(token?: string): Promise<Client>;
+  /** A long-lived session (as stdio is) in this process, over the SDK's in-memory transport, told of catalog changes. */
+  session(caller?: Partial<McpCaller>): Promise<Client>;
+  /** The demo catalog's folder the bed syncs (a copy), to change and sync again. */
+  catalogDir: string;
+  sync(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,8 +64,16 @@ export async function startMcpBed(): Promise<McpBed> {
   await cp(demoCatalogDir, folder, { recursive: true });
   const clock = fixedClock('2026-02-01T00:00:00Z');
   const logger = silentLogger();
-  const sync = createSyncService({ db: database.db, config: syncConfig({ DATA_DIR: await tempDir('callsheet-mcp-data-'), CATALOG_SOURCES: [folder] }), logger, clock });
+  const templates = await tempDir('callsheet-mcp-templates-');
+  await cp(new URL('../../templates', import.meta.url).pathname, templates, { recursive: true });
+  await mkdir(join(templates, 'sre-runbook'));
+  await writeFile(join(templates, 'sre-runbook', 'template.yaml'), RESTRICTED_TEMPLATE);
+  const dataDir = await tempDir('callsheet-mcp-data-');
+  const sync = createSyncService({ db: database.db, config: syncConfig({ DATA_DIR: dataDir, CATALOG_SOURCES: [folder], TEMPLATE_SOURCES: [templates] }), logger, clock });
   await sync.syncAll();
+  const registrar = { register: async () => { throw new Error('the MCP bed registers nothing'); } };
+  const runner = { clock, logger, actions: builtinActions({ registrar, publishGit: { reposDir: join(dataDir, 'repos') } }), workDir: join(dataDir, 'tasks') };
+  const woken: number[] = [];
   const deps: McpDeps = {
     db: database.db,
     logger,
@@ -42,8 +82,13 @@ export async function startMcpBed(): Promise<McpBed> {
     runLine,
     oncallConfigured: false,
     yamlLimits: { maxBytes: 1024 * 1024, maxDocuments: 100 },
+    staleAfterDays: 180,
+    runner,
+    wake: () => woken.push(Date.now()),
+    createWaitMs: 0,
   };
-  const auth = { tokens: [{ name: 'coding-agent', secret: MCP_TOKEN }] };
+  const auth = { tokens: [{ name: 'coding-agent', secret: MCP_TOKEN }, { name: 'alice-agent', secret: ALICE_TOKEN }], users: { 'alice-agent': 'alice-nguyen' } };
+  const changes = catalogChangeListeners(database, logger);
   const app = createHttpApp({ db: database.db, logger, isReady: () => true, apiAuth: auth, mounts: [{ path: '/', router: mcpHttpRouter(deps, auth) }] });
   const server = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
   const url = new URL(`http://127.0.0.1:${server.port}/mcp`);
@@ -58,8 +103,22 @@ export async function startMcpBed(): Promise<McpBed> {
       clients.push(client);
       return client;
     },
+    async session(caller) {
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      const server = createMcpServer({ ...deps, onCatalogChange: (l) => changes.subscribe(l) }, { name: 'stdio:dev', scopes: ['read', 'write'], requester: { platform: 'mcp', externalId: 'stdio:dev' }, ...caller });
+      await server.connect(serverSide);
+      const client = new Client({ name: 'callsheet-session-test', version: '0.0.0' });
+      await client.connect(clientSide);
+      clients.push(client);
+      return client;
+    },
+    catalogDir: folder,
+    async sync() {
+      await sync.syncAll();
+    },
     async close() {
       for (const c of clients) await c.close().catch(() => {});
+      await changes.close();
       await server.close();
       await sync.stop();
       await database.close();

@@ -194,8 +194,10 @@ describe('catalog:register', () => {
 
 describe('registry, paths and redaction', () => {
   it('lists the built-in actions and refuses duplicates', () => {
-    const registry = builtinActions({ registrar: { register: async () => ({ entityRefs: [] }) }, publishGit: { reposDir: dir } });
+    const registry = builtinActions({ registrar: { register: async () => ({ entityRefs: [] }) }, publishGit: { reposDir: dir }, rails: false });
     expect(registry.ids()).toEqual(['catalog:register', 'catalog:write', 'debug:log', 'fetch:cookiecutter', 'fetch:plain', 'fetch:template', 'fetch:template:file', 'notification:send', 'publish:git']);
+    // fetch:rails joins where a rails program is given (or found on PATH).
+    expect(builtinActions({ registrar: { register: async () => ({ entityRefs: [] }) }, publishGit: { reposDir: dir }, rails: { command: '/usr/bin/rails' } }).ids()).toContain('fetch:rails');
     expect(() => builtinActions({ registrar: { register: async () => ({ entityRefs: [] }) }, publishGit: { reposDir: dir }, extra: [debugLogAction] })).toThrow(/twice/);
   });
 

@@ -16,11 +16,30 @@ async function validate(args: string[]) {
 }
 
 describe('callsheet validate on templates', () => {
-  it('names the actions Callsheet cannot run in the public templates, and nothing for those it can', async () => {
+  it('passes every public template (rails-demo too: fetch:rails counts where a rails program is installed)', async () => {
     const { code, text } = await validate([conformanceDir]);
+    expect(text).not.toContain('cannot run');
+    expect(code, text).toBe(0);
+  });
+
+  it("names a Backstage action Callsheet does not implement", async () => {
+    const dir = await tempDir('callsheet-validate-templates-');
+    await writeFiles(dir, {
+      'template.yaml': [
+        'apiVersion: scaffolder.backstage.io/v1beta3',
+        'kind: Template',
+        'metadata: { name: pages }',
+        'spec:',
+        '  owner: group:default/team-a',
+        '  type: service',
+        '  steps:',
+        '    - { id: pages, action: github:pages:enable, input: { repoUrl: github.com?owner=acme&repo=x } }',
+        '',
+      ].join('\n'),
+    });
+    const { code, text } = await validate([join(dir, 'template.yaml')]);
     expect(code).toBe(1);
-    expect(text).toContain('template:default/rails-demo cannot run in Callsheet: action fetch:rails (step fetch-base)');
-    for (const ok of ['gitlab-merge-request', 'pull-request', 'docs-template-cookiecutter', 'example-nodejs-template', 'docs-template']) expect(text).not.toContain(`template:default/${ok} cannot run`);
+    expect(text).toContain('template:default/pages cannot run in Callsheet: action github:pages:enable (step pages)');
   });
 
   it('names a custom form field', async () => {

@@ -17,7 +17,8 @@ describe("Backstage's action schemas", () => {
   });
 
   it('every action Callsheet registers under a Backstage name has Backstage’s schema', () => {
-    const committed = JSON.parse(readFileSync(join(root, 'src/scaffolder/actions/backstage-schemas.json'), 'utf8'));
+    // fetch:rails's comes from the rails module, kept apart (backstage-contract.ts says how it was written).
+    const committed = { ...JSON.parse(readFileSync(join(root, 'src/scaffolder/actions/backstage-schemas.json'), 'utf8')), ...JSON.parse(readFileSync(join(root, 'src/scaffolder/actions/backstage-rails-schema.json'), 'utf8')) };
     const missing = builtinActionIds().filter((id) => !['publish:git'].includes(id) && !(id in committed));
     expect(missing).toEqual([]);
   });

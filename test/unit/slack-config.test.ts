@@ -23,4 +23,23 @@ describe('Slack configuration', () => {
       ]);
     }
   });
+
+  it('distribution mode needs the client id, client secret, state secret and a 32-byte ENCRYPTION_KEY, not a bot token', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const oauth = { SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'st', ENCRYPTION_KEY: key };
+    expect(slackSettings(loadConfig(oauth))).toMatchObject({ SLACK_BOT_TOKEN: undefined, oauth: { clientId: '1.2', clientSecret: 'c', stateSecret: 'st', encryptionKey: key } });
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ ...oauth, SLACK_STATE_SECRET: '' })).toEqual([expect.stringMatching(/^SLACK_CLIENT_ID: Slack OAuth is half configured: SLACK_STATE_SECRET not set/)]);
+    expect(problems({ ...oauth, ENCRYPTION_KEY: 'short' })).toEqual([expect.stringMatching(/^ENCRYPTION_KEY: expected 32 bytes/)]);
+    expect(problems({ ...oauth, ENCRYPTION_KEY_PREVIOUS: 'short' })).toEqual([expect.stringMatching(/^ENCRYPTION_KEY_PREVIOUS: expected 32 bytes/)]);
+    // ENCRYPTION_KEY alone (kept for later) does not switch Slack on.
+    expect(slackSettings(loadConfig({ ENCRYPTION_KEY: key }))).toBeUndefined();
+  });
 });

@@ -21,7 +21,7 @@ const eventScopes: Record<string, string | undefined> = {
 describe('Slack manifest (issue 16)', () => {
   it('subscribes to mentions, DMs and shared links, each with the scope it needs and no more', () => {
     const events = manifest.settings.event_subscriptions.bot_events;
-    expect(events).toEqual(['app_home_opened', 'app_mention', 'message.im', 'link_shared']);
+    expect(events).toEqual(['app_home_opened', 'app_mention', 'message.im', 'link_shared', 'app_uninstalled', 'tokens_revoked']);
     for (const event of events) if (eventScopes[event]) expect(manifest.oauth_config.scopes.bot).toContain(eventScopes[event]);
     // chat.unfurl needs links:write; no channel-wide message reading (message.channels) is asked for.
     expect(manifest.oauth_config.scopes.bot).toContain('links:write');

@@ -80,4 +80,12 @@ describe('Teams app package', () => {
     expect(() => fillManifest(template, { appId: 'not-a-guid', host: 'callsheet.example.com' })).toThrow(/--app-id: expected/);
     expect(() => fillManifest(template, { appId: APP_ID, host: 'https://x' })).toThrow(/--host: expected/);
   });
+
+  it('links privacy and terms to the pages the service serves, or to PRIVACY_URL / TERMS_URL (https only)', () => {
+    const plain = JSON.parse(unzip(buildPackage({ appId: APP_ID, host: 'callsheet.example.com' })).get('manifest.json')!.toString());
+    expect(plain.developer).toMatchObject({ privacyUrl: 'https://callsheet.example.com/privacy', termsOfUseUrl: 'https://callsheet.example.com/terms' });
+    const own = JSON.parse(unzip(buildPackage({ appId: APP_ID, host: 'callsheet.example.com', privacyUrl: 'https://acme.example/privacy', termsUrl: 'https://acme.example/terms' })).get('manifest.json')!.toString());
+    expect(own.developer).toMatchObject({ privacyUrl: 'https://acme.example/privacy', termsOfUseUrl: 'https://acme.example/terms' });
+    expect(() => buildPackage({ appId: APP_ID, host: 'callsheet.example.com', privacyUrl: 'http://acme.example/privacy' })).toThrow(/--privacy-url: Teams needs an https URL/);
+  });
 });

@@ -5,13 +5,20 @@
  * first, then hands only the keys Callsheet acts on to its own zod schema; every other key is reported
  * once in the task log and never fails the step.
  *
+ * fetch:rails's schema is in `backstage-rails-schema.json`: the rails module is not among the dev
+ * dependencies, so it was written the same way (the action's `schema.input` as createTemplateAction
+ * converts it) from the published @backstage/plugin-scaffolder-backend-module-rails 0.5.25.
+ *
  * One deliberate relaxation: keys outside Backstage's schema (publish:github's `allowedHosts`, which
  * the public templates carry) are accepted and reported. Backstage ignored them until its actions
- * moved to zod (strict objects); the templates were written for that, and must run unchanged.
+ * moved to zod (strict objects); the templates were written for that, and must run unchanged. The
+ * same holds one level down for fetch:rails's `values`, where rails-demo passes name, owner and system
+ * beside railsArguments (the zod move made that object strict too).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { z } from 'zod';
 import schemas from './backstage-schemas.json' with { type: 'json' };
+import railsSchema from './backstage-rails-schema.json' with { type: 'json' };
 
 type JsonSchema = Record<string, unknown>;
 export interface BackstageActionSchema {
@@ -21,7 +28,10 @@ export interface BackstageActionSchema {
   output?: JsonSchema;
 }
 
-const all = schemas as unknown as Record<string, BackstageActionSchema>;
+const all = { ...schemas, ...railsSchema } as unknown as Record<string, BackstageActionSchema>;
+
+/** Nested objects opened as the top level is (see above), per action. */
+const OPEN_NESTED: Record<string, string[]> = { 'fetch:rails': ['values'] };
 
 export function backstageSchemaOf(id: string): BackstageActionSchema | undefined {
   return Object.hasOwn(all, id) ? all[id] : undefined;
@@ -32,10 +42,12 @@ export const backstageActionIds = (): string[] => Object.keys(all);
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 
-/** The schema with additional properties allowed at the top level (and in each anyOf branch). */
-function relaxed(schema: JsonSchema): JsonSchema {
+/** The schema with additional properties allowed at the top level (and in each anyOf branch), and in `nested` properties. */
+function relaxed(schema: JsonSchema, nested: string[] = []): JsonSchema {
   const open = (s: JsonSchema): JsonSchema => (s.additionalProperties === false ? { ...s, additionalProperties: true } : s);
   const out = open(schema);
+  const properties = out.properties as Record<string, JsonSchema> | undefined;
+  if (properties && nested.length) out.properties = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, nested.includes(k) ? open(v) : v]));
   for (const key of ['anyOf', 'oneOf'] as const) if (Array.isArray(out[key])) out[key] = (out[key] as JsonSchema[]).map(open);
   return out;
 }
@@ -89,7 +101,7 @@ const withoutUndefined = (raw: unknown): unknown => (raw && typeof raw === 'obje
 export function contractSchema(id: string, own: z.ZodTypeAny): z.ZodTypeAny | undefined {
   const contract = backstageSchemaOf(id);
   if (!contract) return undefined;
-  const validate: ValidateFunction = ajv.compile(relaxed(contract.input));
+  const validate: ValidateFunction = ajv.compile(relaxed(contract.input, OPEN_NESTED[id]));
   const declared = declaredKeys(contract.input);
   const acted = zodKeys(own);
   return z.unknown().transform((raw, ctx) => {

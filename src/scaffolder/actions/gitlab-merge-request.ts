@@ -30,7 +30,7 @@ const schema = z
   })
   .strict();
 
-async function fileOn(client: GitlabClient, project: string, path: string, ref: string): Promise<Buffer | undefined> {
+export async function fileOn(client: GitlabClient, project: string, path: string, ref: string): Promise<Buffer | undefined> {
   try {
     const file = await client.RepositoryFiles.show(project, path, ref);
     return Buffer.from(String(file.content), 'base64');

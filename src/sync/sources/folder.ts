@@ -132,7 +132,7 @@ export function folderDriver(spec: string, deps: { cwd?: string; hooks?: FolderH
     id,
     kind: 'folder',
     target: id,
-    async snapshot(lastRevision, state): Promise<Snapshot | null> {
+    async snapshot(lastRevision, state, scope): Promise<Snapshot | null> {
       let found: Found[];
       let identity: string;
       try {
@@ -147,7 +147,8 @@ export function folderDriver(spec: string, deps: { cwd?: string; hooks?: FolderH
       const revision = `folder:${digest.digest('hex').slice(0, 32)}`;
       // Files read through Locations and placeholders need not be YAML, so the listing misses them: their stamps tell.
       const stamps = (state?.[STAMPS_STATE_KEY] ?? {}) as Record<string, string>;
-      if (revision === lastRevision && (await stampsHold(root, stamps))) return null;
+      // A changed url target or URL placeholder (`scope.reread`) is a change of the folder's catalog too.
+      if (revision === lastRevision && !scope?.reread?.length && (await stampsHold(root, stamps))) return null;
       const read: Record<string, string> = {};
       const problems: string[] = [];
       const tree = await folderTree(root, found.map((f) => f.path), true, { ...(deps.hooks ? { hooks: deps.hooks } : {}), incomplete: (why) => problems.push(why), stamp: (p, stamp) => (read[p] = stamp) });

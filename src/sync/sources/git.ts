@@ -4,6 +4,7 @@
  * files are read straight from the object store (no checkout, so no symlink can lead outside).
  * An unchanged commit is not re-read; a new one re-reads only the files `git diff` names (and the
  * files that include them through placeholders), and the store keeps everything else as it is.
+ * A url target or URL placeholder that changed (`scope.reread`) re-reads the files that name it.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -141,7 +142,7 @@ export function gitDriver(specText: string, deps: GitDriverDeps): SourceDriver {
     id,
     kind: 'git',
     target: id,
-    async snapshot(lastRevision, state): Promise<Snapshot | null> {
+    async snapshot(lastRevision, state, scope): Promise<Snapshot | null> {
       if (!existsSync(join(cache, 'HEAD'))) {
         await mkdir(cache, { recursive: true });
         await git(['init', '--bare', '--quiet', cache]);
@@ -150,7 +151,9 @@ export function gitDriver(specText: string, deps: GitDriverDeps): SourceDriver {
       const remoteOptions = (await deps.remoteOptions?.()) ?? [];
       await git([...remoteOptions, 'fetch', '--quiet', '--no-tags', '--force', spec.url, `+${ref}:${headRef}`], { cwd: cache });
       const commit = (await git(['rev-parse', `${headRef}^{commit}`], { cwd: cache })).trim();
-      if (commit === lastRevision) return null;
+      // Files outside the repository (url targets) that changed are read again even on the same commit.
+      const outside = scope?.reread ?? [];
+      if (commit === lastRevision && !outside.length) return null;
 
       const previousBranch = typeof state?.branch === 'string' ? state.branch : undefined;
       const branch = spec.branch ?? previousBranch ?? (webBaseOf(spec.url) ? await defaultBranch(spec.url, remoteOptions) : undefined) ?? 'HEAD';
@@ -163,7 +166,7 @@ export function gitDriver(specText: string, deps: GitDriverDeps): SourceDriver {
       let times: Map<string, Date>;
       if (lastRevision && (await hasCommit(cache, lastRevision))) {
         const { changed, deleted } = await diff(cache, lastRevision, commit);
-        const touched = new Set([...changed, ...deleted]);
+        const touched = new Set([...changed, ...deleted, ...outside]);
         // Last sync's Location edges plus what the changed files' Locations name now.
         const scan = new BlobReader(cache);
         const edges = await edgesWithChanges(edgesOf(state), changed.filter((p) => YAML_FILE.test(p) || isTarget(state, p)), async (p) => {

@@ -47,11 +47,16 @@ export interface GithubDriverOptions {
 function readState(state: Record<string, unknown> | null, spec: GithubSourceSpec): GithubState | undefined {
   const s = state as Partial<GithubState> | null;
   if (!s || s.v !== 1 || s.path !== (spec.paths?.join(',') ?? spec.path) || !Array.isArray(s.pages) || typeof s.repos !== 'object' || s.repos === null) return undefined;
-  return s as GithubState;
+  // Only the driver's own keys: the service stores more beside them (includes, Locations, counts),
+  // and the revision is the digest of exactly what this driver stored, so an unchanged org stays unchanged.
+  return { v: 1, path: s.path, pages: s.pages, repos: s.repos } as GithubState;
 }
 
+/** Digest of the state with its keys sorted: Postgres' jsonb hands the stored state back in its own key order. */
 function revisionOf(state: GithubState): string {
-  return createHash('sha256').update(JSON.stringify(state)).digest('hex');
+  const sorted = (_key: string, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value;
+  return createHash('sha256').update(JSON.stringify(state, sorted)).digest('hex');
 }
 
 /** With several paths or a glob, any repository with a default branch may hold catalog files. */
@@ -80,10 +85,10 @@ export function githubDriver(options: GithubDriverOptions): SourceDriver {
   };
 
   /** Whole organisation: the listing (conditional), then the catalog files of repositories that moved. */
-  async function full(lastRevision: string | null, previous: GithubState | undefined): Promise<Snapshot | null> {
+  async function full(lastRevision: string | null, previous: GithubState | undefined, forced: Set<string>): Promise<Snapshot | null> {
     const gh = await client();
     const listing = await listOrgRepos(gh, org, previous?.pages ?? [], matches);
-    if (previous && lastRevision === revisionOf(previous) && listing.unchanged) return null;
+    if (previous && lastRevision === revisionOf(previous) && listing.unchanged && !forced.size) return null;
 
     const repos: Record<string, RepoState> = {};
     const fetched = new Map<string, RepoInfo>();
@@ -94,6 +99,11 @@ export function githubDriver(options: GithubDriverOptions): SourceDriver {
     for (const name of listing.pages.flatMap((p) => p.names)) {
       const listed = listing.fresh.get(name);
       const before = previous?.repos[name];
+      if (forced.has(name) && before && !before.a) {
+        // A url target one of its files names changed: read the repository again.
+        candidates.push(name);
+        continue;
+      }
       if (!listed) {
         // On a page that answered 304: exactly as remembered.
         if (before) repos[name] = before;
@@ -120,7 +130,7 @@ export function githubDriver(options: GithubDriverOptions): SourceDriver {
     for (const [name, state] of Object.entries(repos)) {
       const info = fetched.get(name);
       const before = previous?.repos[name];
-      const unchangedHead = before && !before.a && before.f && before.h === state.h;
+      const unchangedHead = before && !before.a && before.f && before.h === state.h && !forced.has(name);
       if (info && !(unchangedHead && state.f && !state.a)) {
         const tree = await treeOf(info);
         if (tree) trees.push(tree);
@@ -178,15 +188,18 @@ export function githubDriver(options: GithubDriverOptions): SourceDriver {
     async snapshot(lastRevision, state, scope) {
       const previous = lastRevision === null ? undefined : readState(state, spec);
       const prefix = `${org.toLowerCase()}/`;
+      // `<org>/<repo>/https://…`: the repository whose file named a url target that changed.
+      const forced = new Set((scope?.reread ?? []).filter((k) => k.toLowerCase().startsWith(prefix)).map((k) => k.split('/')[1]!));
       const names = scope?.trees
         ?.filter((t) => t.toLowerCase().startsWith(prefix))
         .map((t) => t.slice(prefix.length))
         .filter((n) => n !== '' && !n.includes('/') && matches(n));
       if (scope?.trees && previous) {
         // A scope naming none of this source's repositories leaves it as it is.
-        return names && names.length ? scoped(previous, names) : null;
+        const all = [...new Set([...(names ?? []), ...forced])];
+        return all.length ? scoped(previous, all) : null;
       }
-      return full(lastRevision, previous);
+      return full(lastRevision, previous, forced);
     },
   };
 }

@@ -15,6 +15,8 @@ export interface DriverDeps {
   folderHooks?: FolderHooks;
   /** Builds the `github:<org>` driver; absent when GitHub is not configured. */
   github?: (org: string) => SourceDriver;
+  /** Builds the `gitlab:<group>` and `gitlab-org:<group>` drivers from the whole item; absent when GitLab is not configured. */
+  gitlab?: (source: string) => SourceDriver;
   /** Builds the `backstage:<url>` driver (see sources/backstage.ts). */
   backstage?: (source: string) => SourceDriver;
   /** `git -c` options asked before each fetch of a Git source (see GitDriverDeps). */
@@ -27,6 +29,10 @@ export function driverFor(spec: string, deps: DriverDeps): SourceDriver {
   if (github) {
     if (!deps.github) throw new Error(`source "${trimmed}" needs the GitHub driver (configure GitHub access)`);
     return deps.github(github[1]!.trim());
+  }
+  if (/^gitlab(-org)?:/i.test(trimmed)) {
+    if (!deps.gitlab) throw new Error(`source "${trimmed}" needs GitLab access (set GITLAB_TOKEN, and GITLAB_URL for a self-managed GitLab)`);
+    return deps.gitlab(trimmed);
   }
   if (/^backstage:/i.test(trimmed)) {
     if (!deps.backstage) throw new Error(`source "${trimmed}" needs the Backstage driver`);

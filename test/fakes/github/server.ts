@@ -48,6 +48,10 @@ export interface FakeGithub {
    * with `route` (a label such as `POST /orgs/:org/repos`) only requests to that route are refused.
    */
   secondaryLimit(times: number, retryAfter: number, status?: 403 | 429, route?: string): void;
+  /** Every request's route label, path, If-None-Match header and answer status, in order. */
+  log: { label: string; path: string; ifNoneMatch?: string; status: number }[];
+  /** Requests whose path starts with `pathPrefix` answer `status` (a server error) until `times` run out (Infinity: until cleared with 0). */
+  failPath(pathPrefix: string, status: number, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -76,6 +80,8 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
   let limitStatus: 403 | 429 = 403;
   let limitRoute: string | undefined;
   const used = { core: 0, graphql: 0 };
+  const log: FakeGithub['log'] = [];
+  const failing = new Map<string, { status: number; times: number }>();
   const reset = Math.floor(Date.now() / 1000) + 3600;
 
   const server: Server = createServer((req, res) => {
@@ -94,7 +100,11 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
       requests.byRoute.set(label, (requests.byRoute.get(label) ?? 0) + 1);
       const resource = isGraphql ? 'graphql' : 'core';
 
+      const inm = req.headers['if-none-match'];
+      const entry = { label, path: url.pathname, ...(typeof inm === 'string' ? { ifNoneMatch: inm } : {}), status: 0 };
+      log.push(entry);
       const send = (response: FakeResponse, extra: Record<string, string> = {}) => {
+        entry.status = response.status;
         const headers: Record<string, string> = {
           'x-ratelimit-limit': String(LIMIT),
           'x-ratelimit-remaining': String(Math.max(LIMIT - used[resource], 0)),
@@ -114,6 +124,11 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
         res.end(payload);
       };
 
+      const fault = [...failing].find(([prefix, f]) => f.times > 0 && url.pathname.startsWith(prefix));
+      if (fault) {
+        fault[1].times--;
+        return send({ status: fault[1].status, body: { message: 'Server Error', documentation_url: 'https://docs.github.com/rest' } });
+      }
       if (limitTimes > 0 && (limitRoute === undefined || limitRoute === label)) {
         limitTimes--;
         requests.limited++;
@@ -145,6 +160,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
         const etag = `W/"${createHash('sha1').update(`${req.headers.accept ?? ''}\n${text}`).digest('hex')}"`;
         if (req.headers['if-none-match'] === etag) {
           requests.notModified++;
+          entry.status = 304;
           res.writeHead(304, { etag, 'x-ratelimit-limit': String(LIMIT), 'x-ratelimit-remaining': String(LIMIT - used[resource]), 'x-ratelimit-reset': String(reset) });
           return res.end();
         }
@@ -171,6 +187,10 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
       requests.notModified = 0;
       requests.limited = 0;
       requests.byRoute.clear();
+    },
+    log,
+    failPath(pathPrefix, status, times = Infinity) {
+      failing.set(pathPrefix, { status, times });
     },
     secondaryLimit(times, retryAfter, status = 403, route) {
       limitTimes = times;

@@ -8,6 +8,19 @@ export interface FakeGroup {
   path: string;
   full_path: string;
   parent_id: number | null;
+  name?: string;
+  description?: string;
+}
+
+export interface FakeUser {
+  id: number;
+  username: string;
+  name: string;
+  /** Shown to anyone; `email` only to administrators. */
+  public_email?: string;
+  email?: string;
+  state?: 'active' | 'blocked';
+  bot?: boolean;
 }
 
 export interface FakeCommit {
@@ -16,6 +29,7 @@ export interface FakeCommit {
   message: string;
   author_name?: string;
   author_email?: string;
+  committed_date: string;
   actions: Array<{ action: string; file_path: string }>;
 }
 
@@ -57,7 +71,9 @@ const nextSha = () => (++seq).toString(16).padStart(40, 'a');
 export class FakeGitlabModel {
   groups = new Map<number, FakeGroup>();
   projects = new Map<number, FakeProject>();
-  users = [{ id: 1, username: 'callsheet-bot', name: 'Callsheet Bot' }];
+  users: FakeUser[] = [{ id: 1, username: 'callsheet-bot', name: 'Callsheet Bot', bot: true }];
+  /** group id -> direct members (GitLab's access levels: 10 guest … 50 owner). */
+  members = new Map<number, Array<{ userId: number; access_level: number }>>();
   private nextId = 100;
 
   addGroup(fullPath: string): FakeGroup {
@@ -70,10 +86,16 @@ export class FakeGitlabModel {
     return group;
   }
 
-  addUser(username: string) {
-    const user = { id: this.nextId++, username, name: username };
+  addUser(username: string, extra: Partial<Omit<FakeUser, 'id' | 'username'>> = {}): FakeUser {
+    const user: FakeUser = { id: this.nextId++, username, name: username, ...extra };
     this.users.push(user);
     return user;
+  }
+
+  /** Makes `user` a direct member of the group at `fullPath` (created as needed). */
+  addMember(fullPath: string, user: FakeUser, accessLevel = 30): void {
+    const group = this.addGroup(fullPath);
+    this.members.set(group.id, [...(this.members.get(group.id) ?? []).filter((m) => m.userId !== user.id), { userId: user.id, access_level: accessLevel }]);
   }
 
   groupByPath(fullPath: string): FakeGroup | undefined {
@@ -101,13 +123,28 @@ export class FakeGitlabModel {
       commits: [],
       mergeRequests: [],
     };
+    // Files given up front arrive in one initial commit, dated at the project's last activity.
+    if (options.files && Object.keys(options.files).length) project.commits.push({ id: nextSha(), branch, message: 'initial', committed_date: project.last_activity_at, actions: Object.keys(options.files).map((file_path) => ({ action: 'create', file_path })) });
     this.projects.set(project.id, project);
     return project;
   }
 
+  /** Old full path -> project id: GitLab's API follows a renamed project's old path (redirect routes). */
+  redirects = new Map<string, number>();
+
   projectByRef(ref: string): FakeProject | undefined {
     if (/^\d+$/.test(ref)) return this.projects.get(Number(ref));
-    return [...this.projects.values()].find((p) => p.path_with_namespace.toLowerCase() === ref.toLowerCase());
+    const found = [...this.projects.values()].find((p) => p.path_with_namespace.toLowerCase() === ref.toLowerCase());
+    return found ?? this.projects.get(this.redirects.get(ref.toLowerCase()) ?? -1);
+  }
+
+  /** Renames (or moves, within existing groups) a project, keeping a redirect from the old path. */
+  rename(project: FakeProject, newPath: string): void {
+    this.redirects.set(project.path_with_namespace.toLowerCase(), project.id);
+    const parts = newPath.split('/');
+    project.namespaceId = this.addGroup(parts.slice(0, -1).join('/')).id;
+    project.path = project.name = parts.at(-1)!;
+    project.path_with_namespace = newPath;
   }
 
   mustGet(fullPath: string): FakeProject {
@@ -143,9 +180,9 @@ export class FakeGitlabModel {
       if (a.action === 'delete') files.delete(a.file_path);
       else files.set(a.file_path, content);
     }
-    const commit = { id: nextSha(), branch: input.branch, message: input.commit_message, author_name: input.author_name, author_email: input.author_email, actions: input.actions.map((a) => ({ action: a.action, file_path: a.file_path })) };
-    project.commits.push(commit);
     project.last_activity_at = new Date(Date.parse(project.last_activity_at) + 60_000).toISOString();
+    const commit = { id: nextSha(), branch: input.branch, message: input.commit_message, author_name: input.author_name, author_email: input.author_email, committed_date: project.last_activity_at, actions: input.actions.map((a) => ({ action: a.action, file_path: a.file_path })) };
+    project.commits.push(commit);
     return commit;
   }
 }

@@ -12,6 +12,8 @@ interface Request {
   query: URLSearchParams;
   body: Record<string, any>;
   fullUrl: URL;
+  /** The token is an administrator's (GitLab then shows users' private e-mail). */
+  admin?: boolean;
 }
 
 interface Route {
@@ -100,7 +102,7 @@ export function gitlabRoutes(model: FakeGitlabModel, web: string): Route[] {
   return [
     route('GET', 'groups/:id', (r) => {
       const g = group(r.params[0]);
-      return ok({ id: g.id, path: g.path, full_path: g.full_path, parent_id: g.parent_id, web_url: `${web}/groups/${g.full_path}` });
+      return ok({ id: g.id, name: g.name ?? g.path, path: g.path, full_path: g.full_path, description: g.description ?? '', parent_id: g.parent_id, web_url: `${web}/groups/${g.full_path}` });
     }),
     route('GET', 'namespaces/:id', (r) => {
       const g = group(r.params[0]);
@@ -157,6 +159,14 @@ export function gitlabRoutes(model: FakeGitlabModel, web: string): Route[] {
       if (p.branches.has(name)) throw new Error('400 Branch already exists');
       p.branches.set(name, new Map(from));
       return ok({ name, default: false }, 201);
+    }),
+    route('GET', 'projects/:id/repository/commits', (r) => {
+      // Newest first; `path` keeps commits touching that file. Branch ancestry is flattened: a branch's commits are its own and the default branch's.
+      const p = project(r.params[0]!);
+      const ref = r.query.get('ref_name') ?? p.default_branch;
+      const path = r.query.get('path');
+      const list = p.commits.filter((c) => (c.branch === ref || c.branch === p.default_branch) && (!path || c.actions.some((a) => a.file_path === path))).reverse();
+      return paginate(list.map((c) => ({ id: c.id, short_id: c.id.slice(0, 8), title: c.message.split('\n')[0], message: c.message, committed_date: c.committed_date, authored_date: c.committed_date })), r);
     }),
     route('POST', 'projects/:id/repository/commits', (r) => {
       const p = project(r.params[0]);

@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGitlabModel } from './model.js';
+import { orgRoutes } from './org-routes.js';
 import { gitlabRoutes, type Answer } from './routes.js';
 
 export interface FakeGitlab {
@@ -23,9 +24,10 @@ export interface FakeGitlab {
 
 const LIMIT = 2000;
 
-export async function startFakeGitlab(options: { model?: FakeGitlabModel; tokens?: string[] } = {}): Promise<FakeGitlab> {
+export async function startFakeGitlab(options: { model?: FakeGitlabModel; tokens?: string[]; adminTokens?: string[] } = {}): Promise<FakeGitlab> {
   const model = options.model ?? new FakeGitlabModel();
-  const tokens = new Set(options.tokens ?? ['test-token']);
+  const admins = new Set(options.adminTokens ?? []);
+  const tokens = new Set([...(options.tokens ?? ['test-token']), ...admins]);
   const requests = { total: 0, byRoute: new Map<string, number>(), limited: 0 };
   let limited = { times: 0, retryAfter: 0 };
   let remaining = LIMIT;
@@ -68,11 +70,11 @@ export async function startFakeGitlab(options: { model?: FakeGitlabModel; tokens
       }
       // Segments stay URL-encoded until matched, so `acme%2Fapi` is one project id as on GitLab.
       const segments = full.pathname.slice('/api/v4/'.length).split('/');
-      const found = gitlabRoutes(model, url).find((r) => r.method === req.method && r.match(segments));
+      const found = [...orgRoutes(model, url), ...gitlabRoutes(model, url)].find((r) => r.method === req.method && r.match(segments));
       if (!found) return send({ status: 404, body: { error: '404 Not Found' } });
       requests.byRoute.set(found.label, (requests.byRoute.get(found.label) ?? 0) + 1);
       try {
-        send(found.answer({ params: found.match(segments)!, query: full.searchParams, body, fullUrl: full }));
+        send(found.answer({ params: found.match(segments)!, query: full.searchParams, body, fullUrl: full, admin: admins.has(token) }));
       } catch (error) {
         const message = (error as Error).message;
         const status = Number(/^(\d{3}) /.exec(message)?.[1] ?? 500);
