@@ -3,6 +3,7 @@
  * core. The SDK stays here; src/ never imports it.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { auditedTools } from './audit.js';
 import { registerCatalogTools } from './catalog-tools.js';
 import type { McpCaller, McpDeps } from './deps.js';
@@ -16,9 +17,16 @@ export type { McpCaller, McpDeps } from './deps.js';
 
 export const SERVER_INFO = { name: 'callsheet', version: '1.0.0' };
 
+/**
+ * One validator for every server: HTTP makes a server per request, and the SDK's default is a new
+ * Ajv instance (formats compiled) each time, most of a small call's CPU.
+ */
+const sharedValidator = new AjvJsonSchemaValidator();
+
 export function createMcpServer(deps: McpDeps, caller: McpCaller): McpServer {
   const server = new McpServer(SERVER_INFO, {
     capabilities: { tools: {}, resources: {} },
+    jsonSchemaValidator: sharedValidator,
     instructions:
       'Callsheet answers questions about the software catalog: who owns what, who is on call, dependencies, teams and systems; agents_md gives one component\'s context as Markdown. ' +
       'To create software: list_templates, describe_template (its parameters as JSON Schema), create_dry_run, then create.',

@@ -23,6 +23,8 @@ export interface FilePullRequestOptions {
   commitMessage: string;
   /** Blob sha the caller's edit was based on; a different sha on the base branch is refused. */
   expectedSha?: string;
+  /** Add the file when the base branch does not have it (AGENTS.md); otherwise a missing file is refused. */
+  createIfMissing?: boolean;
   /** Commit author (the person who asked for the change); the token's account commits it. */
   author?: { name: string; email: string };
 }
@@ -84,7 +86,7 @@ function check(options: FilePullRequestOptions): void {
  * (still at the base head, or already carrying exactly the new content); otherwise the first free
  * `name-N`. Returns the file's blob sha on that branch, or null when the content is already committed.
  */
-async function claimBranch(client: GithubClient, options: FilePullRequestOptions, baseHead: string, baseFileSha: string): Promise<{ branch: string; fileSha: string | null }> {
+async function claimBranch(client: GithubClient, options: FilePullRequestOptions, baseHead: string, baseFileSha: string | undefined): Promise<{ branch: string; fileSha: string | null | undefined }> {
   const { owner, repo, filePath, branchName, newContent } = options;
   for (let n = 1; n <= MAX_BRANCH_SUFFIX; n++) {
     const branch = n === 1 ? branchName : `${branchName}-${n}`;
@@ -141,13 +143,13 @@ export async function openFilePullRequest(client: GithubClient, options: FilePul
   const baseHead = await branchSha(client, owner, repo, base);
   if (!baseHead) throw new GithubWriteError(`branch ${base} does not exist in ${owner}/${repo}`, 404);
   const current = await fileAt(client, owner, repo, filePath, baseHead);
-  if (!current) throw new GithubWriteError(`${filePath} does not exist on ${base} in ${owner}/${repo}`, 404);
-  if (options.expectedSha !== undefined && current.sha !== options.expectedSha) {
+  if (!current && !options.createIfMissing) throw new GithubWriteError(`${filePath} does not exist on ${base} in ${owner}/${repo}`, 404);
+  if (current && options.expectedSha !== undefined && current.sha !== options.expectedSha) {
     throw new StaleFileError(`${filePath} in ${owner}/${repo} changed on ${base} since it was read (expected ${options.expectedSha.slice(0, 7)}, now ${current.sha.slice(0, 7)}); reload it and try again`, 409);
   }
-  if (current.text === options.newContent) throw new GithubWriteError(`${filePath} on ${base} in ${owner}/${repo} already has this content; there is nothing to propose`);
+  if (current?.text === options.newContent) throw new GithubWriteError(`${filePath} on ${base} in ${owner}/${repo} already has this content; there is nothing to propose`);
 
-  const { branch, fileSha } = await claimBranch(client, options, baseHead, current.sha);
+  const { branch, fileSha } = await claimBranch(client, options, baseHead, current?.sha);
   if (fileSha !== null) {
     try {
       await client.request('PUT /repos/{owner}/{repo}/contents/{path}', {
@@ -155,7 +157,8 @@ export async function openFilePullRequest(client: GithubClient, options: FilePul
         repo,
         path: filePath,
         branch,
-        sha: fileSha,
+        // No sha: the file is new on this branch (createIfMissing).
+        ...(fileSha ? { sha: fileSha } : {}),
         message: options.commitMessage,
         content: Buffer.from(options.newContent, 'utf8').toString('base64'),
         ...(options.author ? { author: options.author } : {}),
