@@ -1,11 +1,13 @@
 /**
- * `npm run bench:api [-- --entities 17754,50000] [-- --no-build]`: the catalog read API of the
+ * `npm run bench:api [-- --entities 17754,50000] [-- --no-build] [-- --seq-ms N --conc-ms N]
+ * [-- --only by-name,filter] [-- --cpu-prof DIR]`: the catalog read API of the
  * compiled service (`npm run build` output, as the Docker image runs it) on Postgres, with a
  * generated catalog synced by the service itself. For each size it measures, with a load generator
  * in its own process (bench/lib/load-client.mjs): by-name, by-refs of 100, a filter, and by-query
  * pages of 500, sequentially and at 20 concurrent connections; and the time to page through the
- * whole catalog with by-query (page size 500). Server-side latency comes from the service's own
- * request histogram (/metrics), the cache size and RSS from /metrics too. Prints one table.
+ * whole catalog with by-query (page size 500). Server-side latency comes from the answers'
+ * Server-Timing header (p50/p99) and the service's request histogram (/metrics); the cache size and
+ * RSS from /metrics too; the load average from os.loadavg(). Prints one table.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -44,8 +44,8 @@ import type { CliIo, SubCommand } from './io.js';
 import { firstSyncWithRetry } from './first-sync.js';
 import { startLocalCommands } from './local-commands.js';
 import { installProcessHandlers } from './process-handlers.js';
-import { mcpHttpRouter } from '../../adapters/mcp/http.js';
 import { mcpDeps } from './mcp-deps.js';
+import { lazyMcpRouter } from './lazy-router.js';
 import { progressReporter } from './progress.js';
 import { openRuntime, type Runtime } from './runtime.js';
 
@@ -177,7 +177,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       { path: '/', router: legalPagesRouter(config) },
       { path: '/', router: gitlabWebhook },
       // MCP for AI agents, behind the same API tokens as /api/catalog.
-      { path: '/', router: mcpHttpRouter(mcpDeps(runtime, config, logger, { wake: () => taskWorker.wake() }), apiAuth) },
+      { path: '/', router: lazyMcpRouter(async () => (await import('../../adapters/mcp/http.js')).mcpHttpRouter(mcpDeps(runtime, config, logger, { wake: () => taskWorker.wake() }), apiAuth)) },
       ...(slack ? [{ path: '/', router: slack.router }] : []),
       ...(teams ? [{ path: '/', router: teams.router }] : []),
     ],

@@ -81,7 +81,9 @@ export function slackConfigProblems(env: SlackEnv): string[] {
     return [];
   } catch (e) {
     const message = (e as Error).message;
-    const name = /OAuth/.test(message) ? 'SLACK_CLIENT_ID' : /ENCRYPTION_KEY_PREVIOUS/.test(message) ? 'ENCRYPTION_KEY_PREVIOUS' : /ENCRYPTION_KEY/.test(message) ? 'ENCRYPTION_KEY' : env.SLACK_SIGNING_SECRET ? 'SLACK_BOT_TOKEN' : 'SLACK_SIGNING_SECRET';
+    // Key errors already start with the key's name; the others name the variable a person must set.
+    const named = /^(ENCRYPTION_KEY_PREVIOUS|ENCRYPTION_KEY):/.exec(message)?.[1];
+    const name = named ?? (message.startsWith('Slack OAuth') ? 'SLACK_CLIENT_ID' : env.SLACK_SIGNING_SECRET ? 'SLACK_BOT_TOKEN' : 'SLACK_SIGNING_SECRET');
     return [message.startsWith(`${name}:`) ? message : `${name}: ${message}`];
   }
 }
