@@ -3,16 +3,16 @@
  * form against the fake GitHub speaking GitHub's wire format: pull requests, repo create + push,
  * workflow dispatch, webhooks, labels, and fetch:plain of a remote tree URL read through the API.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGithubClient, type GithubClient } from '../../src/github/client.js';
 import { silentLogger } from '../../src/logger.js';
 import { builtinActions } from '../../src/scaffolder/actions/index.js';
+import { runAction } from '../helpers/run-action.js';
 import type { TemplateAction } from '../../src/scaffolder/actions/types.js';
 import { remoteReader } from '../../src/scaffolder/remote-reader.js';
-import { createWorkspace } from '../../src/scaffolder/workspace.js';
 import { FakeOrg } from '../fakes/github/model.js';
 import { sideEffectsOf } from '../fakes/github/read-and-hooks.js';
 import { branchHead, commitObject, stateOf } from '../fakes/github/repo-state.js';
@@ -38,28 +38,7 @@ afterAll(async () => {
 });
 
 async function run(id: string, input: Record<string, unknown>, options: { files?: Record<string, string>; isDryRun?: boolean; root?: string } = {}) {
-  const action = actions.get(id) as TemplateAction;
-  const root = options.root ?? join(dir, `ws-${Math.random().toString(36).slice(2)}`);
-  await mkdir(root, { recursive: true });
-  for (const [path, text] of Object.entries(options.files ?? {})) {
-    await mkdir(join(root, path, '..'), { recursive: true });
-    await writeFile(join(root, path), text);
-  }
-  const outputs: Record<string, unknown> = {};
-  const log: string[] = [];
-  await action.handler({
-    input: action.schema.parse(input),
-    workspace: createWorkspace(root),
-    templateDir: dir,
-    templateRef: 'template:default/t',
-    logger: { info: (m) => log.push(m), warn: (m) => log.push(`warn ${m}`) },
-    output: (k, v) => (outputs[k] = v),
-    user: {},
-    task: { id: `t-${Math.random()}` },
-    secrets: {},
-    isDryRun: options.isDryRun,
-  });
-  return { outputs, log, root };
+  return runAction(actions.get(id) as TemplateAction, input, { parent: dir, ...options });
 }
 
 describe('publish:github:pull-request', () => {

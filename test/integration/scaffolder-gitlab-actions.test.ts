@@ -1,13 +1,13 @@
 /** publish:gitlab and publish:gitlab:merge-request against the fake GitLab, held to Backstage's input schemas. */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitlabClient } from '../../src/gitlab/client.js';
 import { publishGitlabMergeRequestAction } from '../../src/scaffolder/actions/gitlab-merge-request.js';
 import { publishGitlabAction } from '../../src/scaffolder/actions/publish-gitlab.js';
+import { runAction } from '../helpers/run-action.js';
 import type { TemplateAction } from '../../src/scaffolder/actions/types.js';
-import { createWorkspace } from '../../src/scaffolder/workspace.js';
 import { FakeGitlabModel } from '../fakes/gitlab/model.js';
 import { startFakeGitlab, type FakeGitlab } from '../fakes/gitlab/server.js';
 
@@ -31,26 +31,7 @@ afterAll(async () => {
 const options = () => ({ client: () => createGitlabClient({ url: gitlab.url, token: 'test-token' }), host: 'gitlab.com' });
 
 async function run(action: TemplateAction, input: Record<string, unknown>, files: Record<string, string> = { 'catalog-info.yaml': yaml, 'src/index.ts': 'export {};\n' }) {
-  const root = join(dir, `ws-${Math.random().toString(36).slice(2)}`);
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(join(root, path, '..'), { recursive: true });
-    await writeFile(join(root, path), content);
-  }
-  await mkdir(root, { recursive: true });
-  const outputs: Record<string, unknown> = {};
-  const log: string[] = [];
-  await action.handler({
-    input: action.schema.parse(input),
-    workspace: createWorkspace(root),
-    templateDir: dir,
-    templateRef: 'template:default/t',
-    logger: { info: (m) => log.push(m), warn: (m) => log.push(`warn ${m}`) },
-    output: (k, v) => (outputs[k] = v),
-    user: {},
-    task: { id: `t-${Math.random()}` },
-    secrets: {},
-  });
-  return { outputs, log };
+  return runAction(action, input, { parent: dir, files });
 }
 
 describe('publish:gitlab', () => {

@@ -3,16 +3,16 @@
  * catalog:register of a GitLab project: the project's blob URL becomes a `gitlab:` source read
  * through the API, and a webhook about it finds that registered source.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitlabSourcesFor } from '../../src/cli/gitlab-sources.js';
 import { catalogRegisterAction } from '../../src/scaffolder/actions/catalog-register.js';
 import { gitlabRepoPushAction } from '../../src/scaffolder/actions/gitlab-repo-push.js';
+import { runAction } from '../helpers/run-action.js';
 import type { TemplateAction } from '../../src/scaffolder/actions/types.js';
 import { gitlabSpecOf, syncRegistrar } from '../../src/scaffolder/registrar.js';
-import { createWorkspace } from '../../src/scaffolder/workspace.js';
 import { FakeGitlabModel } from '../fakes/gitlab/model.js';
 import { startFakeGitlab, type FakeGitlab } from '../fakes/gitlab/server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -39,26 +39,7 @@ afterAll(async () => {
 const options = () => ({ client: () => fakeGitlabClient(gitlab), host: 'gitlab.com' });
 
 async function run(action: TemplateAction, input: Record<string, unknown>, files: Record<string, string>) {
-  const root = join(dir, `ws-${Math.random().toString(36).slice(2)}`);
-  await mkdir(root, { recursive: true });
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(join(root, path, '..'), { recursive: true });
-    await writeFile(join(root, path), content);
-  }
-  const outputs: Record<string, unknown> = {};
-  const log: string[] = [];
-  await action.handler({
-    input: action.schema.parse(input),
-    workspace: createWorkspace(root),
-    templateDir: dir,
-    templateRef: 'template:default/t',
-    logger: { info: (m) => log.push(m), warn: (m) => log.push(`warn ${m}`) },
-    output: (k, v) => (outputs[k] = v),
-    user: {},
-    task: { id: `t-${Math.random()}` },
-    secrets: {},
-  });
-  return { outputs, log };
+  return runAction(action, input, { parent: dir, files });
 }
 
 describe('gitlab:repo:push', () => {
