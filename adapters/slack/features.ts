@@ -12,7 +12,7 @@ import { OPEN_TEMPLATE_ACTION } from '../../src/commands/create.js';
 import { PAGE_ACTION, type PageHandler } from '../../src/commands/page.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
-import type { DigestSender, MemberDirectory, PullRequestOpener } from '../../src/nudges/ports.js';
+import type { DigestSender, MemberDirectory, PullRequestOpener, RootFileProposer } from '../../src/nudges/ports.js';
 import type { TaskNotifier } from '../../src/scaffolder/notifier.js';
 import type { RunnerDeps } from '../../src/scaffolder/runner.js';
 import { slackDigestSender } from './digest-sender.js';
@@ -38,6 +38,8 @@ export interface SlackFeaturesDeps {
   worker?: { wake(): void };
   /** Opens Fix pull requests (GitHub); without it Fix offers the file's edit link. */
   opener?: PullRequestOpener;
+  /** Opens "Add AGENTS.md" requests (GitHub, GitLab). */
+  agentsMd?: RootFileProposer;
   /** Raises pages for the Page button (core `pageHandler`); without it the button does nothing here. */
   page?: PageHandler;
   /** What create modals' Preview (dry run) runs steps with. */
@@ -62,7 +64,7 @@ export function slackFeatures(deps: SlackFeaturesDeps): SlackFeatures {
   const poster = clients.poster;
   const respond = createResponseUrlPoster({ logger, apiUrl: config.SLACK_API_URL });
   const create = createModal({ db, clock, logger, web, worker: deps.worker, runner: deps.runner });
-  const nudges = nudgeActions({ db, clock, logger, web, respond, opener: deps.opener });
+  const nudges = nudgeActions({ db, clock, logger, web, respond, opener: deps.opener, agentsMd: deps.agentsMd });
   return {
     actions: {
       ...nudges.actions,

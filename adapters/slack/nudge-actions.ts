@@ -1,6 +1,7 @@
 /**
  * The buttons of a nudge digest in Slack: Still accurate, Snooze 30/90 days, and Fix (a modal with
- * the owner picker or the missing field, then a pull request or the file's edit link). Each action
+ * the owner picker or the missing field, then a pull request or the file's edit link), and Add
+ * AGENTS.md (a pull or merge request, its link answered in the digest's thread). Each action
  * is recorded on the delivery and every posted copy of the digest is updated with `chat.update` to
  * show what was done and by whom.
  */
@@ -13,7 +14,8 @@ import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import { ActionError, changeRequestNoun, fixFieldOf, markReviewed, proposeFix, recordDigestAction, snooze, type Actor } from '../../src/nudges/actions.js';
 import type { DoneAction, FixField } from '../../src/nudges/digest.js';
-import type { PullRequestOpener } from '../../src/nudges/ports.js';
+import type { PullRequestOpener, RootFileProposer } from '../../src/nudges/ports.js';
+import { proposeAgentsMd } from '../../src/nudges/agents-md-action.js';
 import { isRuleId, ruleInfo } from '../../src/nudges/rules/index.js';
 import type { RuleId } from '../../src/nudges/types.js';
 import { entityOptions } from '../../src/scaffolder/entity-options.js';
@@ -29,7 +31,7 @@ import type { ResponseUrlPoster } from './response-url.js';
 
 type ModalView = types.ModalView;
 
-export const NUDGE_ACTION = { review: 'nudge.review', snooze: 'nudge.snooze', fix: 'nudge.fix' } as const;
+export const NUDGE_ACTION = { review: 'nudge.review', snooze: 'nudge.snooze', fix: 'nudge.fix', agentsMd: 'nudge.agents-md' } as const;
 export const FIX_VIEW = 'callsheet.nudge.fix';
 const VALUE_BLOCK = 'value';
 export const FIX_VALUE_ACTION = 'callsheet.nudge.value';
@@ -43,6 +45,8 @@ export interface NudgeActionDeps {
   respond: ResponseUrlPoster;
   /** Opens pull requests (GitHub); without it, or for files it does not handle, Fix gives the edit link. */
   opener?: PullRequestOpener;
+  /** Opens "Add AGENTS.md" requests; without it the button is refused with the reason. */
+  agentsMd?: RootFileProposer;
 }
 
 /** What the Fix modal carries to its submission. */
@@ -176,6 +180,28 @@ export function nudgeActions(deps: NudgeActionDeps): { actions: Record<string, F
       await web.views.open({ trigger_id: interaction.triggerId, view: fixView(state, field) });
     });
 
+  /** Says it in the digest's thread, for the team to see (to the clicker alone when there is no thread). */
+  async function inThread(interaction: SlackInteraction, text: string): Promise<void> {
+    if (!interaction.channelId || !interaction.messageTs || interaction.isEphemeral) return tell(interaction, text);
+    await web.chat.postMessage({ channel: interaction.channelId, thread_ts: interaction.messageTs, ...renderNotice(text) });
+  }
+
+  const agentsMd: FeatureAction = (value, ctx, interaction) =>
+    guarded(interaction, async () => {
+      const actor = actorOf(ctx.requester, interaction.user);
+      const entity = value.entity ?? '';
+      const outcome = await proposeAgentsMd(db, deps.agentsMd, { entityRef: entity, requester: actor, staleAfterDays: ctx.staleAfterDays }, clock);
+      const url = outcome.kind === 'unchanged' ? undefined : outcome.url;
+      await settle(value, { kind: 'agents-md-proposed', by: actor.name, ...(url ? { detail: url } : {}), entity });
+      const name = escapeMrkdwn(shortRef(entity));
+      await inThread(
+        interaction,
+        outcome.kind === 'unchanged'
+          ? `The AGENTS.md of ${name} is already up to date; there is nothing to propose.`
+          : `<@${interaction.user.userId}> proposed the AGENTS.md of ${name} as a ${changeRequestNoun(outcome.kind)}: ${linkText(outcome.url, outcome.url)}`,
+      );
+    });
+
   const extension: SlackExtension = {
     register(app: App) {
       app.options<'block_suggestion'>({ action_id: FIX_VALUE_ACTION }, async ({ body, ack }) => {
@@ -225,5 +251,5 @@ export function nudgeActions(deps: NudgeActionDeps): { actions: Record<string, F
     },
   };
 
-  return { actions: { [NUDGE_ACTION.review]: review, [NUDGE_ACTION.snooze]: snoozeAction, [NUDGE_ACTION.fix]: fix }, extension };
+  return { actions: { [NUDGE_ACTION.review]: review, [NUDGE_ACTION.snooze]: snoozeAction, [NUDGE_ACTION.fix]: fix, [NUDGE_ACTION.agentsMd]: agentsMd }, extension };
 }

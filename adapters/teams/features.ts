@@ -8,7 +8,7 @@ import { OPEN_TEMPLATE_ACTION } from '../../src/commands/create.js';
 import { PAGE_ACTION, type PageHandler } from '../../src/commands/page.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
-import type { DigestSender, MemberDirectory, PullRequestOpener } from '../../src/nudges/ports.js';
+import type { DigestSender, MemberDirectory, PullRequestOpener, RootFileProposer } from '../../src/nudges/ports.js';
 import type { TaskNotifier } from '../../src/scaffolder/notifier.js';
 import type { RunnerDeps } from '../../src/scaffolder/runner.js';
 import type { Worker } from '../../src/scaffolder/worker.js';
@@ -32,6 +32,8 @@ export interface TeamsFeatureDeps {
   runner?: RunnerDeps;
   /** Opens pull requests for digest fixes; without it a fix answers with the file's edit link. */
   opener?: PullRequestOpener;
+  /** Opens "Add AGENTS.md" requests (GitHub, GitLab). */
+  agentsMd?: RootFileProposer;
   /** Raises pages for the Page button (core `pageHandler`). */
   page?: PageHandler;
 }
@@ -47,7 +49,7 @@ export interface TeamsFeatures {
 /** Builds the Teams features and registers their buttons and dialogs on `adapter`. */
 export function teamsFeatures(deps: TeamsFeatureDeps): TeamsFeatures {
   const { db, logger, clock, adapter } = deps;
-  const nudges = nudgeActions({ db, clock, logger, adapter, opener: deps.opener });
+  const nudges = nudgeActions({ db, clock, logger, adapter, opener: deps.opener, agentsMd: deps.agentsMd });
   const dialogs: Record<string, DialogHandler> = { [OPEN_TEMPLATE_ACTION]: createDialog({ db, clock, logger, adapter, worker: deps.worker, runner: deps.runner }), ...nudges.dialogs };
   const page = deps.page;
   // The card's ShowCard step has asked already; the answer (who paged, or why not) replaces the card.

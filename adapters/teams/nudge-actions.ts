@@ -1,7 +1,8 @@
 /**
  * The buttons of a digest in Teams: "Still accurate" and "Snooze" act at once and replace the card;
  * "Fix" opens a dialog asking for the missing value (an owner or system picker, a lifecycle, a
- * description, a docs link) and proposes the change as a pull request. Every action is recorded on
+ * description, a docs link) and proposes the change as a pull request; "Add AGENTS.md" opens (or
+ * updates) a pull or merge request at once, its link shown on the card. Every action is recorded on
  * the delivery, and every posted copy of the digest is updated to show what was done and by whom.
  */
 import { and, eq } from 'drizzle-orm';
@@ -14,7 +15,8 @@ import { nudgeDeliveries } from '../../src/db/schema.js';
 import type { Logger } from '../../src/logger.js';
 import { ActionError, changeRequestNoun, fixFieldOf, markReviewed, proposeFix, recordDigestAction, snooze, type Actor } from '../../src/nudges/actions.js';
 import { digestToReply, type Digest, type DoneAction, type FixField } from '../../src/nudges/digest.js';
-import type { PullRequestOpener } from '../../src/nudges/ports.js';
+import type { PullRequestOpener, RootFileProposer } from '../../src/nudges/ports.js';
+import { proposeAgentsMd } from '../../src/nudges/agents-md-action.js';
 import { isRuleId } from '../../src/nudges/rules/index.js';
 import type { StoredMessage } from '../../src/nudges/run.js';
 import { entityOptions } from '../../src/scaffolder/entity-options.js';
@@ -28,6 +30,7 @@ import { datasetOf, dialogData, MAX_SEARCH_RESULTS, type Choice, type DialogHand
 export const REVIEW_ACTION = 'nudge.review';
 export const SNOOZE_ACTION = 'nudge.snooze';
 export const FIX_ACTION = 'nudge.fix';
+export const AGENTS_MD_ACTION = 'nudge.agents-md';
 
 export interface NudgeActionDeps {
   db: Db;
@@ -36,6 +39,8 @@ export interface NudgeActionDeps {
   adapter: Pick<TeamsAdapter, 'updateProactive'>;
   /** Opens pull requests for files on its host; without it a fix answers with the file's edit link. */
   opener?: PullRequestOpener;
+  /** Opens "Add AGENTS.md" requests; without it the button is refused with the reason. */
+  agentsMd?: RootFileProposer;
 }
 
 const FIX_INPUT = 'fixValue';
@@ -90,13 +95,13 @@ export function nudgeActions(deps: NudgeActionDeps): { actions: Record<string, A
   }
 
   /** Runs a button's action; a refusal keeps the digest on screen with the reason under it. */
-  function button(act: (value: Record<string, string>, actor: Actor) => Promise<{ done: DoneAction; said: string }>): ActionHandler {
+  function button(act: (value: Record<string, string>, actor: Actor, staleAfterDays: number) => Promise<{ done: DoneAction; said: string }>): ActionHandler {
     return async (value, ctx, origin) => {
       if (!value.entity) return errorReply('This button is missing the entity it is about. Ask again to get a fresh card.');
       const actor = actorOf(ctx.requester);
       let outcome;
       try {
-        outcome = await act(value, actor);
+        outcome = await act(value, actor, ctx.staleAfterDays);
       } catch (error) {
         if (!(error instanceof ActionError)) throw error;
         const digest = await currentDigest(value);
@@ -117,6 +122,13 @@ export function nudgeActions(deps: NudgeActionDeps): { actions: Record<string, A
     const { until } = await snooze(db, value.entity, value.rule ?? '', Number(value.days), actor, clock);
     const day = until.toISOString().slice(0, 10);
     return { done: { kind: 'snoozed', by: actor.name, detail: day }, said: `${shortRef(value.entity)}: "${value.rule}" snoozed by ${actor.name} until ${day}.` };
+  });
+
+  const agentsMd = button(async (value, actor, staleAfterDays) => {
+    const outcome = await proposeAgentsMd(db, deps.agentsMd, { entityRef: value.entity, requester: actor, staleAfterDays }, clock);
+    const name = shortRef(value.entity);
+    if (outcome.kind === 'unchanged') return { done: { kind: 'agents-md-proposed', by: actor.name }, said: `The AGENTS.md of ${name} is already up to date.` };
+    return { done: { kind: 'agents-md-proposed', by: actor.name, detail: outcome.url }, said: `${actor.name} proposed the AGENTS.md of ${name} as a ${changeRequestNoun(outcome.kind)}: ${outcome.url}` };
   });
 
   async function fixCard(target: Record<string, string>, field: FixField, turn: DialogTurn, error?: string, typed?: string): Promise<DialogResult> {
@@ -187,5 +199,5 @@ export function nudgeActions(deps: NudgeActionDeps): { actions: Record<string, A
     },
   };
 
-  return { actions: { [REVIEW_ACTION]: review, [SNOOZE_ACTION]: snoozeButton }, dialogs: { [FIX_ACTION]: fix } };
+  return { actions: { [REVIEW_ACTION]: review, [SNOOZE_ACTION]: snoozeButton, [AGENTS_MD_ACTION]: agentsMd }, dialogs: { [FIX_ACTION]: fix } };
 }

@@ -19,10 +19,12 @@ import { authFromConfig, createGithubClient, webUrlOf, type GithubClient } from 
 import { githubPullRequestOpener } from '../github/pr-opener.js';
 import { githubUrlFiles } from '../github/url-files.js';
 import { gitlabMergeRequestOpener } from '../gitlab/mr-opener.js';
-import { routeOpeners } from '../nudges/fix-routing.js';
+import { routeOpeners, routeProposers } from '../nudges/fix-routing.js';
+import { githubRootFileProposer } from '../github/agents-md-pr.js';
+import { gitlabRootFileProposer } from '../gitlab/agents-md-mr.js';
 import { githubSourceId, globMatcher, parseGithubSource } from '../github/source-spec.js';
 import type { Logger } from '../logger.js';
-import type { PullRequestOpener } from '../nudges/ports.js';
+import type { PullRequestOpener, RootFileProposer } from '../nudges/ports.js';
 import { builtinActions } from '../scaffolder/actions/index.js';
 import { missingActionReason } from '../scaffolder/actions/catalogue.js';
 import { sourceTemplateLocator } from '../scaffolder/template-locator.js';
@@ -58,6 +60,8 @@ export interface Runtime {
   githubClient?: (owner: string) => Promise<GithubClient>;
   /** Pull requests for nudges' Fix, when GitHub is configured. */
   pullRequests?: PullRequestOpener;
+  /** "Add AGENTS.md" requests (GitHub pull requests, GitLab merge requests), when either is configured. */
+  agentsMd?: RootFileProposer;
   /** PagerDuty / Opsgenie on-call answers and paging (one per process: its cache and rate-limit state). */
   oncall: OnCallService;
   context(requester: Requester): CommandContext;
@@ -184,6 +188,10 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     pullRequests: routeOpeners([
       ...(hasGithubAuth(config) ? [githubPullRequestOpener({ client: githubClient, host: githubHost })] : []),
       ...(gitlabApi ? [gitlabMergeRequestOpener({ client: () => gitlabApi, webUrl: config.GITLAB_URL })] : []),
+    ]),
+    agentsMd: routeProposers([
+      ...(hasGithubAuth(config) ? [githubRootFileProposer({ client: githubClient, host: githubHost })] : []),
+      ...(gitlabApi ? [gitlabRootFileProposer({ client: () => gitlabApi, webUrl: config.GITLAB_URL })] : []),
     ]),
     context: (requester) => ({ db, clock, logger, requester, staleAfterDays: config.STALE_AFTER_DAYS, adminGroups: config.CALLSHEET_ADMINS, backstageUrl: config.BACKSTAGE_URL, oncall, pageAllowedGroups: config.PAGE_ALLOWED_GROUPS }),
     async localRequester(platform, who = config.CALLSHEET_USER) {

@@ -121,14 +121,14 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   const [slackModules, teamsModules] = await chatModules;
   // One set of Slack clients (and, for several workspaces, one OAuth installation store) for features and adapter.
   const slackClients = slackConfig && slackModules ? slackModules[1].slackClients({ config: slackConfig, db, logger }) : undefined;
-  const slackParts = slackConfig && slackModules ? slackModules[0].slackFeatures({ db, logger, clock, config: slackConfig, clients: slackClients, worker: wake, opener: runtime.pullRequests, page, runner: runtime.runner }) : undefined;
+  const slackParts = slackConfig && slackModules ? slackModules[0].slackFeatures({ db, logger, clock, config: slackConfig, clients: slackClients, worker: wake, opener: runtime.pullRequests, agentsMd: runtime.agentsMd, page, runner: runtime.runner }) : undefined;
   const slack = slackConfig && slackModules
     ? slackModules[1].createSlackAdapter({ config: slackConfig, clients: slackClients, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, backstageUrl: config.BACKSTAGE_URL, actions: slackParts!.actions, extensions: slackParts!.extensions })
     : undefined;
   const teams = teamsModules
     ? teamsModules[1].createTeamsAdapter({ config, db, logger, clock, staleAfterDays: config.STALE_AFTER_DAYS, runLine: chatRunLine, backstageUrl: config.BACKSTAGE_URL, search: teamsModules[1].catalogSearch(db) })
     : undefined;
-  const teamsParts = teams && teamsModules ? teamsModules[0].teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests, page, runner: runtime.runner }) : undefined;
+  const teamsParts = teams && teamsModules ? teamsModules[0].teamsFeatures({ db, logger, clock, adapter: teams, worker: wake, opener: runtime.pullRequests, agentsMd: runtime.agentsMd, page, runner: runtime.runner }) : undefined;
 
   const notifier = allNotifiers(
     logNotifier(logger),

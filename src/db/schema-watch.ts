@@ -68,3 +68,17 @@ export const watchChanges = pgTable(
   },
   (t) => [index('watch_changes_open_idx').on(t.id).where(sql`${t.notifiedAt} is null`)],
 );
+
+/**
+ * AGENTS.md proposals by component: `opening` while one replica opens the pull request (the claim), `failed` when that did not work,
+ * `opened` with its link after. The digest offers the button again once the entity changed since.
+ */
+export const agentsMdProposals = pgTable('agents_md_proposals', {
+  entityRef: text('entity_ref').primaryKey(),
+  status: text('status').$type<'opening' | 'opened' | 'failed'>().notNull(),
+  url: text('url'),
+  kind: text('kind'),
+  requestedBy: text('requested_by').notNull(),
+  claimedAt: tz('claimed_at').notNull(),
+  proposedAt: tz('proposed_at'),
+});

@@ -25,6 +25,8 @@ export interface FilePullRequestOptions {
   expectedSha?: string;
   /** Add the file when the base branch does not have it (AGENTS.md); otherwise a missing file is refused. */
   createIfMissing?: boolean;
+  /** A branch with this flow's pull request still open gets the new content on top (AGENTS.md): updated, not opened twice. */
+  updateOpenPull?: boolean;
   /** Commit author (the person who asked for the change); the token's account commits it. */
   author?: { name: string; email: string };
 }
@@ -86,7 +88,7 @@ function check(options: FilePullRequestOptions): void {
  * (still at the base head, or already carrying exactly the new content); otherwise the first free
  * `name-N`. Returns the file's blob sha on that branch, or null when the content is already committed.
  */
-async function claimBranch(client: GithubClient, options: FilePullRequestOptions, baseHead: string, baseFileSha: string | undefined): Promise<{ branch: string; fileSha: string | null | undefined }> {
+async function claimBranch(client: GithubClient, options: FilePullRequestOptions, base: string, baseHead: string, baseFileSha: string | undefined): Promise<{ branch: string; fileSha: string | null | undefined }> {
   const { owner, repo, filePath, branchName, newContent } = options;
   for (let n = 1; n <= MAX_BRANCH_SUFFIX; n++) {
     const branch = n === 1 ? branchName : `${branchName}-${n}`;
@@ -105,16 +107,19 @@ async function claimBranch(client: GithubClient, options: FilePullRequestOptions
     if (head === baseHead) return { branch, fileSha: baseFileSha };
     const there = await fileAt(client, owner, repo, filePath, head);
     if (there?.text === newContent) return { branch, fileSha: null };
+    if (options.updateOpenPull && (await openPullFrom(client, owner, repo, branch, base))) return { branch, fileSha: there?.sha };
   }
   throw new GithubWriteError(`${owner}/${repo}: branches ${branchName} to ${branchName}-${MAX_BRANCH_SUFFIX} all hold other work; delete some or pick another branch name`);
 }
 
+async function openPullFrom(client: GithubClient, owner: string, repo: string, branch: string, base: string): Promise<FilePullRequest | undefined> {
+  const { data } = await client.request('GET /repos/{owner}/{repo}/pulls', { owner, repo, head: `${owner}:${branch}`, base, state: 'open', per_page: 1 });
+  return data[0] ? { url: data[0].html_url, number: data[0].number, branch } : undefined;
+}
+
 async function openPullFor(client: GithubClient, options: FilePullRequestOptions, branch: string, base: string): Promise<FilePullRequest> {
   const { owner, repo } = options;
-  const existing = async () => {
-    const { data } = await client.request('GET /repos/{owner}/{repo}/pulls', { owner, repo, head: `${owner}:${branch}`, base, state: 'open', per_page: 1 });
-    return data[0] ? { url: data[0].html_url, number: data[0].number, branch } : undefined;
-  };
+  const existing = () => openPullFrom(client, owner, repo, branch, base);
   const found = await existing();
   if (found) return found;
   try {
@@ -149,7 +154,7 @@ export async function openFilePullRequest(client: GithubClient, options: FilePul
   }
   if (current?.text === options.newContent) throw new GithubWriteError(`${filePath} on ${base} in ${owner}/${repo} already has this content; there is nothing to propose`);
 
-  const { branch, fileSha } = await claimBranch(client, options, baseHead, current?.sha);
+  const { branch, fileSha } = await claimBranch(client, options, base, baseHead, current?.sha);
   if (fileSha !== null) {
     try {
       await client.request('PUT /repos/{owner}/{repo}/contents/{path}', {

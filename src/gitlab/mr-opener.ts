@@ -6,6 +6,7 @@
 import type { PullRequestOpener } from '../nudges/ports.js';
 import type { GitlabClient } from './client.js';
 import { parseGitlabFileUrl } from './file-url.js';
+import { openFileMergeRequest } from './merge-request.js';
 import { readProjectFile } from './projects.js';
 
 export interface GitlabOpenerOptions {
@@ -32,15 +33,10 @@ export function gitlabMergeRequestOpener(options: GitlabOpenerOptions): PullRequ
     },
     async open(request) {
       const file = locate(request.fileUrl);
-      const client = options.client();
       const expected = readText.get(request.fileUrl);
       readText.delete(request.fileUrl);
-      const now = await readProjectFile(client, file.project, file.path, file.ref);
-      if (expected !== undefined && now !== expected) throw new Error(`${file.path} in ${file.project} changed on ${file.ref} since it was read; try the fix again`);
-      await client.Branches.create(file.project, request.branch, file.ref);
-      await client.Commits.create(file.project, request.branch, request.title, [{ action: 'update', filePath: file.path, content: request.newContent }]);
-      const mr = await client.MergeRequests.create(file.project, request.branch, file.ref, request.title, { description: request.body, removeSourceBranch: true });
-      return { url: String(mr.web_url), kind: 'merge-request' };
+      const { url } = await openFileMergeRequest(options.client(), { project: file.project, ref: file.ref, filePath: file.path, newContent: request.newContent, branch: request.branch, title: request.title, body: request.body, expected });
+      return { url, kind: 'merge-request' };
     },
   };
 }

@@ -3,6 +3,7 @@
  * it as delivery rows) and `callsheet nudge --dry-run` (which prints it).
  */
 import type { Db } from '../db/client.js';
+import { agentsMdCandidates } from './agents-md-action.js';
 import { buildDigest, type Digest } from './digest.js';
 import { evaluate, type TeamReport } from './evaluate.js';
 import { loadSnapshot } from './load-snapshot.js';
@@ -16,6 +17,8 @@ export interface PlanOptions {
   directories: MemberDirectory[];
   fallback?: Fallback;
   maxFindingsPerDigest?: number;
+  /** Code hosts "Add AGENTS.md" can open requests on; without it digests offer no such button. */
+  agentsMdHosts?: (fileUrl: string) => boolean;
 }
 
 export interface PlannedDigest {
@@ -34,9 +37,11 @@ export async function planRun(db: Db, options: PlanOptions): Promise<RunPlan> {
   const snapshot = await loadSnapshot(db, options.at);
   const { teams } = evaluate(snapshot, { now: options.at, staleAfterDays: options.staleAfterDays });
   const previous = await previousScores(db, options.at);
+  const withFindings = [...teams.values()].filter((r) => r.findings.length > 0).map((r) => r.teamRef);
+  const agentsMd = options.agentsMdHosts ? await agentsMdCandidates(db, withFindings, options.agentsMdHosts) : new Map();
   const digests = new Map<string, Digest>();
   for (const report of teams.values()) {
-    const digest = buildDigest(report, previous.get(report.teamRef), options.maxFindingsPerDigest);
+    const digest = buildDigest(report, previous.get(report.teamRef), options.maxFindingsPerDigest, agentsMd.get(report.teamRef));
     if (digest) digests.set(report.teamRef, digest);
   }
   const teamRefs = [...digests.keys()].sort();

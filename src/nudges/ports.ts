@@ -93,3 +93,25 @@ export interface PullRequestOpener {
   /** `kind` is what the host calls it (GitLab: a merge request); a pull request when absent. */
   open(request: PullRequestRequest): Promise<{ url: string; kind?: ChangeRequestKind }>;
 }
+
+/** A file at the root of the repository an entity's catalog file is in (AGENTS.md), to add or update. */
+export interface RootFileRequest {
+  /** Browsable URL of the entity's catalog file: its repository and branch. */
+  fileUrl: string;
+  /** Repository-relative path of the file to write. */
+  path: string;
+  /** The new text, made from what the base branch holds now (undefined when it has no such file). */
+  contentFrom(current: string | undefined): string;
+  title: string;
+  body: string;
+  /** One branch per entity: a request still open from it is updated rather than opened again. */
+  branch: string;
+}
+
+export type RootFileOutcome = { kind: ChangeRequestKind; url: string } | { kind: 'unchanged' };
+
+export interface RootFileProposer {
+  handles(fileUrl: string): boolean;
+  /** Opens (or updates, from `branch`) the change request; `unchanged` when the base already has the text. */
+  propose(request: RootFileRequest): Promise<RootFileOutcome>;
+}

@@ -44,6 +44,8 @@ export interface NudgeRunnerDeps {
   heartbeatTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   maxFindingsPerDigest?: number;
+  /** Code hosts "Add AGENTS.md" can open requests on (see PlanOptions). */
+  agentsMdHosts?: (fileUrl: string) => boolean;
 }
 
 export interface NudgeRunner {
@@ -97,7 +99,7 @@ export function createNudgeRunner(deps: NudgeRunnerDeps): NudgeRunner {
     let lost = false;
     try {
       if (!run.prepared) {
-        const options = { at: run.startedAt, staleAfterDays: deps.staleAfterDays, directories, fallback: deps.fallback, maxFindingsPerDigest: deps.maxFindingsPerDigest };
+        const options = { at: run.startedAt, staleAfterDays: deps.staleAfterDays, directories, fallback: deps.fallback, maxFindingsPerDigest: deps.maxFindingsPerDigest, agentsMdHosts: deps.agentsMdHosts };
         await dbRetry(claims, 'prepare run', () => prepareRun(db, me, run.id, options));
       }
       let failures = 0;

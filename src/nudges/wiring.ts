@@ -4,7 +4,7 @@ import type { Config } from '../config/index.js';
 import { parseFallbackChannel } from '../config/nudges.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import type { DigestSender, MemberDirectory } from './ports.js';
+import type { DigestSender, MemberDirectory, RootFileProposer } from './ports.js';
 import { createNudgeRunner, type NudgeRunner } from './run.js';
 import type { GithubClient } from '../github/client.js';
 import { fileOwners } from './problem-file-owners.js';
@@ -22,6 +22,8 @@ export interface NudgeWiring {
   directories?: MemberDirectory[];
   /** GitHub clients per organisation, to read CODEOWNERS of `github:` sources. */
   github?: (org: string) => Promise<GithubClient>;
+  /** Where "Add AGENTS.md" can open requests; digests offer the button for components there. */
+  agentsMd?: Pick<RootFileProposer, 'handles'>;
 }
 
 export function runnerFromConfig(w: NudgeWiring): NudgeRunner {
@@ -37,6 +39,7 @@ export function runnerFromConfig(w: NudgeWiring): NudgeRunner {
     heartbeatIntervalMs: w.config.NUDGE_HEARTBEAT,
     heartbeatTimeoutMs: w.config.NUDGE_CLAIM_TIMEOUT,
     retry: { attempts: w.config.NUDGE_RETRY_ATTEMPTS, backoffMs: w.config.NUDGE_RETRY_BACKOFF },
+    ...(w.agentsMd ? { agentsMdHosts: (fileUrl: string) => w.agentsMd!.handles(fileUrl) } : {}),
   });
 }
 
