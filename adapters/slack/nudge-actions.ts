@@ -21,6 +21,7 @@ import type { RuleId } from '../../src/nudges/types.js';
 import { entityOptions } from '../../src/scaffolder/entity-options.js';
 import { SLACK_MODAL_LIMITS as L, fitText } from '../../src/scaffolder/form-limits.js';
 import type { EntityField } from '../../src/reply/form.js';
+import { plain, type RichText } from '../../src/reply/reply.js';
 import { apology } from './answer.js';
 import { resolveMentions, resolveRequester } from './identities.js';
 import type { FeatureAction, SlackExtension, SlackInteraction } from './listeners.js';
@@ -181,9 +182,13 @@ export function nudgeActions(deps: NudgeActionDeps): { actions: Record<string, F
     });
 
   /** Says it in the digest's thread, for the team to see (to the clicker alone when there is no thread). */
-  async function inThread(interaction: SlackInteraction, text: string): Promise<void> {
-    if (!interaction.channelId || !interaction.messageTs || interaction.isEphemeral) return tell(interaction, text);
-    await web.chat.postMessage({ channel: interaction.channelId, thread_ts: interaction.messageTs, ...renderNotice(text) });
+  async function inThread(interaction: SlackInteraction, text: RichText): Promise<void> {
+    const message = renderReply({ summary: plain(text), sections: [{ text }] });
+    if (!interaction.channelId || !interaction.messageTs || interaction.isEphemeral) {
+      if (interaction.responseUrl) await deps.respond(interaction.responseUrl, { response_type: 'ephemeral', replace_original: false, ...message });
+      return;
+    }
+    await web.chat.postMessage({ channel: interaction.channelId, thread_ts: interaction.messageTs, ...message });
   }
 
   const agentsMd: FeatureAction = (value, ctx, interaction) =>
@@ -193,12 +198,12 @@ export function nudgeActions(deps: NudgeActionDeps): { actions: Record<string, F
       const outcome = await proposeAgentsMd(db, deps.agentsMd, { entityRef: entity, requester: actor, staleAfterDays: ctx.staleAfterDays }, clock);
       const url = outcome.kind === 'unchanged' ? undefined : outcome.url;
       await settle(value, { kind: 'agents-md-proposed', by: actor.name, ...(url ? { detail: url } : {}), entity });
-      const name = escapeMrkdwn(shortRef(entity));
+      const who: RichText = [{ type: 'user', ref: actor.userRef ?? '', name: actor.name, slackId: interaction.user.userId }];
       await inThread(
         interaction,
         outcome.kind === 'unchanged'
-          ? `The AGENTS.md of ${name} is already up to date; there is nothing to propose.`
-          : `<@${interaction.user.userId}> proposed the AGENTS.md of ${name} as a ${changeRequestNoun(outcome.kind)}: ${linkText(outcome.url, outcome.url)}`,
+          ? [`The AGENTS.md of ${shortRef(entity)} is already up to date; there is nothing to propose.`]
+          : [...who, ` proposed the AGENTS.md of ${shortRef(entity)} as a ${changeRequestNoun(outcome.kind)}: `, { type: 'link', text: outcome.url, url: outcome.url }],
       );
     });
 

@@ -5,7 +5,7 @@
  */
 import type { RootFileProposer } from '../nudges/ports.js';
 import type { GithubClient } from './client.js';
-import { parseGithubFileUrl } from './file-url.js';
+import { isGithubFileOn, parseGithubFileUrl } from './file-url.js';
 import { openFilePullRequest } from './pull-request.js';
 import { statusOf } from './write-errors.js';
 
@@ -27,13 +27,7 @@ async function current(client: GithubClient, owner: string, repo: string, path: 
 
 export function githubRootFileProposer(options: GithubRootFileOptions): RootFileProposer {
   return {
-    handles(fileUrl) {
-      try {
-        return parseGithubFileUrl(fileUrl).host === options.host;
-      } catch {
-        return false;
-      }
-    },
+    handles: (fileUrl) => isGithubFileOn(fileUrl, options.host),
     async propose(request) {
       const file = parseGithubFileUrl(request.fileUrl);
       const client = await options.client(file.owner);

@@ -50,3 +50,12 @@ export function parseGithubFileUrl(input: string): GithubFileLocation {
   if (!path && kind !== 'tree') fail('no file path');
   return { host: url.host.toLowerCase(), owner, repo, ref, path };
 }
+
+/** Whether the URL is a file on the GitHub at `host` (a URL that is no GitHub file URL is not). */
+export function isGithubFileOn(fileUrl: string, host: string): boolean {
+  try {
+    return parseGithubFileUrl(fileUrl).host === host;
+  } catch {
+    return false;
+  }
+}

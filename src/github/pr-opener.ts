@@ -5,7 +5,7 @@
  */
 import type { PullRequestOpener } from '../nudges/ports.js';
 import type { GithubClient } from './client.js';
-import { parseGithubFileUrl } from './file-url.js';
+import { isGithubFileOn, parseGithubFileUrl } from './file-url.js';
 import { openFilePullRequest } from './pull-request.js';
 
 export interface GithubOpenerOptions {
@@ -19,13 +19,7 @@ export function githubPullRequestOpener(options: GithubOpenerOptions): PullReque
   const shaByUrl = new Map<string, string>();
   const locate = (fileUrl: string) => parseGithubFileUrl(fileUrl);
   return {
-    handles(fileUrl) {
-      try {
-        return locate(fileUrl).host === options.host;
-      } catch {
-        return false;
-      }
-    },
+    handles: (fileUrl) => isGithubFileOn(fileUrl, options.host),
     async readFile(fileUrl) {
       const file = locate(fileUrl);
       const client = await options.client(file.owner);
