@@ -1,0 +1,179 @@
+/**
+ * "Add AGENTS.md" in Teams, end to end: a nudge run posts the team's digest card through the fake Bot
+ * Framework connector with the button; a click by someone outside the owning team keeps the card
+ * with the reason under it and opens nothing; a member's click opens a pull request on the fake
+ * GitHub with the generated AGENTS.md and its marker, and the card is replaced with its link.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { teamsFeatures, type TeamsFeatures } from '../../adapters/teams/features.js';
+import { AGENTS_MD_BEGIN } from '../../src/catalog/agents-md.js';
+import { applySnapshot } from '../../src/catalog/store.js';
+import { fixedClock } from '../../src/clock.js';
+import { query } from '../../src/db/client.js';
+import { createGithubClient } from '../../src/github/client.js';
+import { githubRootFileProposer } from '../../src/github/agents-md-pr.js';
+import { silentLogger } from '../../src/logger.js';
+import { createPacer } from '../../src/nudges/pacer.js';
+import type { RootFileProposer } from '../../src/nudges/ports.js';
+import { createNudgeRunner } from '../../src/nudges/run.js';
+import { startFakeBotConnector, type FakeBotConnector } from '../fakes/bot-connector.js';
+import { FakeOrg, type FakeRepo } from '../fakes/github/model.js';
+import { branchHead, filesAt, stateOf } from '../fakes/github/repo-state.js';
+import { startFakeGithub, type FakeGithub } from '../fakes/github/server.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { recordsFromYaml } from '../helpers/nudge-seed.js';
+import { markOrgSource } from '../helpers/org-source.js';
+import { ALICE, BOT, TENANT, cardText, cardsIn, expectValidCard, startBot, type RunningBot } from '../helpers/teams.js';
+
+const now = new Date('2026-06-01T09:00:00Z');
+const clock = fixedClock(now);
+const logger = silentLogger();
+const TEAM = '19:team@thread.tacv2';
+const CHANNEL = '19:payments@thread.tacv2';
+const MALLORY = { id: '29:mallory', name: 'Mallory Roe', aadObjectId: 'aad-mallory' };
+
+const CATALOG = `apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata:
+  name: payments
+  annotations: { teams.microsoft.com/channel-id: "${CHANNEL}" }
+spec: { type: team, children: [] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: { name: alice }
+spec: { profile: { email: alice@example.com }, memberOf: [payments] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: { name: mallory }
+spec: { profile: { email: mallory@example.com }, memberOf: [] }
+`;
+const LEDGER = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: { name: ledger }
+spec: { type: service, lifecycle: production, owner: payments }
+`;
+
+type Card = Record<string, unknown>;
+function buttons(card: Card): Array<{ title: string; data: Record<string, unknown> }> {
+  const out: Array<{ title: string; data: Record<string, unknown> }> = [];
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    if (n.type === 'Action.Submit') out.push({ title: String(n.title), data: n.data as Record<string, unknown> });
+    Object.values(n).forEach(visit);
+  };
+  visit(card);
+  return out;
+}
+
+let database: TestDatabase;
+let connector: FakeBotConnector;
+let bot: RunningBot;
+let features: TeamsFeatures;
+let github: FakeGithub;
+let repo: FakeRepo;
+let proposer: RootFileProposer;
+let digest: { activityId: string; card: Card };
+
+function click(value: Record<string, unknown>, from: { id: string; name: string }) {
+  return {
+    type: 'message',
+    id: `click-${Math.random()}`,
+    channelId: 'msteams',
+    serviceUrl: connector.serviceUrl,
+    from,
+    recipient: BOT,
+    conversation: { id: `${CHANNEL};messageid=${digest.activityId}`, conversationType: 'channel', tenantId: TENANT },
+    replyToId: digest.activityId,
+    value,
+    channelData: { tenant: { id: TENANT }, team: { id: TEAM } },
+  };
+}
+
+beforeAll(async () => {
+  github = await startFakeGithub({ org: new FakeOrg('acme') });
+  repo = github.org.addRepo('ledger', { files: { 'catalog-info.yaml': LEDGER } });
+  const client = await createGithubClient({ token: 'test-token' }, { baseUrl: github.apiUrl, logger, serialSpacingMs: 0 });
+  proposer = githubRootFileProposer({ client: async () => client, host: new URL(github.url).host });
+  database = await createTestDatabase();
+  const records = [...(await recordsFromYaml(CATALOG, (n) => `org/${n}.yaml`)), ...(await recordsFromYaml(LEDGER, () => 'catalog-info.yaml', () => `${github.url}/acme/ledger/blob/main/catalog-info.yaml`))];
+  await markOrgSource(database.db, 'fixture');
+  await applySnapshot(database.db, { sourceId: 'fixture', records, now });
+  connector = await startFakeBotConnector();
+  bot = await startBot(database.db, connector);
+  features = teamsFeatures({ db: database.db, logger, clock, adapter: bot.adapter, agentsMd: proposer });
+  connector.addMember(TEAM, { id: ALICE.id, name: ALICE.name, aadObjectId: ALICE.aadObjectId, email: 'alice@example.com' });
+  connector.addMember(TEAM, { id: MALLORY.id, name: MALLORY.name, aadObjectId: MALLORY.aadObjectId, email: 'mallory@example.com' });
+  const installed = await bot.post({
+    type: 'conversationUpdate',
+    id: 'install-1',
+    channelId: 'msteams',
+    serviceUrl: connector.serviceUrl,
+    from: { id: '29:admin', name: 'Admin' },
+    recipient: BOT,
+    conversation: { id: TEAM, conversationType: 'channel', isGroup: true, tenantId: TENANT },
+    membersAdded: [{ id: BOT.id }],
+    channelData: { eventType: 'teamMemberAdded', tenant: { id: TENANT }, team: { id: TEAM, name: 'Engineering' } },
+  });
+  expect(installed.status).toBe(200);
+
+  const outcome = await createNudgeRunner({
+    db: database.db,
+    clock,
+    logger,
+    instanceId: 'replica',
+    senders: [features.digestSender],
+    directories: [features.memberDirectory],
+    staleAfterDays: 180,
+    pacer: createPacer({ perTargetIntervalMs: 0, platformPerMinute: 600_000 }),
+    agentsMdHosts: (url) => proposer.handles(url),
+  }).runSlot('weekly');
+  expect(outcome).toMatchObject({ claimed: true, done: true });
+  const post = connector.sent.find((s) => s.conversationId === CHANNEL && s.method === 'POST')!;
+  const [row] = await query<{ messages: Array<{ ts: string }> }>(database.db, sql`select messages from nudge_deliveries where team_ref = 'group:default/payments'`);
+  digest = { activityId: row!.messages[0]!.ts, card: cardsIn(post.activity)[0]! };
+  expectValidCard(digest.card);
+});
+
+afterAll(async () => {
+  await bot?.close();
+  await connector?.close();
+  await github?.close();
+  await database?.close();
+});
+
+describe('Add AGENTS.md from a Teams digest', () => {
+  const agentsButton = () => buttons(digest.card).find((b) => b.title === 'Add AGENTS.md' && (b.data.value as Record<string, string>).entity === 'component:default/ledger');
+
+  it('the digest card carries the button', () => {
+    expect(cardText(digest.card)).toContain('AGENTS.md for coding agents');
+    expect(agentsButton()?.data).toMatchObject({ callsheet: 'action', id: 'nudge.agents-md', value: { team: 'group:default/payments' } });
+  });
+
+  it('someone outside the owning team is refused and nothing is opened', async () => {
+    const before = connector.sent.length;
+    expect((await bot.post(click(agentsButton()!.data, MALLORY))).status).toBe(200);
+    const answer = connector.sent.slice(before).at(-1)!;
+    expect(cardText(cardsIn(answer.activity)[0]!)).toMatch(/You may not do that: only members of payments/);
+    expect(stateOf(repo).pulls).toHaveLength(0);
+  });
+
+  it('a member’s click opens a pull request with the marker and the card shows its link', async () => {
+    const before = connector.sent.length;
+    expect((await bot.post(click(agentsButton()!.data, ALICE))).status).toBe(200);
+    const prUrl = `${github.url}/acme/ledger/pull/1`;
+    const answer = connector.sent.slice(before).at(-1)!;
+    expect(answer).toMatchObject({ method: 'PUT', activityId: digest.activityId });
+    const card = cardsIn(answer.activity)[0]!;
+    expectValidCard(card);
+    expect(cardText(card)).toContain(`AGENTS.md proposed by Alice Doe`);
+    expect(JSON.stringify(card)).toContain(prUrl);
+    const [pr] = stateOf(repo).pulls;
+    expect(pr).toMatchObject({ state: 'open', head: 'callsheet/agents-md-ledger' });
+    expect(filesAt(repo, branchHead(repo, pr!.head)!)!.get('AGENTS.md')!.text).toContain(AGENTS_MD_BEGIN);
+  });
+});
