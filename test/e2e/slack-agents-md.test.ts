@@ -29,6 +29,7 @@ import { startFakeGitlab, type FakeGitlab } from '../fakes/gitlab/server.js';
 import type { FakeMessage } from '../fakes/slack-api.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { fakeGitlabClient } from '../helpers/gitlab-sync.js';
+import { agentsMdPeople, ownedComponent } from '../helpers/agents-md-seed.js';
 import { recordsFromYaml } from '../helpers/nudge-seed.js';
 import { markOrgSource } from '../helpers/org-source.js';
 import { blockText } from '../helpers/slack-interactions.js';
@@ -38,29 +39,8 @@ const now = new Date('2026-06-01T09:00:00Z');
 const logger = silentLogger();
 const eventually = (check: () => void | Promise<void>) => vi.waitFor(check, { timeout: 15_000, interval: 20 });
 
-const PEOPLE = `apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata:
-  name: payments
-  annotations: { slack.com/channel-id: C0PAYMENTS }
-spec: { type: team, children: [] }
----
-apiVersion: backstage.io/v1alpha1
-kind: User
-metadata: { name: alice }
-spec: { profile: { email: alice@example.com }, memberOf: [payments] }
----
-apiVersion: backstage.io/v1alpha1
-kind: User
-metadata: { name: mallory }
-spec: { profile: { email: mallory@example.com }, memberOf: [] }
-`;
-/** No description: a finding, so the team gets a digest. */
-const component = (name: string) => `apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata: { name: ${name} }
-spec: { type: service, lifecycle: production, owner: payments }
-`;
+const PEOPLE = agentsMdPeople('slack.com/channel-id: C0PAYMENTS');
+const component = ownedComponent;
 
 describe('Add AGENTS.md from a Slack digest', () => {
   let database: TestDatabase;

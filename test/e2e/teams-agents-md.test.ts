@@ -22,9 +22,10 @@ import { FakeOrg, type FakeRepo } from '../fakes/github/model.js';
 import { branchHead, filesAt, stateOf } from '../fakes/github/repo-state.js';
 import { startFakeGithub, type FakeGithub } from '../fakes/github/server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { agentsMdPeople, ownedComponent } from '../helpers/agents-md-seed.js';
 import { recordsFromYaml } from '../helpers/nudge-seed.js';
 import { markOrgSource } from '../helpers/org-source.js';
-import { ALICE, BOT, TENANT, cardText, cardsIn, expectValidCard, startBot, type RunningBot } from '../helpers/teams.js';
+import { ALICE, BOT, botInstalled, cardButtons, cardsIn, cardText, expectValidCard, startBot, TENANT, type RunningBot } from '../helpers/teams.js';
 
 const now = new Date('2026-06-01T09:00:00Z');
 const clock = fixedClock(now);
@@ -33,42 +34,11 @@ const TEAM = '19:team@thread.tacv2';
 const CHANNEL = '19:payments@thread.tacv2';
 const MALLORY = { id: '29:mallory', name: 'Mallory Roe', aadObjectId: 'aad-mallory' };
 
-const CATALOG = `apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata:
-  name: payments
-  annotations: { teams.microsoft.com/channel-id: "${CHANNEL}" }
-spec: { type: team, children: [] }
----
-apiVersion: backstage.io/v1alpha1
-kind: User
-metadata: { name: alice }
-spec: { profile: { email: alice@example.com }, memberOf: [payments] }
----
-apiVersion: backstage.io/v1alpha1
-kind: User
-metadata: { name: mallory }
-spec: { profile: { email: mallory@example.com }, memberOf: [] }
-`;
-const LEDGER = `apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata: { name: ledger }
-spec: { type: service, lifecycle: production, owner: payments }
-`;
+const CATALOG = agentsMdPeople(`teams.microsoft.com/channel-id: "${CHANNEL}"`);
+const LEDGER = ownedComponent('ledger');
 
 type Card = Record<string, unknown>;
-function buttons(card: Card): Array<{ title: string; data: Record<string, unknown> }> {
-  const out: Array<{ title: string; data: Record<string, unknown> }> = [];
-  const visit = (node: unknown) => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (!node || typeof node !== 'object') return;
-    const n = node as Record<string, unknown>;
-    if (n.type === 'Action.Submit') out.push({ title: String(n.title), data: n.data as Record<string, unknown> });
-    Object.values(n).forEach(visit);
-  };
-  visit(card);
-  return out;
-}
+const buttons = (card: Card) => cardButtons(card);
 
 let database: TestDatabase;
 let connector: FakeBotConnector;
@@ -108,17 +78,7 @@ beforeAll(async () => {
   features = teamsFeatures({ db: database.db, logger, clock, adapter: bot.adapter, agentsMd: proposer });
   connector.addMember(TEAM, { id: ALICE.id, name: ALICE.name, aadObjectId: ALICE.aadObjectId, email: 'alice@example.com' });
   connector.addMember(TEAM, { id: MALLORY.id, name: MALLORY.name, aadObjectId: MALLORY.aadObjectId, email: 'mallory@example.com' });
-  const installed = await bot.post({
-    type: 'conversationUpdate',
-    id: 'install-1',
-    channelId: 'msteams',
-    serviceUrl: connector.serviceUrl,
-    from: { id: '29:admin', name: 'Admin' },
-    recipient: BOT,
-    conversation: { id: TEAM, conversationType: 'channel', isGroup: true, tenantId: TENANT },
-    membersAdded: [{ id: BOT.id }],
-    channelData: { eventType: 'teamMemberAdded', tenant: { id: TENANT }, team: { id: TEAM, name: 'Engineering' } },
-  });
+  const installed = await bot.post(botInstalled(connector, TEAM));
   expect(installed.status).toBe(200);
 
   const outcome = await createNudgeRunner({

@@ -12,7 +12,7 @@ import { createSyncService } from '../../src/sync/service.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../fakes/bot-connector.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { component, syncConfig, tempDir, writeFiles } from '../helpers/sync-fixtures.js';
-import { BOT, TENANT, cardText, cardsIn, expectValidCard, startBot, type RunningBot } from '../helpers/teams.js';
+import { BOT, botInstalled, cardsIn, cardText, expectValidCard, startBot, TENANT, type RunningBot } from '../helpers/teams.js';
 
 const TEAM = '19:team@thread.tacv2';
 const CHANNEL = '19:payments@thread.tacv2';
@@ -31,17 +31,7 @@ describe('problem notifications in Teams', () => {
     connector = await startFakeBotConnector();
     bot = await startBot(database.db, connector);
     features = teamsFeatures({ db: database.db, logger: silentLogger(), clock: fixedClock(new Date()), adapter: bot.adapter });
-    const installed = await bot.post({
-      type: 'conversationUpdate',
-      id: 'install-1',
-      channelId: 'msteams',
-      serviceUrl: connector.serviceUrl,
-      from: { id: '29:admin', name: 'Admin' },
-      recipient: BOT,
-      conversation: { id: TEAM, conversationType: 'channel', isGroup: true, tenantId: TENANT },
-      membersAdded: [{ id: BOT.id }],
-      channelData: { eventType: 'teamMemberAdded', tenant: { id: TENANT }, team: { id: TEAM, name: 'Engineering' } },
-    });
+    const installed = await bot.post(botInstalled(connector, TEAM));
     expect(installed.status).toBe(200);
   });
   afterAll(async () => {

@@ -191,3 +191,32 @@ export function invoke(connector: FakeBotConnector, name: string, value: unknown
     channelData: { tenant: { id: TENANT }, source: { name: 'compose' } },
   };
 }
+
+/** The bot added to a team (conversationUpdate): its reference is stored, its channels' derived from it. */
+export function botInstalled(connector: FakeBotConnector, team: string): Record<string, unknown> {
+  return {
+    type: 'conversationUpdate',
+    id: `install-${++counter}`,
+    channelId: 'msteams',
+    serviceUrl: connector.serviceUrl,
+    from: { id: '29:admin', name: 'Admin' },
+    recipient: BOT,
+    conversation: { id: team, conversationType: 'channel', isGroup: true, tenantId: TENANT },
+    membersAdded: [{ id: BOT.id }],
+    channelData: { eventType: 'teamMemberAdded', tenant: { id: TENANT }, team: { id: team, name: 'Engineering' } },
+  };
+}
+
+/** A card's buttons: Action.Submit data, with the title. */
+export function cardButtons(card: unknown): Array<{ title: string; data: Record<string, unknown> }> {
+  const out: Array<{ title: string; data: Record<string, unknown> }> = [];
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    if (n.type === 'Action.Submit') out.push({ title: String(n.title), data: n.data as Record<string, unknown> });
+    Object.values(n).forEach(visit);
+  };
+  visit(card);
+  return out;
+}
