@@ -18,6 +18,8 @@ import { openDatabaseFromConfig } from '../db/from-config.js';
 import { authFromConfig, createGithubClient, webUrlOf, type GithubClient } from '../github/client.js';
 import { githubPullRequestOpener } from '../github/pr-opener.js';
 import { githubUrlFiles } from '../github/url-files.js';
+import { gitlabUrlFiles } from '../gitlab/url-files.js';
+import { urlReaders } from '../sync/url-readers.js';
 import { gitlabMergeRequestOpener } from '../gitlab/mr-opener.js';
 import { routeOpeners, routeProposers } from '../nudges/fix-routing.js';
 import { githubRootFileProposer } from '../github/agents-md-pr.js';
@@ -121,14 +123,18 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
   // One client for the configured GitLab; its token goes to GITLAB_URL only.
   const gitlabToken = config.GITLAB_TOKEN;
   const gitlabApi = gitlabToken ? createGitlabClient({ url: config.GITLAB_URL, token: gitlabToken, logger }) : undefined;
+  // url targets and URL placeholders: files on the configured GitHub and GitLab, read with their credentials.
+  const urlFiles = urlReaders([
+    ...(hasGithubAuth(config) ? [githubUrlFiles({ host: githubHost, client: githubClient })] : []),
+    ...(gitlabApi ? [gitlabUrlFiles({ webUrl: config.GITLAB_URL, client: () => gitlabApi })] : []),
+  ]);
   const sync = createSyncService({
     db,
     config,
     logger,
     clock,
     checkRegistered: (spec) => checkRemote(spec, remotePolicy),
-    // url targets and URL placeholders: files on the configured GitHub, read with its credentials.
-    ...(hasGithubAuth(config) ? { urlFiles: githubUrlFiles({ host: githubHost, client: githubClient }) } : {}),
+    ...(urlFiles ? { urlFiles } : {}),
     drivers: {
       github: (rest) => {
         const source = `github:${rest}`;

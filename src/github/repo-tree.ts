@@ -7,8 +7,7 @@ import type { FileLocation, Tree } from '../sync/types.js';
 import type { GithubClient } from './client.js';
 import type { EtagCache } from './etag-cache.js';
 import type { RepoInfo } from './repos.js';
-import { globMatches } from '../sync/location-targets.js';
-import { normalisePath, PATH_GLOB } from './source-spec.js';
+import { expandEntryPaths, normalisePath } from './source-spec.js';
 
 export interface RepoTreeOptions {
   client: GithubClient;
@@ -57,14 +56,7 @@ export function repoTree(options: RepoTreeOptions): Tree {
     scanned: paths !== undefined,
     async entryPoints() {
       if (!paths) return repo.file ? [entry] : [];
-      const globs = paths.filter((p) => PATH_GLOB.test(p));
-      const files = globs.length ? await this.list!() : [];
-      const out = new Set<string>();
-      for (const p of paths) {
-        if (!PATH_GLOB.test(p)) out.add(p);
-        else for (const f of files.filter((f) => globMatches(p, f)).sort()) out.add(f);
-      }
-      return [...out];
+      return expandEntryPaths(paths, () => this.list!());
     },
     async read(path) {
       const file = inside(path);

@@ -3,6 +3,8 @@
  * organisation, and which files in each hold its catalog entities (`?path=` takes a comma list
  * and globs, or is given several times).
  */
+import { globMatches } from '../sync/location-targets.js';
+
 export const DEFAULT_CATALOG_PATH = 'catalog-info.yaml';
 
 export interface GithubSourceSpec {
@@ -64,4 +66,19 @@ export function normalisePath(path: string): string | undefined {
     parts.push(part);
   }
   return parts.length ? parts.join('/') : undefined;
+}
+
+/**
+ * The entry points of a repository read with `?path=`: plain paths as given (a missing one is
+ * skipped by the scan), globs expanded against the repository's file list, listed only when a glob
+ * needs it.
+ */
+export async function expandEntryPaths(paths: string[], list: () => Promise<string[]>): Promise<string[]> {
+  const files = paths.some((p) => PATH_GLOB.test(p)) ? await list() : [];
+  const out = new Set<string>();
+  for (const p of paths) {
+    if (!PATH_GLOB.test(p)) out.add(p);
+    else for (const f of files.filter((f) => globMatches(p, f)).sort()) out.add(f);
+  }
+  return [...out];
 }

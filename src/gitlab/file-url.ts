@@ -11,6 +11,9 @@ export interface GitlabFileLocation {
 
 /** The file, when `input` points into the GitLab at `webUrl`; undefined otherwise. */
 export function parseGitlabFileUrl(input: string, webUrl: string): GitlabFileLocation | undefined {
+  // URL parsing folds `..` away, which would silently point at another project: refuse it as written.
+  const written = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(input.trim().replace(/^url:/, ''))?.[1] ?? '';
+  if (written.split('/').some((s) => /^(?:\.|%2e){1,2}$/i.test(s))) return undefined;
   let url: URL;
   let web: URL;
   try {

@@ -4,8 +4,7 @@
  * GitLab web UI (`/-/blob/`, `/-/edit/`, `/-/tree/`), so Backstage's location annotations work.
  */
 import type { FileLocation, Tree } from '../sync/types.js';
-import { globMatches } from '../sync/location-targets.js';
-import { normalisePath, PATH_GLOB } from '../github/source-spec.js';
+import { expandEntryPaths, normalisePath } from '../github/source-spec.js';
 import type { GitlabClient } from './client.js';
 import { lastCommitDate, listProjectFiles, readProjectFile, type ListedProject } from './projects.js';
 
@@ -39,14 +38,7 @@ export function projectTree(options: ProjectTreeOptions): Tree {
     scanned: paths !== undefined,
     async entryPoints() {
       if (!paths) return entry.text !== undefined ? [entry.path] : [];
-      const globs = paths.filter((p) => PATH_GLOB.test(p));
-      const files = globs.length ? await this.list!() : [];
-      const out = new Set<string>();
-      for (const p of paths) {
-        if (!PATH_GLOB.test(p)) out.add(p);
-        else for (const f of files.filter((f) => globMatches(p, f)).sort()) out.add(f);
-      }
-      return [...out];
+      return expandEntryPaths(paths, () => this.list!());
     },
     async read(path) {
       const file = inside(path);

@@ -9,6 +9,7 @@ import type { Db } from '../db/client.js';
 import { entities, watches } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Reply } from '../reply/reply.js';
+import { drainClaims, sendToRoutes } from './claim-loop.js';
 import { claimProblems, markProblemSent, reconcileProblems, releaseProblem, type ProblemRow } from './problem-claims.js';
 import type { DigestSender, MemberDirectory, Route } from './ports.js';
 import { planAllRoutes, storedIdentityDirectory, type Fallback } from './route.js';
@@ -94,47 +95,24 @@ async function deliver(d: ProblemNotifierDeps, row: ProblemRow): Promise<void> {
   const facts = await factsOf(d.db, row);
   if (facts.owners.length === 0 && d.fileOwners) facts.owners = await d.fileOwners(row.source_id, row.file_path);
   const routes = await routesFor(d, facts);
-  const reply = problemReply(row, kind, facts.editUrl);
   const key = `problem:${row.id}:${new Date(row.first_seen_at).getTime()}:${kind}`;
-  for (const route of routes) {
-    const sender = d.senders.find((s) => s.platform === route.platform);
-    if (!sender) continue;
-    // A retried claim (a replica died mid-send): ask the platform first, so no route hears twice.
-    if (row.attempts > 1 && sender.findSent && (await sender.findSent(route, key)).length > 0) continue;
-    await sender.send(route, reply, { runId: 0, teamRef: facts.owners[0] ?? 'unowned', key });
-  }
+  await sendToRoutes(d.senders, routes, problemReply(row, kind, facts.editUrl), row.attempts, { runId: 0, teamRef: facts.owners[0] ?? 'unowned', key });
   if (routes.length === 0) d.logger.warn({ file: row.file_path, source: row.source_id }, 'catalog problem has no one to tell (set NUDGE_FALLBACK_CHANNEL)');
-  await markProblemSent(d.db, d.me, row, kind);
 }
 
 /** One pass: reconcile the ledger with the sync's problems, then send what this replica claimed. */
 export async function notifyProblems(d: ProblemNotifierDeps): Promise<{ sent: number; failed: number }> {
   await reconcileProblems(d.db);
-  let sent = 0;
-  let failed = 0;
-  for (;;) {
-    const claimed = await claimProblems(d.db, d.me, d.claimTimeout ?? '5 minutes');
-    if (claimed.length === 0) break;
-    for (const row of claimed) {
-      try {
-        await deliver(d, row);
-        sent++;
-      } catch (err) {
-        failed++;
-        const kind = row.notified_at === null ? 'problem' : 'fixed';
-        if (row.attempts >= (d.maxAttempts ?? 5)) {
-          d.logger.error({ err, file: row.file_path, source: row.source_id }, 'catalog problem notification given up');
-          await markProblemSent(d.db, d.me, row, kind);
-        } else {
-          d.logger.warn({ err, file: row.file_path, source: row.source_id }, 'catalog problem notification failed; retrying next pass');
-          await releaseProblem(d.db, d.me, row);
-        }
-      }
-    }
-    // Released rows are claimable again at once: stop after a failing batch and retry next pass.
-    if (failed > 0) break;
-  }
-  return { sent, failed };
+  return drainClaims<ProblemRow>({
+    logger: d.logger,
+    what: 'catalog problem notification',
+    maxAttempts: d.maxAttempts ?? 5,
+    claim: () => claimProblems(d.db, d.me, d.claimTimeout ?? '5 minutes'),
+    deliver: (row) => deliver(d, row),
+    done: (row) => markProblemSent(d.db, d.me, row, row.notified_at === null ? 'problem' : 'fixed'),
+    release: (row) => releaseProblem(d.db, d.me, row),
+    describe: (row) => ({ file: row.file_path, source: row.source_id }),
+  });
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Db } from '../db/client.js';
 import { watches } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Reply, Span } from '../reply/reply.js';
+import { drainClaims, sendToRoutes } from './claim-loop.js';
 import type { DigestSender, Route } from './ports.js';
 import { claimWatchChanges, markWatchChangeSent, reconcileWatches, releaseWatchChange, type WatchChangeRow, type WatchedState } from './watch-claims.js';
 
@@ -58,42 +59,21 @@ async function routesFor(db: Db, row: WatchChangeRow): Promise<Route[]> {
 }
 
 async function deliver(d: WatchNotifierDeps, row: WatchChangeRow): Promise<void> {
-  const reply = watchChangeReply(row);
-  const key = `watch:${row.id}`;
-  for (const route of await routesFor(d.db, row)) {
-    const sender = d.senders.find((s) => s.platform === route.platform);
-    if (!sender) continue;
-    // A retried claim (a replica died mid-send): ask the platform first, so no watcher hears twice.
-    if (row.attempts > 1 && sender.findSent && (await sender.findSent(route, key)).length > 0) continue;
-    await sender.send(route, reply, { runId: 0, teamRef: row.after.owner_ref ?? row.before.owner_ref ?? 'unowned', key });
-  }
-  await markWatchChangeSent(d.db, d.me, row);
+  const meta = { runId: 0, teamRef: row.after.owner_ref ?? row.before.owner_ref ?? 'unowned', key: `watch:${row.id}` };
+  await sendToRoutes(d.senders, await routesFor(d.db, row), watchChangeReply(row), row.attempts, meta);
 }
 
 /** One pass: record what changed since the last, then send what this replica claimed. */
 export async function notifyWatchChanges(d: WatchNotifierDeps): Promise<{ sent: number; failed: number }> {
   await reconcileWatches(d.db);
-  let sent = 0;
-  let failed = 0;
-  for (;;) {
-    const claimed = await claimWatchChanges(d.db, d.me, d.claimTimeout ?? '5 minutes');
-    if (claimed.length === 0) break;
-    for (const row of claimed) {
-      try {
-        await deliver(d, row);
-        sent++;
-      } catch (err) {
-        failed++;
-        if (row.attempts >= (d.maxAttempts ?? 5)) {
-          d.logger.error({ err, ref: row.ref }, 'watch notification given up');
-          await markWatchChangeSent(d.db, d.me, row);
-        } else {
-          d.logger.warn({ err, ref: row.ref }, 'watch notification failed; retrying next pass');
-          await releaseWatchChange(d.db, d.me, row);
-        }
-      }
-    }
-    if (failed > 0) break;
-  }
-  return { sent, failed };
+  return drainClaims<WatchChangeRow>({
+    logger: d.logger,
+    what: 'watch notification',
+    maxAttempts: d.maxAttempts ?? 5,
+    claim: () => claimWatchChanges(d.db, d.me, d.claimTimeout ?? '5 minutes'),
+    deliver: (row) => deliver(d, row),
+    done: (row) => markWatchChangeSent(d.db, d.me, row),
+    release: (row) => releaseWatchChange(d.db, d.me, row),
+    describe: (row) => ({ ref: row.ref }),
+  });
 }

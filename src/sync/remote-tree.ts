@@ -9,14 +9,17 @@ import type { FileLocation, Tree } from './types.js';
 
 /** Location of a remote file, as Backstage annotates entities read from a URL. */
 export function urlLocation(url: string): FileLocation {
-  const editUrl = url.replace(/^(https?:\/\/[^/]+\/[^/]+\/[^/]+)\/(?:blob|raw)\//, '$1/edit/');
   const dir = url.replace(/[^/]*$/, '');
+  // GitLab: `<project>/-/blob/<ref>/…` (any group depth); GitHub: `<owner>/<repo>/blob/<ref>/…`.
+  const gitlab = /\/-\/(?:blob|raw)\//.test(url);
+  const as = (u: string, kind: string) => (gitlab ? u.replace(/\/-\/(?:blob|raw)\//, `/-/${kind}/`) : u.replace(/^(https?:\/\/[^/]+\/[^/]+\/[^/]+)\/(?:blob|raw)\//, `$1/${kind}/`));
+  const editUrl = as(url, 'edit');
   return {
     type: 'url',
     target: url,
     viewUrl: url,
     ...(editUrl !== url ? { editUrl } : {}),
-    sourceLocation: `url:${dir.replace(/^(https?:\/\/[^/]+\/[^/]+\/[^/]+)\/(?:blob|raw)\//, '$1/tree/')}`,
+    sourceLocation: `url:${as(dir, 'tree')}`,
   };
 }
 

@@ -117,7 +117,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       ? { memory, unavailable: 'a source registered at run time does not read url targets or URL placeholders (list it in CATALOG_SOURCES to allow them)' }
       : deps.urlFiles
         ? { memory, reader: deps.urlFiles, unavailable: '' }
-        : { memory, unavailable: 'url targets and URL placeholders are read through GitHub, which is not configured (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)' };
+        : { memory, unavailable: 'url targets and URL placeholders are read through GitHub or GitLab, neither of which is configured (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY; GITLAB_TOKEN)' };
   let inFlight: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;

@@ -17,15 +17,14 @@ import { silentLogger } from '../../src/logger.js';
 import { createPacer } from '../../src/nudges/pacer.js';
 import type { RootFileProposer } from '../../src/nudges/ports.js';
 import { createNudgeRunner } from '../../src/nudges/run.js';
-import { startFakeBotConnector, type FakeBotConnector } from '../fakes/bot-connector.js';
 import { FakeOrg, type FakeRepo } from '../fakes/github/model.js';
 import { branchHead, filesAt, stateOf } from '../fakes/github/repo-state.js';
 import { startFakeGithub, type FakeGithub } from '../fakes/github/server.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { agentsMdPeople, ownedComponent } from '../helpers/agents-md-seed.js';
 import { recordsFromYaml } from '../helpers/nudge-seed.js';
 import { markOrgSource } from '../helpers/org-source.js';
-import { ALICE, BOT, botInstalled, cardButtons, cardsIn, cardText, expectValidCard, startBot, TENANT, type RunningBot } from '../helpers/teams.js';
+import { ALICE, BOT, TENANT, cardButtons, cardText, cardsIn, expectValidCard } from '../helpers/teams.js';
+import { useTeamsBed } from '../helpers/teams-bed.js';
 
 const now = new Date('2026-06-01T09:00:00Z');
 const clock = fixedClock(now);
@@ -38,23 +37,36 @@ const CATALOG = agentsMdPeople(`teams.microsoft.com/channel-id: "${CHANNEL}"`);
 const LEDGER = ownedComponent('ledger');
 
 type Card = Record<string, unknown>;
-const buttons = (card: Card) => cardButtons(card);
-
-let database: TestDatabase;
-let connector: FakeBotConnector;
-let bot: RunningBot;
 let features: TeamsFeatures;
 let github: FakeGithub;
 let repo: FakeRepo;
 let proposer: RootFileProposer;
 let digest: { activityId: string; card: Card };
+const buttons = (card: Card) => cardButtons(card);
+
+const bed = useTeamsBed({
+  async setup(b) {
+    github = await startFakeGithub({ org: new FakeOrg('acme') });
+    repo = github.org.addRepo('ledger', { files: { 'catalog-info.yaml': LEDGER } });
+    const client = await createGithubClient({ token: 'test-token' }, { baseUrl: github.apiUrl, logger, serialSpacingMs: 0 });
+    proposer = githubRootFileProposer({ client: async () => client, host: new URL(github.url).host });
+    const db = b.database.db;
+    const records = [...(await recordsFromYaml(CATALOG, (n) => `org/${n}.yaml`)), ...(await recordsFromYaml(LEDGER, () => 'catalog-info.yaml', () => `${github.url}/acme/ledger/blob/main/catalog-info.yaml`))];
+    await markOrgSource(db, 'fixture');
+    await applySnapshot(db, { sourceId: 'fixture', records, now });
+    features = teamsFeatures({ db, logger, clock, adapter: b.bot.adapter, agentsMd: proposer });
+    b.connector.addMember(TEAM, { id: ALICE.id, name: ALICE.name, aadObjectId: ALICE.aadObjectId, email: 'alice@example.com' });
+    b.connector.addMember(TEAM, { id: MALLORY.id, name: MALLORY.name, aadObjectId: MALLORY.aadObjectId, email: 'mallory@example.com' });
+    await b.installInTeam(TEAM);
+  },
+});
 
 function click(value: Record<string, unknown>, from: { id: string; name: string }) {
   return {
     type: 'message',
     id: `click-${Math.random()}`,
     channelId: 'msteams',
-    serviceUrl: connector.serviceUrl,
+    serviceUrl: bed.connector.serviceUrl,
     from,
     recipient: BOT,
     conversation: { id: `${CHANNEL};messageid=${digest.activityId}`, conversationType: 'channel', tenantId: TENANT },
@@ -65,24 +77,9 @@ function click(value: Record<string, unknown>, from: { id: string; name: string 
 }
 
 beforeAll(async () => {
-  github = await startFakeGithub({ org: new FakeOrg('acme') });
-  repo = github.org.addRepo('ledger', { files: { 'catalog-info.yaml': LEDGER } });
-  const client = await createGithubClient({ token: 'test-token' }, { baseUrl: github.apiUrl, logger, serialSpacingMs: 0 });
-  proposer = githubRootFileProposer({ client: async () => client, host: new URL(github.url).host });
-  database = await createTestDatabase();
-  const records = [...(await recordsFromYaml(CATALOG, (n) => `org/${n}.yaml`)), ...(await recordsFromYaml(LEDGER, () => 'catalog-info.yaml', () => `${github.url}/acme/ledger/blob/main/catalog-info.yaml`))];
-  await markOrgSource(database.db, 'fixture');
-  await applySnapshot(database.db, { sourceId: 'fixture', records, now });
-  connector = await startFakeBotConnector();
-  bot = await startBot(database.db, connector);
-  features = teamsFeatures({ db: database.db, logger, clock, adapter: bot.adapter, agentsMd: proposer });
-  connector.addMember(TEAM, { id: ALICE.id, name: ALICE.name, aadObjectId: ALICE.aadObjectId, email: 'alice@example.com' });
-  connector.addMember(TEAM, { id: MALLORY.id, name: MALLORY.name, aadObjectId: MALLORY.aadObjectId, email: 'mallory@example.com' });
-  const installed = await bot.post(botInstalled(connector, TEAM));
-  expect(installed.status).toBe(200);
-
+  const { db } = bed.database;
   const outcome = await createNudgeRunner({
-    db: database.db,
+    db,
     clock,
     logger,
     instanceId: 'replica',
@@ -93,17 +90,12 @@ beforeAll(async () => {
     agentsMdHosts: (url) => proposer.handles(url),
   }).runSlot('weekly');
   expect(outcome).toMatchObject({ claimed: true, done: true });
-  const post = connector.sent.find((s) => s.conversationId === CHANNEL && s.method === 'POST')!;
-  const [row] = await query<{ messages: Array<{ ts: string }> }>(database.db, sql`select messages from nudge_deliveries where team_ref = 'group:default/payments'`);
+  const post = bed.connector.sent.find((s) => s.conversationId === CHANNEL && s.method === 'POST')!;
+  const [row] = await query<{ messages: Array<{ ts: string }> }>(db, sql`select messages from nudge_deliveries where team_ref = 'group:default/payments'`);
   digest = { activityId: row!.messages[0]!.ts, card: cardsIn(post.activity)[0]! };
-  expectValidCard(digest.card);
 });
-
 afterAll(async () => {
-  await bot?.close();
-  await connector?.close();
   await github?.close();
-  await database?.close();
 });
 
 describe('Add AGENTS.md from a Teams digest', () => {
@@ -115,18 +107,18 @@ describe('Add AGENTS.md from a Teams digest', () => {
   });
 
   it('someone outside the owning team is refused and nothing is opened', async () => {
-    const before = connector.sent.length;
-    expect((await bot.post(click(agentsButton()!.data, MALLORY))).status).toBe(200);
-    const answer = connector.sent.slice(before).at(-1)!;
+    const before = bed.connector.sent.length;
+    expect((await bed.bot.post(click(agentsButton()!.data, MALLORY))).status).toBe(200);
+    const answer = bed.connector.sent.slice(before).at(-1)!;
     expect(cardText(cardsIn(answer.activity)[0]!)).toMatch(/You may not do that: only members of payments/);
     expect(stateOf(repo).pulls).toHaveLength(0);
   });
 
   it('a member’s click opens a pull request with the marker and the card shows its link', async () => {
-    const before = connector.sent.length;
-    expect((await bot.post(click(agentsButton()!.data, ALICE))).status).toBe(200);
+    const before = bed.connector.sent.length;
+    expect((await bed.bot.post(click(agentsButton()!.data, ALICE))).status).toBe(200);
     const prUrl = `${github.url}/acme/ledger/pull/1`;
-    const answer = connector.sent.slice(before).at(-1)!;
+    const answer = bed.connector.sent.slice(before).at(-1)!;
     expect(answer).toMatchObject({ method: 'PUT', activityId: digest.activityId });
     const card = cardsIn(answer.activity)[0]!;
     expectValidCard(card);

@@ -20,7 +20,7 @@ import { createNudgeRunner, type NudgeRunner } from '../../src/nudges/run.js';
 import { startFakeBotConnector, type FakeBotConnector } from '../fakes/bot-connector.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { fixtureUrl, seedNudgeCatalog, setCommittedDaysAgo } from '../helpers/nudge-seed.js';
-import { ALICE, BOT, botInstalled, cardButtons, cardsIn, cardText, expectValidCard, invoke, startBot, TENANT, type RunningBot } from '../helpers/teams.js';
+import { ALICE, BOT, TENANT, cardButtons, cardText, cardsIn, expectValidCard, invoke, startBot, type RunningBot } from '../helpers/teams.js';
 
 const now = new Date();
 const clock = fixedClock(now);
@@ -78,7 +78,17 @@ beforeAll(async () => {
   features = teamsFeatures({ db: database.db, logger: silentLogger(), clock, adapter: bot.adapter, opener });
   connector.addMember(TEAM, { id: ALICE.id, name: ALICE.name, aadObjectId: ALICE.aadObjectId, email: 'alice@example.com' });
   // The bot is added to the team: its reference is stored, the channel's is derived from it.
-  const installed = await bot.post(botInstalled(connector, TEAM));
+  const installed = await bot.post({
+    type: 'conversationUpdate',
+    id: 'install-1',
+    channelId: 'msteams',
+    serviceUrl: connector.serviceUrl,
+    from: { id: '29:admin', name: 'Admin' },
+    recipient: BOT,
+    conversation: { id: TEAM, conversationType: 'channel', isGroup: true, tenantId: TENANT },
+    membersAdded: [{ id: BOT.id }],
+    channelData: { eventType: 'teamMemberAdded', tenant: { id: TENANT }, team: { id: TEAM, name: 'Engineering' } },
+  });
   expect(installed.status).toBe(200);
   // Bob was seen on Teams before (profile email matched to user:default/bob), but never chatted with the bot.
   await database.db.execute(

@@ -3,16 +3,15 @@
  * into the owning team's channel (the team the bot was installed in) through the fake Bot Framework
  * connector, and a "Fixed:" card when the file is repaired; more syncs tell no one again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { teamsFeatures, type TeamsFeatures } from '../../adapters/teams/features.js';
 import { fixedClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/logger.js';
 import { notifyProblems } from '../../src/nudges/problem-notify.js';
 import { createSyncService } from '../../src/sync/service.js';
-import { startFakeBotConnector, type FakeBotConnector } from '../fakes/bot-connector.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { component, syncConfig, tempDir, writeFiles } from '../helpers/sync-fixtures.js';
-import { BOT, botInstalled, cardsIn, cardText, expectValidCard, startBot, TENANT, type RunningBot } from '../helpers/teams.js';
+import { cardText, cardsIn, expectValidCard } from '../helpers/teams.js';
+import { useTeamsBed } from '../helpers/teams-bed.js';
 
 const TEAM = '19:team@thread.tacv2';
 const CHANNEL = '19:payments@thread.tacv2';
@@ -22,31 +21,21 @@ const GOOD = component('pay-api', 'payments').replace('  name: pay-api\n', `  na
 const BROKEN = 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: pay-api\n  bad: [unclosed\n';
 
 describe('problem notifications in Teams', () => {
-  let database: TestDatabase;
-  let connector: FakeBotConnector;
-  let bot: RunningBot;
   let features: TeamsFeatures;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    connector = await startFakeBotConnector();
-    bot = await startBot(database.db, connector);
-    features = teamsFeatures({ db: database.db, logger: silentLogger(), clock: fixedClock(new Date()), adapter: bot.adapter });
-    const installed = await bot.post(botInstalled(connector, TEAM));
-    expect(installed.status).toBe(200);
-  });
-  afterAll(async () => {
-    await bot?.close();
-    await connector?.close();
-    await database?.close();
+  const bed = useTeamsBed({
+    setup: async (b) => {
+      features = teamsFeatures({ db: b.database.db, logger: silentLogger(), clock: fixedClock(new Date()), adapter: b.bot.adapter });
+      await b.installInTeam(TEAM);
+    },
   });
 
   it('posts one card to the owners channel with file, line, message and edit link, then "Fixed:"', async () => {
     const dir = await tempDir();
     await writeFiles(dir, { 'team.yaml': GROUP, 'svc.yaml': GOOD });
-    const sync = createSyncService({ db: database.db, config: syncConfig({ DATA_DIR: '/nonexistent', CATALOG_SOURCES: [dir] }), logger: silentLogger(), clock: fixedClock('2026-02-01T00:00:00Z') });
+    const sync = createSyncService({ db: bed.database.db, config: syncConfig({ DATA_DIR: '/nonexistent', CATALOG_SOURCES: [dir] }), logger: silentLogger(), clock: fixedClock('2026-02-01T00:00:00Z') });
     await sync.syncAll();
-    const notify = () => notifyProblems({ db: database.db, logger: silentLogger(), senders: [features.digestSender], me: 'a', fallback: { platform: 'teams', target: '19:fallback@thread.tacv2' } });
-    const toChannel = () => connector.sent.filter((s) => s.conversationId.startsWith(CHANNEL));
+    const notify = () => notifyProblems({ db: bed.database.db, logger: silentLogger(), senders: [features.digestSender], me: 'a', fallback: { platform: 'teams', target: '19:fallback@thread.tacv2' } });
+    const toChannel = () => bed.connector.sent.filter((s) => s.conversationId.startsWith(CHANNEL));
     await notify();
     expect(toChannel()).toHaveLength(0);
 
@@ -70,6 +59,6 @@ describe('problem notifications in Teams', () => {
     await notify();
     expect(toChannel()).toHaveLength(2);
     expect(cardText(cardsIn(toChannel()[1]!.activity)[0])).toMatch(/Fixed: catalog problem in svc\.yaml/);
-    expect(connector.sent.some((s) => s.conversationId.startsWith('19:fallback'))).toBe(false);
+    expect(bed.connector.sent.some((s) => s.conversationId.startsWith('19:fallback'))).toBe(false);
   });
 });

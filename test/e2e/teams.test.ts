@@ -3,15 +3,13 @@
  * metadata document, replies sent to a local fake connector, state in a real database.
  */
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findConversation } from '../../adapters/teams/index.js';
 import { auditLog, chatChannels, chatIdentities } from '../../src/db/schema.js';
 import { registry } from '../../src/metrics.js';
 import { silentLogger } from '../../src/logger.js';
 import { systemClock } from '../../src/clock.js';
 import { runLine } from '../../src/commands/run.js';
-import { startFakeBotConnector, type FakeBotConnector } from '../fakes/bot-connector.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import {
   ALICE,
   BOT,
@@ -24,8 +22,8 @@ import {
   personalMessage,
   seedEntities,
   startBot,
-  type RunningBot,
 } from '../helpers/teams.js';
+import { useTeamsBed } from '../helpers/teams-bed.js';
 
 const component = (name: string, owner: string, description?: string) => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -34,113 +32,91 @@ const component = (name: string, owner: string, description?: string) => ({
   spec: { type: 'service', lifecycle: 'production', owner },
 });
 
-let database: TestDatabase;
-let connector: FakeBotConnector;
-let bot: RunningBot;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  connector = await startFakeBotConnector();
-  bot = await startBot(database.db, connector);
-  await seedEntities(database.db, [
-    component('payments-api', 'payments', 'Takes card payments'),
-    component('payments-ledger', 'payments'),
-    component('search-service', 'discovery'),
-    { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'payments' }, spec: { type: 'team', children: [] } },
-    { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice' }, spec: { profile: { email: 'Alice@Example.com' }, memberOf: ['payments'] } },
-  ]);
-  connector.addMember('19:team@thread.tacv2', { id: ALICE.id, name: ALICE.name, aadObjectId: ALICE.aadObjectId, email: 'alice@example.com', userPrincipalName: 'alice@example.com' });
-  connector.addMember('a:personal-alice', { id: ALICE.id, name: ALICE.name, aadObjectId: ALICE.aadObjectId, email: 'alice@example.com' });
+const bed = useTeamsBed({
+  setup: async ({ database, connector }) => {
+    await seedEntities(database.db, [
+      component('payments-api', 'payments', 'Takes card payments'),
+      component('payments-ledger', 'payments'),
+      component('search-service', 'discovery'),
+      { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'payments' }, spec: { type: 'team', children: [] } },
+      { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice' }, spec: { profile: { email: 'Alice@Example.com' }, memberOf: ['payments'] } },
+    ]);
+    connector.addMember('19:team@thread.tacv2', { id: ALICE.id, name: ALICE.name, aadObjectId: ALICE.aadObjectId, email: 'alice@example.com', userPrincipalName: 'alice@example.com' });
+    connector.addMember('a:personal-alice', { id: ALICE.id, name: ALICE.name, aadObjectId: ALICE.aadObjectId, email: 'alice@example.com' });
+  },
 });
-
-afterAll(async () => {
-  await bot?.close();
-  await connector?.close();
-  await database?.close();
-});
-
-let seen = 0;
-afterEach(() => {
-  // Every card the bot sent in the test must parse cleanly.
-  for (const sent of connector.sent.slice(seen)) for (const card of cardsIn(sent.activity)) expectValidCard(card);
-  seen = connector.sent.length;
-});
-
-function lastSent() {
-  return connector.sent[connector.sent.length - 1];
-}
 
 describe('questions', () => {
   it('answers a channel @mention with an Adaptive Card, the mention stripped, sent with the bot token', async () => {
-    const before = connector.sent.length;
-    const res = await bot.post(channelMessage(connector, 'help'));
+    const before = bed.connector.sent.length;
+    const res = await bed.bot.post(channelMessage(bed.connector, 'help'));
     expect(res.status).toBe(200);
-    expect(connector.sent.length).toBe(before + 1);
-    const sent = lastSent();
+    expect(bed.connector.sent.length).toBe(before + 1);
+    const sent = bed.lastSent();
     expect(sent.conversationId).toBe('19:general@thread.tacv2;messageid=1');
     expect(sent.authorization).toMatch(/^Bearer fake-bot-token-\d+$/);
-    expect(bot.lines.at(-1)).toBe('help');
+    expect(bed.bot.lines.at(-1)).toBe('help');
     const [card] = cardsIn(sent.activity);
     expect(card.version).toBe('1.5');
     expect(cardText(card)).toContain('Callsheet commands');
     expect(sent.activity.summary).toBe('Callsheet commands');
-    expect(connector.tokenRequests.at(-1)).toMatchObject({ grant_type: 'client_credentials', client_id: connector.appId, scope: 'https://api.botframework.com/.default', tenant: 'botframework.com' });
+    expect(bed.connector.tokenRequests.at(-1)).toMatchObject({ grant_type: 'client_credentials', client_id: bed.connector.appId, scope: 'https://api.botframework.com/.default', tenant: 'botframework.com' });
   });
 
   it('maps the Teams user to the catalog User by profile email, cached in chat_identities', async () => {
-    const lookups = connector.memberLookups.length;
-    await bot.post(channelMessage(connector, 'help'));
-    const [row] = await database.db.select().from(chatIdentities).where(eq(chatIdentities.platform, 'teams'));
+    const lookups = bed.connector.memberLookups.length;
+    await bed.bot.post(channelMessage(bed.connector, 'help'));
+    const [row] = await bed.database.db.select().from(chatIdentities).where(eq(chatIdentities.platform, 'teams'));
     expect(row).toMatchObject({ platform: 'teams', workspaceId: TENANT, externalId: ALICE.id, email: 'alice@example.com', userRef: 'user:default/alice' });
     // Cached: the second question within the TTL looks nobody up.
-    expect(connector.memberLookups.length).toBe(lookups);
+    expect(bed.connector.memberLookups.length).toBe(lookups);
   });
 
   it('answers an unknown command with help, as an error card', async () => {
-    await bot.post(channelMessage(connector, 'frobnicate payments-api'));
-    const [card] = cardsIn(lastSent().activity);
+    await bed.bot.post(channelMessage(bed.connector, 'frobnicate payments-api'));
+    const [card] = cardsIn(bed.lastSent().activity);
     expect(cardText(card)).toContain('Unknown command \\"frobnicate\\"');
-    expect(lastSent().activity.summary).toBe('Unknown command "frobnicate".');
+    expect(bed.lastSent().activity.summary).toBe('Unknown command "frobnicate".');
   });
 
   it('answers in a personal chat without a mention', async () => {
-    await bot.post(personalMessage(connector, 'help help'));
-    const sent = lastSent();
+    await bed.bot.post(personalMessage(bed.connector, 'help help'));
+    const sent = bed.lastSent();
     expect(sent.conversationId).toBe('a:personal-alice');
-    expect(bot.lines.at(-1)).toBe('help help');
+    expect(bed.bot.lines.at(-1)).toBe('help help');
     expect(cardText(cardsIn(sent.activity)[0])).toContain('Help: help');
   });
 
   it('replaces the card when a pick-list button is clicked', async () => {
-    const before = connector.sent.length;
-    const click = personalMessage(connector, '', { text: undefined, replyToId: 'activity-7', value: { callsheet: 'command', line: 'help help' } });
-    const res = await bot.post(click);
+    const before = bed.connector.sent.length;
+    const click = personalMessage(bed.connector, '', { text: undefined, replyToId: 'activity-7', value: { callsheet: 'command', line: 'help help' } });
+    const res = await bed.bot.post(click);
     expect(res.status).toBe(200);
-    expect(connector.sent.length).toBe(before + 1);
-    const update = lastSent();
+    expect(bed.connector.sent.length).toBe(before + 1);
+    const update = bed.lastSent();
     expect(update.method).toBe('PUT');
     expect(update.activityId).toBe('activity-7');
     expect(update.activity.id).toBe('activity-7');
     expect(cardText(cardsIn(update.activity)[0])).toContain('Help: help');
-    const audits = await database.db.select().from(auditLog);
+    const audits = await bed.database.db.select().from(auditLog);
     expect(audits.find((a) => a.action === 'button.command')).toMatchObject({ platform: 'teams', actor: ALICE.id, actorRef: 'user:default/alice', target: 'help help' });
   });
 
   it('answers in a group chat when mentioned', async () => {
     const mention = `<at>${BOT.name}</at>`;
-    await bot.post(
-      personalMessage(connector, `${mention}&nbsp;help`, {
+    await bed.bot.post(
+      personalMessage(bed.connector, `${mention}&nbsp;help`, {
         conversation: { id: '19:group-chat@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: TENANT },
         entities: [{ type: 'mention', text: mention, mentioned: BOT }],
       }),
     );
-    expect(lastSent().conversationId).toBe('19:group-chat@thread.v2');
-    expect(bot.lines.at(-1)).toBe('help');
+    expect(bed.lastSent().conversationId).toBe('19:group-chat@thread.v2');
+    expect(bed.bot.lines.at(-1)).toBe('help');
   });
 
   it('runs feature buttons through their handler, and says so when a button is no longer handled', async () => {
     const seenValues: Array<Record<string, string>> = [];
-    const withActions = await startBot(database.db, connector, {}, {
+    const withActions = await startBot(bed.database.db, bed.connector, {}, {
       actions: {
         'nudge.review': async (value, ctx) => {
           seenValues.push(value);
@@ -149,23 +125,23 @@ describe('questions', () => {
       },
     });
     try {
-      await withActions.post(personalMessage(connector, '', { text: undefined, replyToId: 'activity-9', value: { callsheet: 'action', id: 'nudge.review', value: { ref: 'component:default/payments-api' } } }));
+      await withActions.post(personalMessage(bed.connector, '', { text: undefined, replyToId: 'activity-9', value: { callsheet: 'action', id: 'nudge.review', value: { ref: 'component:default/payments-api' } } }));
       expect(seenValues).toEqual([{ ref: 'component:default/payments-api' }]);
-      expect(lastSent()).toMatchObject({ method: 'PUT', activityId: 'activity-9', activity: { summary: 'Marked component:default/payments-api as reviewed by user:default/alice' } });
-      await withActions.post(personalMessage(connector, '', { text: undefined, replyToId: 'activity-9', value: { callsheet: 'action', id: 'gone', value: {} } }));
-      expect(cardText(cardsIn(lastSent().activity)[0])).toContain('That button is no longer available');
+      expect(bed.lastSent()).toMatchObject({ method: 'PUT', activityId: 'activity-9', activity: { summary: 'Marked component:default/payments-api as reviewed by user:default/alice' } });
+      await withActions.post(personalMessage(bed.connector, '', { text: undefined, replyToId: 'activity-9', value: { callsheet: 'action', id: 'gone', value: {} } }));
+      expect(cardText(cardsIn(bed.lastSent().activity)[0])).toContain('That button is no longer available');
     } finally {
       await withActions.close();
     }
   });
 
   it('retries a rate-limited send after Retry-After and counts it', async () => {
-    connector.failNext(1, 429, 1);
-    const attempts = connector.attempts;
-    const res = await bot.post(personalMessage(connector, 'help'));
+    bed.connector.failNext(1, 429, 1);
+    const attempts = bed.connector.attempts;
+    const res = await bed.bot.post(personalMessage(bed.connector, 'help'));
     expect(res.status).toBe(200);
-    expect(connector.attempts).toBe(attempts + 2);
-    expect(cardText(cardsIn(lastSent().activity)[0])).toContain('Callsheet commands');
+    expect(bed.connector.attempts).toBe(attempts + 2);
+    expect(cardText(cardsIn(bed.lastSent().activity)[0])).toContain('Callsheet commands');
     const metrics = await registry.getSingleMetricAsString('callsheet_commands_total');
     expect(metrics).toMatch(/platform="teams",command="help",outcome="ok"} \d+/);
   });
@@ -173,7 +149,7 @@ describe('questions', () => {
 
 describe('compose-box search', () => {
   it('lists matching entities, and a pick inserts the card built from "owner <ref>"', async () => {
-    const res = await bot.post(invoke(connector, 'composeExtension/query', { commandId: 'searchCatalog', parameters: [{ name: 'query', value: 'payments' }], queryOptions: { skip: 0, count: 10 } }));
+    const res = await bed.bot.post(invoke(bed.connector, 'composeExtension/query', { commandId: 'searchCatalog', parameters: [{ name: 'query', value: 'payments' }], queryOptions: { skip: 0, count: 10 } }));
     expect(res.status).toBe(200);
     const result = (res.body as { composeExtension: { type: string; attachments: Array<{ content: { title: string; tap: { value: { ref: string } } } }> } }).composeExtension;
     expect(result.type).toBe('result');
@@ -181,9 +157,9 @@ describe('compose-box search', () => {
     const ref = result.attachments[1].content.tap.value.ref;
     expect(ref).toBe('component:default/payments-api');
 
-    const picked = await bot.post(invoke(connector, 'composeExtension/selectItem', { ref }));
+    const picked = await bed.bot.post(invoke(bed.connector, 'composeExtension/selectItem', { ref }));
     expect(picked.status).toBe(200);
-    expect(bot.lines.at(-1)).toBe('owner component:default/payments-api');
+    expect(bed.bot.lines.at(-1)).toBe('owner component:default/payments-api');
     const attachment = (picked.body as { composeExtension: { attachments: Array<{ contentType: string; content: unknown; preview: unknown }> } }).composeExtension.attachments[0];
     expect(attachment.contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(attachment.preview).toBeDefined();
@@ -191,9 +167,9 @@ describe('compose-box search', () => {
   });
 
   it('answers an empty box and a search without hits with a hint', async () => {
-    const initial = await bot.post(invoke(connector, 'composeExtension/query', { commandId: 'searchCatalog', parameters: [{ name: 'initialRun', value: 'true' }] }));
+    const initial = await bed.bot.post(invoke(bed.connector, 'composeExtension/query', { commandId: 'searchCatalog', parameters: [{ name: 'initialRun', value: 'true' }] }));
     expect((initial.body as { composeExtension: { type: string } }).composeExtension.type).toBe('message');
-    const none = await bot.post(invoke(connector, 'composeExtension/query', { commandId: 'searchCatalog', parameters: [{ name: 'query', value: 'zzz' }] }));
+    const none = await bed.bot.post(invoke(bed.connector, 'composeExtension/query', { commandId: 'searchCatalog', parameters: [{ name: 'query', value: 'zzz' }] }));
     expect((none.body as { composeExtension: { text: string } }).composeExtension.text).toContain('Nothing in the catalog matches "zzz"');
   });
 });
@@ -203,7 +179,7 @@ describe('install and proactive sends', () => {
     type: 'conversationUpdate',
     id: 'install-1',
     channelId: 'msteams',
-    serviceUrl: connector.serviceUrl,
+    serviceUrl: bed.connector.serviceUrl,
     from: { id: '29:admin', name: 'Admin' },
     recipient: BOT,
     conversation: { id: '19:team@thread.tacv2', conversationType: 'channel', isGroup: true, tenantId: TENANT },
@@ -212,30 +188,30 @@ describe('install and proactive sends', () => {
   });
 
   it('stores the conversation reference when added to a team, and sends proactively into it', async () => {
-    expect((await bot.post(install())).status).toBe(200);
-    const [row] = (await database.db.select().from(chatChannels)).filter((r) => r.conversationId === '19:team@thread.tacv2');
+    expect((await bed.bot.post(install())).status).toBe(200);
+    const [row] = (await bed.database.db.select().from(chatChannels)).filter((r) => r.conversationId === '19:team@thread.tacv2');
     expect(row).toMatchObject({ platform: 'teams', teamId: '19:team@thread.tacv2', tenantId: TENANT, name: 'Payments' });
-    expect(row.reference).toMatchObject({ serviceUrl: connector.serviceUrl, conversation: { id: '19:team@thread.tacv2' }, bot: { id: BOT.id } });
+    expect(row.reference).toMatchObject({ serviceUrl: bed.connector.serviceUrl, conversation: { id: '19:team@thread.tacv2' }, bot: { id: BOT.id } });
 
-    const reference = await findConversation(database.db, '19:team@thread.tacv2');
-    const reply = await runLine('help', { db: database.db, clock: systemClock, logger: silentLogger(), requester: { platform: 'teams' }, staleAfterDays: 180 });
-    const result = await bot.adapter.sendProactive(reference!, reply);
+    const reference = await findConversation(bed.database.db, '19:team@thread.tacv2');
+    const reply = await runLine('help', { db: bed.database.db, clock: systemClock, logger: silentLogger(), requester: { platform: 'teams' }, staleAfterDays: 180 });
+    const result = await bed.bot.adapter.sendProactive(reference!, reply);
     expect(result.conversationId).toBe('19:team@thread.tacv2');
     expect(result.activityId).toMatch(/^activity-/);
-    const sent = lastSent();
+    const sent = bed.lastSent();
     expect(sent.conversationId).toBe('19:team@thread.tacv2');
     expect(sent.authorization).toMatch(/^Bearer fake-bot-token-/);
     expect(cardText(cardsIn(sent.activity)[0])).toContain('Callsheet commands');
   });
 
   it('forgets the team when the bot is removed', async () => {
-    await bot.post({ ...install(), id: 'remove-1', membersAdded: undefined, membersRemoved: [{ id: BOT.id }], channelData: { eventType: 'teamMemberRemoved', tenant: { id: TENANT }, team: { id: '19:team@thread.tacv2' } } });
-    expect(await findConversation(database.db, '19:team@thread.tacv2')).toBeUndefined();
-    expect((await database.db.select().from(auditLog)).map((a) => a.action)).toEqual(expect.arrayContaining(['teams.installed', 'teams.removed']));
+    await bed.bot.post({ ...install(), id: 'remove-1', membersAdded: undefined, membersRemoved: [{ id: BOT.id }], channelData: { eventType: 'teamMemberRemoved', tenant: { id: TENANT }, team: { id: '19:team@thread.tacv2' } } });
+    expect(await findConversation(bed.database.db, '19:team@thread.tacv2')).toBeUndefined();
+    expect((await bed.database.db.select().from(auditLog)).map((a) => a.action)).toEqual(expect.arrayContaining(['teams.installed', 'teams.removed']));
   });
 
   it('stores personal chats from installationUpdate', async () => {
-    await bot.post({ ...personalMessage(connector, ''), type: 'installationUpdate', action: 'add', text: undefined, conversation: { id: 'a:personal-bob', conversationType: 'personal', tenantId: TENANT } });
-    expect(await findConversation(database.db, 'a:personal-bob')).toMatchObject({ conversation: { id: 'a:personal-bob' } });
+    await bed.bot.post({ ...personalMessage(bed.connector, ''), type: 'installationUpdate', action: 'add', text: undefined, conversation: { id: 'a:personal-bob', conversationType: 'personal', tenantId: TENANT } });
+    expect(await findConversation(bed.database.db, 'a:personal-bob')).toMatchObject({ conversation: { id: 'a:personal-bob' } });
   });
 });

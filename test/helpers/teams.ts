@@ -192,21 +192,6 @@ export function invoke(connector: FakeBotConnector, name: string, value: unknown
   };
 }
 
-/** The bot added to a team (conversationUpdate): its reference is stored, its channels' derived from it. */
-export function botInstalled(connector: FakeBotConnector, team: string): Record<string, unknown> {
-  return {
-    type: 'conversationUpdate',
-    id: `install-${++counter}`,
-    channelId: 'msteams',
-    serviceUrl: connector.serviceUrl,
-    from: { id: '29:admin', name: 'Admin' },
-    recipient: BOT,
-    conversation: { id: team, conversationType: 'channel', isGroup: true, tenantId: TENANT },
-    membersAdded: [{ id: BOT.id }],
-    channelData: { eventType: 'teamMemberAdded', tenant: { id: TENANT }, team: { id: team, name: 'Engineering' } },
-  };
-}
-
 /** A card's buttons: Action.Submit data, with the title. */
 export function cardButtons(card: unknown): Array<{ title: string; data: Record<string, unknown> }> {
   const out: Array<{ title: string; data: Record<string, unknown> }> = [];

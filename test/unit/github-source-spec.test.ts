@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { githubSourceId, globMatcher, normalisePath, parseGithubSource } from '../../src/github/source-spec.js';
+import { expandEntryPaths, githubSourceId, globMatcher, normalisePath, parseGithubSource } from '../../src/github/source-spec.js';
 
 describe('github: source strings', () => {
   it('parses org, repository glob and path', () => {
@@ -25,5 +25,23 @@ describe('github: source strings', () => {
   it('keeps paths inside the repository', () => {
     expect(normalisePath('catalog/../docs/./api.md')).toBe('docs/api.md');
     expect(normalisePath('../x')).toBeUndefined();
+  });
+});
+
+describe('expandEntryPaths (GitHub and GitLab trees alike)', () => {
+  it('keeps plain paths, expands globs against the listing in order, and lists only when a glob needs it', async () => {
+    let listed = 0;
+    const list = async () => {
+      listed++;
+      return ['services/b/catalog-info.yaml', 'README.md', 'services/a/catalog-info.yaml', 'catalog-info.yaml'];
+    };
+    expect(await expandEntryPaths(['catalog-info.yaml', 'missing.yaml'], list)).toEqual(['catalog-info.yaml', 'missing.yaml']);
+    expect(listed).toBe(0);
+    expect(await expandEntryPaths(['catalog-info.yaml', 'services/*/catalog-info.yaml'], list)).toEqual([
+      'catalog-info.yaml',
+      'services/a/catalog-info.yaml',
+      'services/b/catalog-info.yaml',
+    ]);
+    expect(listed).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 /** The fake GitLab's REST v4 routes: groups and their projects, projects, files, branches, commits, merge requests, users. */
+import { createHash } from 'node:crypto';
 import type { FakeGitlabModel, FakeProject } from './model.js';
 
 export interface Answer {
@@ -139,7 +140,20 @@ export function gitlabRoutes(model: FakeGitlabModel, web: string): Route[] {
       const p = project(r.params[0]);
       const content = p.branches.get(r.query.get('ref') ?? p.default_branch)?.get(r.params[1]);
       if (content === undefined) throw new Error('404 File Not Found');
-      return ok({ file_path: r.params[1], file_name: r.params[1].split('/').at(-1), encoding: 'base64', content: Buffer.from(content).toString('base64'), ref: r.query.get('ref') ?? p.default_branch, size: content.length });
+      // As GitLab answers: the blob id is git's object id of the content, so it changes with it.
+      const blob = Buffer.from(content);
+      const blobId = createHash('sha1').update(`blob ${blob.length}\0`).update(blob).digest('hex');
+      return ok({
+        file_path: r.params[1],
+        file_name: r.params[1].split('/').at(-1),
+        encoding: 'base64',
+        content: blob.toString('base64'),
+        content_sha256: createHash('sha256').update(blob).digest('hex'),
+        ref: r.query.get('ref') ?? p.default_branch,
+        size: blob.length,
+        blob_id: blobId,
+        last_commit_id: p.commits.at(-1)?.id ?? null,
+      });
     }),
     route('GET', 'projects/:id/repository/tree', (r) => {
       const p = project(r.params[0]);
