@@ -23,7 +23,7 @@ const POOL_PER_TOKEN = 4;
 
 export const DEFAULT_SESSION_OPTIONS: SessionOptions = { idleMs: 30 * 60_000, maxSessions: 1000 };
 
-export type McpHttpRouter = express.Router & { close(): Promise<void> };
+export type McpHttpRouter = express.Router & { close(): Promise<void>; sessionCount(): number };
 
 const jsonRpcError = (res: Response, status: number, code: number, message: string) => void res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
 const sessionNotFound = (res: Response) =>
@@ -110,6 +110,7 @@ export function mcpHttpRouter(deps: McpDeps, auth: ApiAuthOptions, options: Sess
     res.status(405).setHeader('Allow', 'GET, POST, DELETE').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: POST JSON-RPC messages to /mcp' }, id: null });
   });
   return Object.assign(router, {
+    sessionCount: () => store.size,
     async close() {
       await store.closeAll();
       const idle = [...pools.values()].flat();
