@@ -4,6 +4,7 @@
  * Server-side time is measured in the service (from the request reaching the MCP mount to the
  * response finished, audit row included); client time includes the SDK and the loopback. Then a
  * session of 100 mixed calls (owner, find, deps, team, agents_md, validate_entity, list_templates).
+ * The Client opens an MCP session (Mcp-Session-Id); the stateless figure posts without one.
  * Uses TEST_DATABASE_URL / DATABASE_URL (a fresh database) or PGlite. Prints os.loadavg beside the
  * figures: other work on the machine shows in them.
  */
@@ -107,6 +108,18 @@ try {
     const used = process.cpuUsage(cpu);
     // Client and server share this process: an upper bound on the service's CPU, whatever the load.
     console.log(`tools/call owner, client-side: ${percentiles(clientSide)}; CPU of this process (client + server${database.kind === 'pglite' ? ' + PGlite' : ''}) ${((used.user + used.system) / 1000 / calls).toFixed(2)} ms per call`);
+
+    // The same call without a session (no Mcp-Session-Id, as a bare HTTP client sends it): a pooled server per token.
+    server = [];
+    const { LATEST_PROTOCOL_VERSION } = await import('@modelcontextprotocol/sdk/types.js');
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${TOKEN}`, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
+    for (let i = 0; i < calls; i++) {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'owner', arguments: { entity: components[(i * 7919) % components.length]! } } });
+      const r = await fetch(`http://127.0.0.1:${http.port}/mcp`, { method: 'POST', headers, body });
+      if (r.status !== 200) throw new Error(`stateless owner failed: ${r.status} ${await r.text()}`);
+      await r.arrayBuffer();
+    }
+    console.log(`tools/call owner, stateless (no session), server-side: ${percentiles(server)}; loadavg ${load()}`);
 
     const mixed: Array<(i: number) => Promise<unknown>> = [
       owner,
