@@ -19,6 +19,8 @@ import { createMcpServer } from './server.js';
 const BODY_LIMIT = '2mb';
 /** Idle stateless servers kept per token (one per request in flight at once; more are made and dropped). */
 const POOL_PER_TOKEN = 4;
+/** A pooled server's caller (the token's User, looked up in the catalog) is read again after this. */
+const POOL_TTL_MS = 60_000;
 
 export const DEFAULT_SESSION_OPTIONS: SessionOptions = { idleMs: 30 * 60_000, maxSessions: 1000 };
 
@@ -41,7 +43,7 @@ export function mcpHttpRouter(deps: McpDeps, auth: ApiAuthOptions, options: Sess
   const stateless: McpDeps = { ...deps };
   delete stateless.onCatalogChange;
   const store = createSessionStore(options, deps.logger);
-  const pools = new Map<string, McpServer[]>();
+  const pools = new Map<string, Array<{ server: McpServer; made: number }>>();
 
   const callerFor = async (name: string | undefined): Promise<McpCaller> => {
     const token = name ?? 'open';
@@ -70,13 +72,16 @@ export function mcpHttpRouter(deps: McpDeps, auth: ApiAuthOptions, options: Sess
   const statelessRequest = async (req: Request, res: Response, token: string) => {
     const pool = pools.get(token) ?? [];
     pools.set(token, pool);
-    const server = pool.pop() ?? createMcpServer(stateless, await callerFor(apiTokenName(res)));
+    let pooled = pool.pop();
+    // A token's User may have arrived with a sync since: an old server is replaced, not reused.
+    while (pooled && Date.now() - pooled.made > POOL_TTL_MS) pooled = pool.pop();
+    const entry = pooled ?? { server: createMcpServer(stateless, await callerFor(apiTokenName(res))), made: Date.now() };
+    const { server } = entry;
     // The SDK's stateless transport answers one request; the server (its tools built once) is reused.
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
       void transport.close().then(() => {
-        if (pool.length < POOL_PER_TOKEN) pool.push(server);
-        else void server.close();
+        if (pool.length < POOL_PER_TOKEN) pool.push(entry);
       });
     });
     await server.connect(transport);
@@ -119,9 +124,7 @@ export function mcpHttpRouter(deps: McpDeps, auth: ApiAuthOptions, options: Sess
     sessionCount: () => store.size,
     async close() {
       await store.closeAll();
-      const idle = [...pools.values()].flat();
       pools.clear();
-      await Promise.allSettled(idle.map((s) => s.close()));
     },
   });
 }
