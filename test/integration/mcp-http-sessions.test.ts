@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LATEST_PROTOCOL_VERSION, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { MAX_SUBSCRIPTIONS } from '../../adapters/mcp/subscriptions.js';
 import { ALICE_TOKEN, MCP_TOKEN, startMcpBed, type McpBed } from '../helpers/mcp-bed.js';
 
 const IDLE_MS = 400;
@@ -90,6 +91,17 @@ describe('MCP sessions over Streamable HTTP', () => {
       await writeFile(file, before);
       await bed.sync();
     }
+  });
+
+  it('a session may watch at most MAX_SUBSCRIPTIONS resources', async () => {
+    const client = await bed.connect();
+    // Distinct URIs of one entity (the path is case-insensitive), so the demo catalog is enough.
+    const variant = (i: number) => `catalog://entity/component/default/${[...'payments-api'].map((c, j) => ((i >> j) & 1 ? c.toUpperCase() : c)).join('')}`;
+    for (let i = 0; i < MAX_SUBSCRIPTIONS; i++) await client.subscribeResource({ uri: variant(i) });
+    await client.subscribeResource({ uri: variant(0) });
+    await expect(client.subscribeResource({ uri: variant(MAX_SUBSCRIPTIONS) })).rejects.toThrow(/Too many subscriptions/);
+    await client.unsubscribeResource({ uri: variant(1) });
+    await client.subscribeResource({ uri: variant(MAX_SUBSCRIPTIONS) });
   });
 
   it('a session with its stream open does not idle out; one without does, and its id then gets 404', async () => {
