@@ -79,12 +79,12 @@ export function mcpHttpRouter(deps: McpDeps, auth: ApiAuthOptions, options: Sess
     const { server } = entry;
     // The SDK's stateless transport answers one request; the server (its tools built once) is reused.
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => {
-      void transport.close().then(() => {
-        if (pool.length < POOL_PER_TOKEN) pool.push(entry);
-      });
-    });
     await server.connect(transport);
+    // Closing the server disconnects it from this request's transport, so it can take the next one;
+    // a client gone while the server was made still releases it.
+    const release = () => void server.close().then(() => void (pool.length < POOL_PER_TOKEN && pool.push(entry)));
+    if (res.closed) release();
+    else res.on('close', release);
     await transport.handleRequest(req, res, req.body);
   };
 

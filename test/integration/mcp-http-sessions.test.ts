@@ -152,6 +152,10 @@ describe('MCP sessions over Streamable HTTP', () => {
       expect(res.headers.get('mcp-session-id')).toBeNull();
       expect(JSON.stringify(await res.json())).toContain('payments-api');
     }
+    // More at once than a token's pool holds: each gets a server of its own, and all are answered.
+    const together = await Promise.all(Array.from({ length: 6 }, () => post(bed.url, ALICE_TOKEN, ownerCall)));
+    expect(together.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect((await post(bed.url, ALICE_TOKEN, ownerCall)).status).toBe(200);
     const stateless = await bed.replica({ idleMs: IDLE_MS, maxSessions: 0 });
     const init = await post(stateless.url, MCP_TOKEN, initialize);
     expect(init.status).toBe(200);
