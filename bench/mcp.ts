@@ -4,6 +4,7 @@
  * Server-side time is measured in the service (from the request reaching the MCP mount to the
  * response finished, audit row included); client time includes the SDK and the loopback. Then a
  * session of 100 mixed calls (owner, find, deps, team, agents_md, validate_entity, list_templates).
+ * The Client opens an MCP session (Mcp-Session-Id); the stateless figure posts without one.
  * Uses TEST_DATABASE_URL / DATABASE_URL (a fresh database) or PGlite. Prints os.loadavg beside the
  * figures: other work on the machine shows in them.
  */
@@ -80,10 +81,18 @@ try {
     wake: () => {},
   };
   let server: number[] = [];
+  let serverCpu: number[] = [];
   const timing = express.Router();
   timing.use('/mcp', (_req, res, next) => {
     const t = performance.now();
-    res.on('finish', () => server.push(performance.now() - t));
+    // Calls are sent one at a time, so while one is in the service the client only waits: this
+    // process's CPU over the request is the service's, and the machine's load does not change it.
+    const cpu = process.cpuUsage();
+    res.on('finish', () => {
+      server.push(performance.now() - t);
+      const used = process.cpuUsage(cpu);
+      serverCpu.push((used.user + used.system) / 1000);
+    });
     next();
   });
   const auth = { tokens: [{ name: 'bench', secret: TOKEN }] };
@@ -93,8 +102,10 @@ try {
   await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${http.port}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
   try {
     const owner = (i: number) => client.callTool({ name: 'owner', arguments: { entity: components[(i * 7919) % components.length]! } });
-    for (let i = 0; i < 50; i++) await owner(i); // warm-up
+    // Warm-up: the first few hundred calls still run partly unoptimised code (JIT), measured or not.
+    for (let i = 0; i < 300; i++) await owner(i);
     server = [];
+    serverCpu = [];
     const clientSide: number[] = [];
     const cpu = process.cpuUsage();
     for (let i = 0; i < calls; i++) {
@@ -104,9 +115,23 @@ try {
       if (r.isError) throw new Error(`owner failed: ${JSON.stringify(r.content)}`);
     }
     console.log(`tools/call owner, server-side: ${percentiles(server)}  (target p99 < 10 ms); loadavg ${load()}`);
+    console.log(`tools/call owner, server-side CPU per request: ${percentiles(serverCpu)}`);
     const used = process.cpuUsage(cpu);
     // Client and server share this process: an upper bound on the service's CPU, whatever the load.
     console.log(`tools/call owner, client-side: ${percentiles(clientSide)}; CPU of this process (client + server${database.kind === 'pglite' ? ' + PGlite' : ''}) ${((used.user + used.system) / 1000 / calls).toFixed(2)} ms per call`);
+
+    // The same call without a session (no Mcp-Session-Id, as a bare HTTP client sends it): a pooled server per token.
+    server = [];
+    serverCpu = [];
+    const { LATEST_PROTOCOL_VERSION } = await import('@modelcontextprotocol/sdk/types.js');
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${TOKEN}`, 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
+    for (let i = 0; i < calls; i++) {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'owner', arguments: { entity: components[(i * 7919) % components.length]! } } });
+      const r = await fetch(`http://127.0.0.1:${http.port}/mcp`, { method: 'POST', headers, body });
+      if (r.status !== 200) throw new Error(`stateless owner failed: ${r.status} ${await r.text()}`);
+      await r.arrayBuffer();
+    }
+    console.log(`tools/call owner, stateless (no session), server-side: ${percentiles(server)}, CPU per request ${percentiles(serverCpu)}; loadavg ${load()}`);
 
     const mixed: Array<(i: number) => Promise<unknown>> = [
       owner,

@@ -47,12 +47,15 @@ const ENTITY_TOOLS: EntityTool[] = [
   { name: 'oncall', command: 'oncall', description: 'Who is on call now for an entity or team (PagerDuty/Opsgenie).', resolve: {} },
 ];
 
-/** Resolves the asked-for entity; an unknown one is a tool error naming close candidates. */
-export async function resolved(deps: McpDeps, text: string, options: ResolveOptions) {
+/**
+ * Resolves the asked-for entity; an unknown one is a tool error naming close candidates. `alongside`
+ * (the command) runs while its relations are read: one database round trip less per call.
+ */
+export async function resolved<T = undefined>(deps: McpDeps, text: string, options: ResolveOptions, alongside?: (ref: string) => Promise<T>) {
   const r = await resolveEntity(deps.db, text, { suggestions: 5, ...options });
   if (r.status === 'found') {
-    const relations = await relationsFrom(deps.db, [r.entity.ref]);
-    return { ok: true as const, ref: r.entity.ref, entity: entityJson(r.entity, relations) };
+    const [relations, also] = await Promise.all([relationsFrom(deps.db, [r.entity.ref]), alongside?.(r.entity.ref)]);
+    return { ok: true as const, ref: r.entity.ref, entity: entityJson(r.entity, relations), also };
   }
   if (r.status === 'ambiguous') return { ok: false as const, result: errorResult(`"${text}" names several entities; pass one of these refs.`, { candidates: r.candidates.map((c) => c.ref) }) };
   const candidates = r.status === 'suggestions' ? r.candidates.map((c) => c.ref) : [];
@@ -65,17 +68,17 @@ export function registerCatalogTools(server: McpServer, deps: McpDeps, caller: M
   for (const tool of ENTITY_TOOLS) {
     if (tool.name === 'oncall' && !deps.oncallConfigured) continue;
     server.registerTool(tool.name, { description: tool.description, inputSchema: entityInput }, audited(tool.name, async ({ entity }) => {
-      const found = await resolved(deps, entity, tool.resolve);
+      const found = await resolved(deps, entity, tool.resolve, (ref) => deps.runLine(`${tool.command} ${ref}`, ctx()));
       if (!found.ok) return { result: found.result, target: entity };
-      const reply = await deps.runLine(`${tool.command} ${found.ref}`, ctx());
+      const reply = found.also!;
       return { result: replyResult(reply, { entity: found.entity, refs: refsIn(reply) }), target: found.ref, reply };
     }));
   }
 
   server.registerTool('team', { description: 'A team (group): members, what it owns, its channel and on-call.', inputSchema: { team: z.string().min(1).max(300).describe('Group name or ref, e.g. payments') } }, audited('team', async ({ team }) => {
-    const found = await resolved(deps, team, { kinds: ['group'], defaultKind: 'group' });
+    const found = await resolved(deps, team, { kinds: ['group'], defaultKind: 'group' }, (ref) => deps.runLine(`team ${ref}`, ctx()));
     if (!found.ok) return { result: found.result, target: team };
-    const reply = await deps.runLine(`team ${found.ref}`, ctx());
+    const reply = found.also!;
     return { result: replyResult(reply, { entity: found.entity, refs: refsIn(reply) }), target: found.ref, reply };
   }));
 

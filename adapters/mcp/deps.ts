@@ -29,7 +29,7 @@ export interface McpDeps {
   createWaitMs?: number;
   /**
    * Calls `listener` when any replica changed the catalog (NOTIFY from migration 0010). Only where
-   * a session lives long enough to be told (stdio): stateless HTTP has nowhere to send it.
+   * a session lives long enough to be told (stdio, HTTP sessions): a stateless request has nowhere to send it.
    */
   onCatalogChange?(listener: () => void): () => void;
 }

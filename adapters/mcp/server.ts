@@ -1,5 +1,5 @@
 /**
- * The MCP face: one server per caller (an HTTP request's token, or the stdio user), built from the
+ * The MCP face: one server per caller (an HTTP session or token, or the stdio user), built from the
  * core. The SDK stays here; src/ never imports it.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -18,8 +18,8 @@ export type { McpCaller, McpDeps } from './deps.js';
 export const SERVER_INFO = { name: 'callsheet', version: '1.0.0' };
 
 /**
- * One validator for every server: HTTP makes a server per request, and the SDK's default is a new
- * Ajv instance (formats compiled) each time, most of a small call's CPU.
+ * One validator for every server: HTTP makes a server per session (and per token for stateless
+ * requests), and the SDK's default is a new Ajv instance (formats compiled) each time.
  */
 const sharedValidator = new AjvJsonSchemaValidator();
 

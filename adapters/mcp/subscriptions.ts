@@ -12,6 +12,8 @@ import { readResource } from './resources.js';
 
 /** Changes closer together than this are one wake-up (a sync's statements come in a burst). */
 export const GATHER_MS = 150;
+/** Resources one session may watch: each is read again on every catalog change. */
+export const MAX_SUBSCRIPTIONS = 200;
 
 const fingerprint = async (deps: McpDeps, uri: string) => {
   const read = await readResource(deps, uri).catch(() => undefined);
@@ -45,9 +47,11 @@ export function registerSubscriptions(server: McpServer, deps: McpDeps): () => v
 
   server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
     const uri = request.params.uri;
+    if (!watched.has(uri) && watched.size >= MAX_SUBSCRIPTIONS) throw new Error(`Too many subscriptions: a session may watch ${MAX_SUBSCRIPTIONS} resources; unsubscribe from some first`);
     // What the client last saw is what a read returns now: only later changes are announced.
-    if ((await fingerprint(deps, uri)) === 'gone') throw new Error(`No resource ${uri}: subscribe to a catalog://entity/... or catalog://team/... that exists`);
-    watched.set(uri, await fingerprint(deps, uri));
+    const now = await fingerprint(deps, uri);
+    if (now === 'gone') throw new Error(`No resource ${uri}: subscribe to a catalog://entity/... or catalog://team/... that exists`);
+    watched.set(uri, now);
     return {};
   });
   server.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {

@@ -5,12 +5,15 @@
  */
 import express from 'express';
 
-export function lazyMcpRouter(make: () => Promise<express.Router>, path = '/mcp'): express.Router {
+type Closable = express.Router & { close?(): Promise<void> };
+
+/** `close` closes the real router if it was ever made (MCP sessions and their open streams). */
+export function lazyMcpRouter(make: () => Promise<Closable>, path = '/mcp'): express.Router & { close(): Promise<void> } {
   const router = express.Router();
-  let loaded: Promise<express.Router> | undefined;
+  let loaded: Promise<Closable> | undefined;
   router.all(path, (req, res, next) => {
     loaded ??= make();
     loaded.then((real) => real(req, res, next), next);
   });
-  return router;
+  return Object.assign(router, { close: async () => void (await (await loaded?.catch(() => undefined))?.close?.()) });
 }

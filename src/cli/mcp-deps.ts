@@ -1,10 +1,12 @@
 /** The MCP face's view of the runtime (adapters are wired here, in the composition root). */
+import type express from 'express';
 import type { McpDeps } from '../../adapters/mcp/deps.js';
 import { runLine } from '../commands/run.js';
 import type { Config } from '../config/index.js';
 import { CATALOG_CHANNEL } from '../db/catalog-changes.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { ApiAuthOptions } from '../http/api-auth.js';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -29,6 +31,24 @@ export function catalogChangeListeners(database: Pick<Database, 'listen'>, logge
       await unlisten?.().catch(() => {});
     },
   };
+}
+
+/**
+ * serve's /mcp (loaded at its first request): sessions told of catalog changes through one LISTEN,
+ * closed (sessions, streams, the LISTEN) when the service stops.
+ */
+export async function mcpHttpMount(runtime: Runtime, config: Config, logger: Logger, apiAuth: ApiAuthOptions, wake: () => void): Promise<express.Router & { close(): Promise<void> }> {
+  const { mcpHttpRouter } = await import('../../adapters/mcp/http.js');
+  const changes = catalogChangeListeners(runtime.database, logger);
+  const deps = mcpDeps(runtime, config, logger, { wake, onCatalogChange: (l) => changes.subscribe(l) });
+  const router = mcpHttpRouter(deps, apiAuth, { idleMs: config.MCP_SESSION_IDLE, maxSessions: config.MCP_MAX_SESSIONS });
+  const closeSessions = router.close.bind(router);
+  return Object.assign(router, {
+    async close() {
+      await closeSessions();
+      await changes.close();
+    },
+  });
 }
 
 export function mcpDeps(runtime: Runtime, config: Config, logger: Logger, parts: { wake(): void; onCatalogChange?: McpDeps['onCatalogChange'] }): McpDeps {

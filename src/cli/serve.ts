@@ -44,7 +44,7 @@ import type { CliIo, SubCommand } from './io.js';
 import { firstSyncWithRetry } from './first-sync.js';
 import { startLocalCommands } from './local-commands.js';
 import { installProcessHandlers } from './process-handlers.js';
-import { mcpDeps } from './mcp-deps.js';
+import { mcpHttpMount } from './mcp-deps.js';
 import { lazyMcpRouter } from './lazy-router.js';
 import { progressReporter } from './progress.js';
 import { openRuntime, type Runtime } from './runtime.js';
@@ -163,6 +163,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   const serverLimits = { requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT, headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT, maxConnections: config.HTTP_MAX_CONNECTIONS };
   // Entity JSON is kept in memory and dropped when any replica changes the catalog (migration 0010).
   const catalogFeed = await watchCatalogChanges(runtime.database);
+  const mcp = lazyMcpRouter(() => mcpHttpMount(runtime, config, logger, apiAuth, () => taskWorker.wake()));
   const app = createHttpApp({
     db,
     logger,
@@ -177,7 +178,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       { path: '/', router: legalPagesRouter(config) },
       { path: '/', router: gitlabWebhook },
       // MCP for AI agents, behind the same API tokens as /api/catalog.
-      { path: '/', router: lazyMcpRouter(async () => (await import('../../adapters/mcp/http.js')).mcpHttpRouter(mcpDeps(runtime, config, logger, { wake: () => taskWorker.wake() }), apiAuth)) },
+      { path: '/', router: mcp },
       ...(slack ? [{ path: '/', router: slack.router }] : []),
       ...(teams ? [{ path: '/', router: teams.router }] : []),
     ],
@@ -257,7 +258,8 @@ export async function startService(config: Config, options: ServeOptions = {}): 
       logger.info('shutting down: no new requests; finishing work in flight');
       ready = false;
       stopRequested = true;
-      await Promise.all([http.close(), metricsServer?.close()]);
+      // MCP sessions end with it: their open GET streams would otherwise hold the listener open.
+      await Promise.all([http.close(), metricsServer?.close(), mcp.close()]);
       await localCommands?.close();
       await Promise.allSettled([nudges?.stop(), problemNotifier?.stop(), auditRetention.stop(), taskWorker.stop(), slack?.stop(), teams?.stop(), shell?.close()]);
       // The delivery in flight is finished and recorded, and the run released, before the pool closes.

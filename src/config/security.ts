@@ -96,6 +96,10 @@ export const securityEnv = z.object({
   HTTP_REQUEST_TIMEOUT: duration('15s'),
   HTTP_HEADERS_TIMEOUT: duration('10s'),
   HTTP_MAX_CONNECTIONS: positiveInt(1000),
+  /** An MCP session over Streamable HTTP with no request and no open stream for this long is ended (404 after). */
+  MCP_SESSION_IDLE: duration('30m'),
+  /** MCP sessions per replica (the least recently used idle one ends for a new one); 0: stateless only. */
+  MCP_MAX_SESSIONS: z.coerce.number({ invalid_type_error: 'expected a whole number' }).int().min(0).default(1000),
   /** Memory for the catalog API's rendered entities and list answers (MiB), least recently used dropped first. */
   API_CACHE_MB: positiveInt(128),
   /** Annotations, besides pagerduty.com/integration-key, whose values never leave the service. */

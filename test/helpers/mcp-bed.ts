@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { mcpHttpRouter } from '../../adapters/mcp/http.js';
+import { mcpHttpRouter, type McpHttpRouter } from '../../adapters/mcp/http.js';
+import type { SessionOptions } from '../../adapters/mcp/http-sessions.js';
 import type { McpCaller, McpDeps } from '../../adapters/mcp/deps.js';
 import { createMcpServer } from '../../adapters/mcp/server.js';
 import { catalogChangeListeners } from '../../src/cli/mcp-deps.js';
@@ -49,7 +50,12 @@ export interface McpBed {
   database: TestDatabase;
   server: RunningServer;
   url: URL;
-  connect(token?: string): Promise<Client>;
+  /** The SDK's Client over Streamable HTTP (a session: the router issues an Mcp-Session-Id), to this bed's URL or `at`. */
+  connect(token?: string, at?: URL): Promise<Client>;
+  /** Another replica (HTTP app and MCP router with its own sessions) on the same database. */
+  replica(sessions?: SessionOptions): Promise<{ server: RunningServer; router: McpHttpRouter; url: URL }>;
+  /** This bed's own MCP router (its sessions). */
+  router: McpHttpRouter;
   /** A long-lived session (as stdio is) in this process, over the SDK's in-memory transport, told of catalog changes. */
   session(caller?: Partial<McpCaller>): Promise<Client>;
   /** The demo catalog's folder the bed syncs (a copy), to change and sync again. */
@@ -58,7 +64,7 @@ export interface McpBed {
   close(): Promise<void>;
 }
 
-export async function startMcpBed(): Promise<McpBed> {
+export async function startMcpBed(options: { sessions?: SessionOptions } = {}): Promise<McpBed> {
   const database = await createTestDatabase();
   const folder = await tempDir('callsheet-mcp-catalog-');
   await cp(demoCatalogDir, folder, { recursive: true });
@@ -89,17 +95,27 @@ export async function startMcpBed(): Promise<McpBed> {
   };
   const auth = { tokens: [{ name: 'coding-agent', secret: MCP_TOKEN }, { name: 'alice-agent', secret: ALICE_TOKEN }], users: { 'alice-agent': 'alice-nguyen' } };
   const changes = catalogChangeListeners(database, logger);
-  const app = createHttpApp({ db: database.db, logger, isReady: () => true, apiAuth: auth, mounts: [{ path: '/', router: mcpHttpRouter(deps, auth) }] });
-  const server = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
-  const url = new URL(`http://127.0.0.1:${server.port}/mcp`);
+  const routers: McpHttpRouter[] = [];
+  const servers: RunningServer[] = [];
+  // A replica: its own HTTP app and MCP router (its own sessions) on the same database, as serve mounts it.
+  const replica = async (sessions = options.sessions) => {
+    const router = mcpHttpRouter({ ...deps, onCatalogChange: (l) => changes.subscribe(l) }, auth, sessions);
+    routers.push(router);
+    const running = await startHttpServer(createHttpApp({ db: database.db, logger, isReady: () => true, apiAuth: auth, mounts: [{ path: '/', router }] }), { port: 0, host: '127.0.0.1' });
+    servers.push(running);
+    return { server: running, router, url: new URL(`http://127.0.0.1:${running.port}/mcp`) };
+  };
+  const { server, url, router } = await replica();
   const clients: Client[] = [];
   return {
     database,
     server,
     url,
-    async connect(token = MCP_TOKEN) {
+    replica,
+    router,
+    async connect(token = MCP_TOKEN, at = url) {
       const client = new Client({ name: 'callsheet-test', version: '0.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+      await client.connect(new StreamableHTTPClientTransport(at, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
       clients.push(client);
       return client;
     },
@@ -118,8 +134,9 @@ export async function startMcpBed(): Promise<McpBed> {
     },
     async close() {
       for (const c of clients) await c.close().catch(() => {});
+      for (const r of routers) await r.close();
       await changes.close();
-      await server.close();
+      for (const s of servers) await s.close();
       await sync.stop();
       await database.close();
     },
