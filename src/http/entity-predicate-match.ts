@@ -1,0 +1,63 @@
+/**
+ * Evaluates a parsed predicate (entity-predicate.ts) against an entity as Backstage's search table
+ * sees it (searchIndexOf in entity-filter.ts), with the answers of Backstage's SQL: a field condition
+ * holds when some row of that key has a matching value; `$exists` asks only for a row of the key.
+ *
+ * And the part of a predicate the filter code can push to the database: a filter every entity the
+ * predicate selects also passes, so only those candidates are judged one by one.
+ */
+import type { Condition, EntityFilter, SearchIndex } from './entity-filter.js';
+import type { Matcher, Predicate } from './entity-predicate.js';
+
+function matcherHolds(index: SearchIndex, key: string, m: Matcher): boolean {
+  if ('exists' in m) return index.has(key) === m.exists;
+  if ('relation' in m) {
+    const rows = index.get(`relations.${m.relation}`);
+    return Boolean(rows) && (!m.targets || m.targets.some((t) => rows!.has(t)));
+  }
+  const rows = index.get(key);
+  if (!rows) return false;
+  if ('eq' in m) return m.eq.some((v) => rows.has(v));
+  for (const v of rows) if (v !== null && v.startsWith(m.prefix)) return true;
+  return false;
+}
+
+export function matchesPredicate(index: SearchIndex, p: Predicate): boolean {
+  if ('all' in p) return p.all.every((q) => matchesPredicate(index, q));
+  if ('any' in p) return p.any.some((q) => matchesPredicate(index, q));
+  if ('not' in p) return !matchesPredicate(index, p.not);
+  return p.fields.every(([key, m]) => matcherHolds(index, key, m));
+}
+
+const MAX_ALTERNATIVES = 50;
+
+/** Conditions that must hold for `p` to hold, as one alternative (or several, for $any). */
+function necessary(p: Predicate): EntityFilter | undefined {
+  if ('not' in p) return undefined;
+  if ('any' in p) {
+    const parts = p.any.map(necessary);
+    // An alternative that constrains nothing lets any entity through.
+    if (!parts.length || parts.some((f) => !f)) return undefined;
+    const flat = parts.flatMap((f) => f!);
+    return flat.length <= MAX_ALTERNATIVES ? flat : undefined;
+  }
+  const conditions: Condition[] = [];
+  if ('all' in p) {
+    for (const q of p.all) {
+      const f = necessary(q);
+      // Only a single alternative can be merged into one conjunction.
+      if (f?.length === 1) conditions.push(...f[0]);
+    }
+  } else {
+    for (const [key, m] of p.fields) {
+      if ('eq' in m) conditions.push({ key, values: m.eq });
+      else if ('relation' in m) conditions.push(m.targets ? { key: `relations.${m.relation}`, values: m.targets } : { key: `relations.${m.relation}`, exists: true });
+      else if ('prefix' in m || m.exists) conditions.push({ key, exists: true });
+    }
+  }
+  return conditions.length ? [conditions] : undefined;
+}
+
+export function necessaryFilter(p: Predicate): EntityFilter | undefined {
+  return necessary(p);
+}
