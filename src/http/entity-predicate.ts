@@ -72,7 +72,7 @@ export function parsePredicate(raw: Json): Predicate {
     }
     const fields: Array<[string, Matcher]> = [];
     for (const key of keys) {
-      if (/[\n\r]/.test(key)) fail(at(path, key), 'a field name cannot contain a line break');
+      if (/[\n\r\u2028\u2029]/.test(key)) fail(at(path, key), 'a field name cannot contain a line break');
       fields.push([lower(key), matcher(value[key], lower(key), at(path, key), depth + 1)]);
     }
     return { fields };
