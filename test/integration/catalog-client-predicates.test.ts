@@ -4,10 +4,11 @@
  * the demo catalog synced by the real sync. Expected answers are computed here from the entities
  * the plain GET form returns, by hand, not with the evaluator under test.
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import type { GetEntityFacetsRequest } from '@backstage/catalog-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_TOKEN, startCatalogApiBed, type CatalogApiBed } from '../helpers/catalog-api-bed.js';
+import { API_TOKEN, fileIn, startCatalogApiBed, type CatalogApiBed } from '../helpers/catalog-api-bed.js';
 
 const refOf = (e: Entity) => stringifyEntityRef(e);
 const byName = (a: Entity, b: Entity) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : refOf(a) < refOf(b) ? -1 : 1);
@@ -123,5 +124,23 @@ describe("Backstage's CatalogClient: the predicate (query) forms", () => {
     expect(await res.json()).toMatchObject({ error: { name: 'InputError' }, request: { method: 'POST' }, response: { statusCode: 400 } });
     expect((await post('/entity-facets', { query: { kind: 'x' } })).status).toBe(400);
     expect((await post('/entities/by-query', { cursor: 'bm9wZQ' })).status).toBe(400);
+  });
+
+  it('answers from the cache until the catalog changes, then from the new catalog', async () => {
+    const query = { 'metadata.title': 'Payments API (renamed)' };
+    const ask = async () => (await bed.client.queryEntities({ query, fields: ['metadata.name'] })).items.map((e) => e.metadata.name);
+    const facet = async () => (await bed.client.getEntityFacets({ facets: ['metadata.name'], query })).facets['metadata.name'];
+    expect(await ask()).toEqual([]);
+    expect(await facet()).toEqual([]);
+    const path = fileIn(bed, 'components/payments.yaml');
+    await writeFile(path, (await readFile(path, 'utf8')).replace('  title: Payments API\n', '  title: Payments API (renamed)\n'));
+    await bed.sync.syncAll();
+    let names: string[] = [];
+    for (let i = 0; i < 100 && !names.length; i++) {
+      names = await ask();
+      if (!names.length) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(names).toEqual(['payments-api']);
+    expect(await facet()).toEqual([{ value: 'payments-api', count: 1 }]);
   });
 });
