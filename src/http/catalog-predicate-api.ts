@@ -46,10 +46,14 @@ export interface PredicateSpec {
 /** The refs (in answer order) of entities the predicate selects, cached per generation. */
 export async function predicateMatches(ctx: CatalogApiContext, spec: PredicateSpec): Promise<Matches> {
   const key = `p:${JSON.stringify(spec)}`;
+  const pushed = necessaryFilter(spec.predicate);
+  const list = { filter: pushed.filter, order: spec.order, fullText: spec.fullText, requireSortValue: spec.requireSortValue };
+  // A predicate a filter says exactly (what catalog-client sends for `filter`) is the GET lists' answer.
+  if (pushed.exact) return ctx.lists.matches(list);
   const hit = ctx.cache.get<Matches>(key);
   if (hit) return hit;
   const generation = ctx.cache.readGeneration();
-  const candidates = await ctx.lists.matches({ filter: necessaryFilter(spec.predicate), order: spec.order, fullText: spec.fullText, requireSortValue: spec.requireSortValue });
+  const candidates = await ctx.lists.matches(list);
   const result: Matches = { refs: [], values: [] };
   for (let i = 0; i < candidates.refs.length; i += CHUNK) {
     const part = candidates.refs.slice(i, i + CHUNK);

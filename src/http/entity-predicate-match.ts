@@ -31,33 +31,52 @@ export function matchesPredicate(index: SearchIndex, p: Predicate): boolean {
 
 const MAX_ALTERNATIVES = 50;
 
+interface Necessary {
+  /** undefined: no condition (any entity may match). */
+  filter: EntityFilter | undefined;
+  /** The filter selects exactly what the predicate selects. */
+  exact: boolean;
+}
+
 /** Conditions that must hold for `p` to hold, as one alternative (or several, for $any). */
-function necessary(p: Predicate): EntityFilter | undefined {
-  if ('not' in p) return undefined;
+function necessary(p: Predicate): Necessary {
+  if ('not' in p) return { filter: undefined, exact: false };
   if ('any' in p) {
     const parts = p.any.map(necessary);
+    const exact = p.any.length > 0 && parts.every((f) => f.exact);
     // An alternative that constrains nothing lets any entity through.
-    if (!parts.length || parts.some((f) => !f)) return undefined;
-    const flat = parts.flatMap((f) => f!);
-    return flat.length <= MAX_ALTERNATIVES ? flat : undefined;
+    if (!parts.length || parts.some((f) => !f.filter)) return { filter: undefined, exact };
+    const flat = parts.flatMap((f) => f.filter!);
+    return flat.length <= MAX_ALTERNATIVES ? { filter: flat, exact } : { filter: undefined, exact: false };
   }
   const conditions: Condition[] = [];
+  let exact = true;
   if ('all' in p) {
     for (const q of p.all) {
       const f = necessary(q);
       // Only a single alternative can be merged into one conjunction.
-      if (f?.length === 1) conditions.push(...f[0]);
+      if (f.filter?.length === 1) conditions.push(...f.filter[0]);
+      else if (f.filter) exact = false;
+      exact &&= f.exact;
     }
   } else {
     for (const [key, m] of p.fields) {
       if ('eq' in m) conditions.push({ key, values: m.eq });
       else if ('relation' in m) conditions.push(m.targets ? { key: `relations.${m.relation}`, values: m.targets } : { key: `relations.${m.relation}`, exists: true });
-      else if ('prefix' in m || m.exists) conditions.push({ key, exists: true });
+      else if ('prefix' in m) {
+        conditions.push({ key, exists: true });
+        exact = false;
+      } else if (m.exists) conditions.push({ key, exists: true });
+      else exact = false;
     }
   }
-  return conditions.length ? [conditions] : undefined;
+  return { filter: conditions.length ? [conditions] : undefined, exact };
 }
 
-export function necessaryFilter(p: Predicate): EntityFilter | undefined {
+/**
+ * A filter for the database (see entity-filter.ts) that every entity `p` selects passes, and
+ * whether it is exact: then the entities need not be judged one by one.
+ */
+export function necessaryFilter(p: Predicate): Necessary {
   return necessary(p);
 }

@@ -131,11 +131,14 @@ type Catalog = Array<{ ref: string; entity: Entity }>;
 const indexOf = (e: Entity) => searchIndexOf(e as Parameters<typeof searchIndexOf>[0], (e.relations ?? []) as Array<{ type: string; targetRef: string }>);
 function callsheetSelect(catalog: Catalog, raw: unknown): string[] {
   const p = parsePredicate(raw);
-  const selected = catalog.filter(({ entity }) => matchesPredicate(indexOf(entity), p)).map((c) => c.ref);
+  const selected = catalog.filter(({ entity }) => matchesPredicate(indexOf(entity), p)).map((c) => c.ref).sort();
   // What is pushed to the database never leaves out an entity the predicate selects.
-  const candidates = catalog.filter(({ entity }) => matchesFilter(indexOf(entity), necessaryFilter(p))).map((c) => c.ref);
+  const pushed = necessaryFilter(p);
+  const candidates = catalog.filter(({ entity }) => matchesFilter(indexOf(entity), pushed.filter)).map((c) => c.ref).sort();
   expect(selected.every((r) => candidates.includes(r))).toBe(true);
-  return selected.sort();
+  // When it says it is exact, it selects the same entities on its own.
+  if (pushed.exact) expect(candidates, `exact filter of ${JSON.stringify(raw)}`).toEqual(selected);
+  return selected;
 }
 
 describe("predicates: Callsheet's evaluator against Backstage's backend", () => {
