@@ -49,8 +49,8 @@ const cursorSchema = z.object({
 type Cursor = z.output<typeof cursorSchema>;
 type Base = Omit<Cursor, 'at' | 'isPrevious' | 'totalItems'>;
 
-/** As large as a body may be: a cursor carries the query the body carried. */
-const MAX_CURSOR = 400_000;
+/** A cursor carries the query (at most MAX_QUERY_CHARS), in base64. */
+const MAX_CURSOR = 200_000;
 
 function decodePredicateCursor(cursor: string): Cursor {
   if (cursor.length > MAX_CURSOR) throw inputError('Malformed cursor: too long');

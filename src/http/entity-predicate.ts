@@ -12,7 +12,7 @@
  *
  * Stricter than Backstage in two ways, both answered with a 400 naming the place: an operator object
  * with more than one key (Backstage's schema silently keeps the first operator that parses and drops
- * the rest), and size (at most MAX_DEPTH levels and MAX_TERMS terms), so a request cannot make the
+ * the rest), and size (at most MAX_DEPTH levels, MAX_TERMS terms and MAX_QUERY_CHARS characters), so a request cannot make the
  * evaluator recurse or loop without bound.
  */
 import { inputError } from './errors.js';
@@ -29,6 +29,8 @@ export type Predicate = { all: Predicate[] } | { any: Predicate[] } | { not: Pre
 
 export const MAX_DEPTH = 32;
 export const MAX_TERMS = 2000;
+/** Characters of the query as JSON: a cursor carries the query, and must fit the next request's body. */
+export const MAX_QUERY_CHARS = 64_000;
 
 const lower = (s: string) => s.toLocaleLowerCase('en-US');
 
@@ -43,6 +45,8 @@ const at = (path: string, key: string) => `${path}[${JSON.stringify(key)}]`;
 
 /** Parses a predicate as it came in a request body; throws a 400 InputError saying where it is wrong. */
 export function parsePredicate(raw: Json): Predicate {
+  const chars = JSON.stringify(raw)?.length ?? 0;
+  if (chars > MAX_QUERY_CHARS) throw inputError(`Invalid query: ${chars} characters as JSON, at most ${MAX_QUERY_CHARS} are accepted`);
   let terms = 0;
   const fail = (path: string, why: string): never => {
     throw inputError(`Invalid query: at ${path}: ${why}`);

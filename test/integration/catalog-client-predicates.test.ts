@@ -118,6 +118,11 @@ describe("Backstage's CatalogClient: the predicate (query) forms", () => {
     await expect(bed.client.getEntityFacets({ facets: ['kind'], query: deep as never })).rejects.toMatchObject({ body: { error: { name: 'InputError', message: expect.stringContaining('nested deeper than 32') } } });
     const wide = { $any: Array.from({ length: 2100 }, (_, i) => ({ 'metadata.name': `n${i}` })) };
     await expect(bed.client.getEntitiesByRefs({ entityRefs: ['component:default/payments-api'], query: wide })).rejects.toMatchObject({ body: { error: { message: expect.stringContaining('more than 2000 terms') } } });
+    await expect(bed.client.queryEntities({ query: { 'metadata.name': 'x'.repeat(70_000) } })).rejects.toMatchObject({ body: { error: { message: expect.stringContaining('at most 64000') } } });
+    // The largest query accepted still pages: its cursor fits the next request's body.
+    const big: NonNullable<GetEntityFacetsRequest['query']> = { $any: [{ kind: 'component' }, { 'metadata.name': 'x'.repeat(60_000) }] };
+    const first = await bed.client.queryEntities({ query: big, limit: 5 });
+    expect((await bed.client.queryEntities({ cursor: first.pageInfo.nextCursor!, limit: 5 })).items.length).toBe(5);
     // Body mistakes too, in Backstage's error shape.
     const res = await post('/entities/by-query', { qurey: { kind: 'x' } });
     expect(res.status).toBe(400);
