@@ -31,7 +31,8 @@ const PREDICATES: Array<[string, unknown]> = [
   ['everything ({})', {}],
   ['exact: { kind: component }', { kind: 'component' }],
   ['judged: { $not: { kind: group } }', { $not: { kind: 'group' } }],
-  ['judged: $any of kinds, $hasPrefix name', { $all: [{ $any: [{ kind: 'component' }, { kind: 'api' }] }, { 'metadata.name': { $hasPrefix: 's' } }] }],
+  ['judged: $any of kinds, $hasPrefix name', { $all: [{ $any: [{ kind: 'component' }, { kind: 'api' }] }, { 'metadata.name': { $hasPrefix: 'component-1' } }] }],
+  ['judged: owned by team-3 and $not type service', { $all: [{ relations: { $contains: { type: 'ownedBy', targetRef: 'group:default/team-3' } } }, { $not: { 'spec.type': 'service' } }] }],
 ];
 
 const freePort = () =>

@@ -6,7 +6,7 @@
  * And the part of a predicate the filter code can push to the database: a filter every entity the
  * predicate selects also passes, so only those candidates are judged one by one.
  */
-import type { Condition, EntityFilter, SearchIndex } from './entity-filter.js';
+import { filterPushdown, type Condition, type EntityFilter, type SearchIndex } from './entity-filter.js';
 import type { Matcher, Predicate } from './entity-predicate.js';
 
 function matcherHolds(index: SearchIndex, key: string, m: Matcher): boolean {
@@ -49,34 +49,51 @@ function necessary(p: Predicate): Necessary {
     const flat = parts.flatMap((f) => f.filter!);
     return flat.length <= MAX_ALTERNATIVES ? { filter: flat, exact } : { filter: undefined, exact: false };
   }
-  const conditions: Condition[] = [];
-  let exact = true;
   if ('all' in p) {
+    // The conjunction of the children's alternatives, multiplied out while that stays small.
+    let alternatives: Condition[][] = [[]];
+    let exact = true;
     for (const q of p.all) {
       const f = necessary(q);
-      // Only a single alternative can be merged into one conjunction.
-      if (f.filter?.length === 1) conditions.push(...f.filter[0]);
-      else if (f.filter) exact = false;
       exact &&= f.exact;
-    }
-  } else {
-    for (const [key, m] of p.fields) {
-      if ('eq' in m) conditions.push({ key, values: m.eq });
-      else if ('relation' in m) conditions.push(m.targets ? { key: `relations.${m.relation}`, values: m.targets } : { key: `relations.${m.relation}`, exists: true });
-      else if ('prefix' in m) {
-        conditions.push({ key, exists: true });
+      if (!f.filter) continue;
+      if (alternatives.length * f.filter.length > MAX_ALTERNATIVES) {
         exact = false;
-      } else if (m.exists) conditions.push({ key, exists: true });
-      else exact = false;
+        continue;
+      }
+      alternatives = alternatives.flatMap((a) => f.filter!.map((b) => [...a, ...b]));
     }
+    return { filter: alternatives.some((a) => !a.length) ? undefined : alternatives, exact };
+  }
+  const conditions: Condition[] = [];
+  let exact = true;
+  for (const [key, m] of p.fields) {
+    if ('eq' in m) conditions.push({ key, values: m.eq });
+    else if ('relation' in m) conditions.push(m.targets ? { key: `relations.${m.relation}`, values: m.targets } : { key: `relations.${m.relation}`, exists: true });
+    else if ('prefix' in m) {
+      conditions.push({ key, exists: true });
+      exact = false;
+    } else if (m.exists) conditions.push({ key, exists: true });
+    else exact = false;
   }
   return { filter: conditions.length ? [conditions] : undefined, exact };
 }
+
+/** Whether the database alone decides the condition (a column or the relations table). */
+const decidedByDatabase = (c: Condition) => {
+  const pushed = filterPushdown([[c]]);
+  return pushed.exact && pushed.where !== undefined;
+};
 
 /**
  * A filter for the database (see entity-filter.ts) that every entity `p` selects passes, and
  * whether it is exact: then the entities need not be judged one by one.
  */
 export function necessaryFilter(p: Predicate): Necessary {
-  return necessary(p);
+  const n = necessary(p);
+  if (n.exact || !n.filter) return n;
+  // The entities are judged one by one anyway: a condition the database cannot decide would only
+  // make the list code judge them a first time.
+  const pruned = n.filter.map((a) => a.filter(decidedByDatabase));
+  return { filter: pruned.some((a) => !a.length) ? undefined : pruned, exact: false };
 }

@@ -167,7 +167,7 @@ describe("predicates: Callsheet's evaluator against Backstage's backend", () => 
       { numRuns: 600 },
     );
     // The generators reach predicates that tell entities apart, not only all or nothing.
-    expect(nonTrivial).toBeGreaterThan(60);
+    expect(nonTrivial).toBeGreaterThan(30);
   }, 180_000);
 
   it('accept and refuse the same predicates', () => {
