@@ -128,6 +128,9 @@ describe("Backstage's CatalogClient: the predicate (query) forms", () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { name: 'InputError' }, request: { method: 'POST' }, response: { statusCode: 400 } });
     expect((await post('/entity-facets', { query: { kind: 'x' } })).status).toBe(400);
+    // Like every catalog route, the predicate forms need an API token.
+    const anonymous = await fetch(`${bed.base}/api/catalog/entities/by-query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":{}}' });
+    expect(anonymous.status).toBe(401);
     expect((await post('/entities/by-query', { cursor: 'bm9wZQ' })).status).toBe(400);
   });
 
