@@ -107,7 +107,7 @@ export function createCatalogApi(options: CatalogApiOptions): { router: express.
         transform,
       );
       const wrapped = jsonArray(items, '{"items":', '}');
-      sendJson(res, wrapped, listEtag(refs.map((r) => (r ? loaded.get(r) : undefined)), JSON.stringify(body.fields ?? []), JSON.stringify(query.filter ?? []), JSON.stringify(predicate ?? null)));
+      sendJson(res, wrapped, listEtag(refs.map((r) => (r ? loaded.get(r) : undefined)), JSON.stringify(body.fields ?? []), JSON.stringify(query.filter ?? [])));
     }),
   );
 
