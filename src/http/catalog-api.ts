@@ -1,8 +1,8 @@
 /**
  * Backstage's catalog API (the routes of its OpenAPI spec that read, plus refresh and validate),
  * mounted under /api/catalog. This file: GET /entities, by-name, its ancestry, POST by-refs;
- * catalog-query-api.ts: by-query and entity-facets; catalog-locations-api.ts: locations, refresh,
- * validate-entity.
+ * catalog-query-api.ts: by-query and entity-facets; catalog-predicate-api.ts: their POST (predicate)
+ * forms; catalog-locations-api.ts: locations, refresh, validate-entity.
  *
  * Entities come from the API cache (entity-cache.ts): serialised once per change generation,
  * answered with an ETag, and 304 when the client already has it.
@@ -14,12 +14,14 @@ import { noQuery, parseOrThrow, queryReader, strings } from './api-params.js';
 import { answerByName, answerEntities, entitiesPage, planByName, planEntities } from './catalog-answers.js';
 import { entityAncestry } from './catalog-ancestry.js';
 import { locationRoutes } from './catalog-locations-api.js';
+import { predicateHolds, predicateRoutes } from './catalog-predicate-api.js';
 import { queryRoutes } from './catalog-query-api.js';
 import { listEtag, renderItems, sendJson, wrap, type CatalogApiContext, type CatalogApiOptions } from './catalog-api-context.js';
 import { createEntityBodies, jsonArray, parseBody } from './entity-bodies.js';
 import { createApiCache } from './entity-cache.js';
 import { matchesFilter, parseEntityFilter, searchIndexOf } from './entity-filter.js';
 import { parseFields } from './entity-json.js';
+import { parsePredicate } from './entity-predicate.js';
 import { createEntityLists } from './entity-list.js';
 
 /** Largest JSON body accepted by the catalog routes. */
@@ -77,6 +79,8 @@ export function createCatalogApi(options: CatalogApiOptions): { router: express.
   const byRefsBody = z.object({
     entityRefs: z.array(z.string().max(1000), { required_error: 'entityRefs is required', invalid_type_error: 'entityRefs must be an array of strings' }).max(1000, 'at most 1000 entityRefs per request'),
     fields: z.array(z.string()).optional(),
+    /** A filter predicate (catalog-predicate-api.ts), with the `filter` parameter when both are given. */
+    query: z.unknown().optional(),
   });
 
   router.post(
@@ -86,6 +90,7 @@ export function createCatalogApi(options: CatalogApiOptions): { router: express.
       const body = parseOrThrow(byRefsBody, req.body ?? {}, 'body');
       const transform = parseFields(body.fields);
       const filter = parseEntityFilter(query.filter);
+      const predicate = body.query === undefined ? undefined : parsePredicate(body.query);
       // Backstage answers a ref it cannot find, cannot parse, or that fails the filter with null.
       const refs = body.entityRefs.map((r) => tryRef(r));
       const loaded = await bodies.load(refs.filter((r): r is string => Boolean(r)));
@@ -95,6 +100,7 @@ export function createCatalogApi(options: CatalogApiOptions): { router: express.
           if (!matchesFilter(searchIndexOf(entity, entity.relations as Array<{ type: string; targetRef: string }>), filter)) loaded.delete(ref);
         }
       }
+      if (predicate) for (const [ref, b] of loaded) if (!predicateHolds(b, predicate)) loaded.delete(ref);
       const items = renderItems(
         refs.map((r) => r ?? ''),
         loaded,
@@ -106,6 +112,7 @@ export function createCatalogApi(options: CatalogApiOptions): { router: express.
   );
 
   queryRoutes(router, ctx);
+  predicateRoutes(router, ctx);
   locationRoutes(router, ctx);
   return { router, ctx };
 }
