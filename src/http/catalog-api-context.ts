@@ -21,6 +21,8 @@ export interface CatalogApiOptions {
   feed?: CatalogChangeFeed;
   /** Bound of the answer cache (API_CACHE_MB). */
   cacheBytes?: number;
+  /** Bound of the fast path's whole-answer cache (API_ANSWER_CACHE_MB). */
+  answerCacheBytes?: number;
   /** Re-syncs a source (POST /refresh); absent: refresh answers 503. */
   refreshSource?: (sourceId: string) => Promise<unknown>;
   /** Tokens that may refresh when the API is open (API_AUTH=off): refresh always needs one. */
@@ -30,6 +32,8 @@ export interface CatalogApiOptions {
 export interface CatalogApiContext {
   db: Db;
   cache: ApiCache;
+  /** Whole answers of GET /entities and /entities/by-query by request URL (catalog-fast-path.ts). */
+  answers: ApiCache;
   bodies: EntityBodies;
   lists: EntityLists;
   options: CatalogApiOptions;

@@ -10,6 +10,7 @@
 import express from 'express';
 import { z } from 'zod';
 import { refOf, tryRef } from '../catalog/refs.js';
+import { rememberAnswer, ROUTES } from './answer-cache.js';
 import { noQuery, parseOrThrow, queryReader, strings } from './api-params.js';
 import { answerByName, answerEntities, entitiesPage, planByName, planEntities } from './catalog-answers.js';
 import { entityAncestry } from './catalog-ancestry.js';
@@ -21,10 +22,13 @@ import { createApiCache } from './entity-cache.js';
 import { matchesFilter, parseEntityFilter, searchIndexOf } from './entity-filter.js';
 import { parseFields } from './entity-json.js';
 import { createEntityLists } from './entity-list.js';
+import { metrics } from '../metrics.js';
 
 /** Largest JSON body accepted by the catalog routes. */
 export const CATALOG_BODY_LIMIT = '256kb';
 export const DEFAULT_API_CACHE_BYTES = 128 * 1024 * 1024;
+export const DEFAULT_API_ANSWER_CACHE_BYTES = 96 * 1024 * 1024;
+const ANSWER_SERIES = { bytes: metrics.apiAnswerCacheBytes, entries: metrics.apiAnswerCacheEntries, lookups: metrics.apiAnswerCacheLookups };
 export type { CatalogApiOptions } from './catalog-api-context.js';
 
 const byRefsQuery = queryReader({ filter: strings.optional() });
@@ -37,19 +41,23 @@ export function catalogApiRouter(options: CatalogApiOptions): express.Router {
 export function createCatalogApi(options: CatalogApiOptions): { router: express.Router; ctx: CatalogApiContext } {
   const { db } = options;
   const cache = createApiCache({ maxBytes: options.cacheBytes ?? DEFAULT_API_CACHE_BYTES, feed: options.feed });
+  // A separate bound, so whole answers (which repeat entity JSON) never push out the entities themselves.
+  const answers = createApiCache({ maxBytes: options.answerCacheBytes ?? DEFAULT_API_ANSWER_CACHE_BYTES, feed: options.feed, series: ANSWER_SERIES });
   const bodies = createEntityBodies(db, cache);
   const lists = createEntityLists(db, cache, bodies);
-  const ctx: CatalogApiContext = { db, cache, bodies, lists, options };
+  const ctx: CatalogApiContext = { db, cache, answers, bodies, lists, options };
   const router = express.Router();
   router.use(express.json({ limit: CATALOG_BODY_LIMIT }));
 
   router.get(
     '/entities',
     wrap(async (req, res) => {
+      const generation = ctx.answers.readGeneration();
       const plan = planEntities(req);
       const matches = await lists.matches(plan.spec);
       const loaded = await bodies.load(entitiesPage(plan, matches).refs);
       const answer = answerEntities(plan, matches, loaded, req.originalUrl);
+      if (req.method === 'GET') rememberAnswer(ctx, req.originalUrl, { answer, route: ROUTES.entities }, generation);
       if (answer.link) res.setHeader('link', answer.link);
       sendJson(res, answer.body, answer.etag);
     }),
