@@ -10,7 +10,7 @@
 import express from 'express';
 import { z } from 'zod';
 import { refOf, tryRef } from '../catalog/refs.js';
-import { rememberAnswer, ROUTES } from './answer-cache.js';
+import { cachedAnswer, rememberAnswer, ROUTES } from './answer-cache.js';
 import { noQuery, parseOrThrow, queryReader, strings } from './api-params.js';
 import { answerByName, answerEntities, entitiesPage, planByName, planEntities } from './catalog-answers.js';
 import { entityAncestry } from './catalog-ancestry.js';
@@ -90,7 +90,12 @@ export function createCatalogApi(options: CatalogApiOptions): { router: express.
   router.post(
     '/entities/by-refs',
     wrap(async (req, res) => {
+      const generation = ctx.answers.readGeneration();
       const query = byRefsQuery(req);
+      // Only a valid request is ever kept, and validity depends on the URL and body alone.
+      const key = `POST ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`;
+      const kept = cachedAnswer(ctx, key);
+      if (kept) return sendJson(res, kept.answer.body, kept.answer.etag);
       const body = parseOrThrow(byRefsBody, req.body ?? {}, 'body');
       const transform = parseFields(body.fields);
       const filter = parseEntityFilter(query.filter);
@@ -108,8 +113,9 @@ export function createCatalogApi(options: CatalogApiOptions): { router: express.
         loaded,
         transform,
       );
-      const wrapped = jsonArray(items, '{"items":', '}');
-      sendJson(res, wrapped, listEtag(refs.map((r) => (r ? loaded.get(r) : undefined)), JSON.stringify(body.fields ?? []), JSON.stringify(query.filter ?? [])));
+      const answer = { body: jsonArray(items, '{"items":', '}'), etag: listEtag(refs.map((r) => (r ? loaded.get(r) : undefined)), JSON.stringify(body.fields ?? []), JSON.stringify(query.filter ?? [])) };
+      rememberAnswer(ctx, key, { answer, route: ROUTES.byRefs }, generation);
+      sendJson(res, answer.body, answer.etag);
     }),
   );
 

@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Entity } from '@backstage/catalog-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics } from '../../src/metrics.js';
-import { fileIn, startCatalogApiBed, type CatalogApiBed } from '../helpers/catalog-api-bed.js';
+import { API_TOKEN, fileIn, startCatalogApiBed, type CatalogApiBed } from '../helpers/catalog-api-bed.js';
 
 const BOUND = 256 * 1024;
 const hits = async () => (await metrics.apiAnswerCacheLookups.get()).values.find((v) => v.labels.result === 'hit')?.value ?? 0;
@@ -92,6 +92,23 @@ describe('whole-answer cache of the catalog fast path', () => {
     const fresh = await pageAll(4);
     expect(fresh[at].metadata.description).toBe(newText);
     expect(fresh).toEqual((await bed.client.getEntities({ filter: { kind: 'component' }, fields: FIELDS })).items);
+  });
+
+  it('by-refs: the same refs again are the same bytes from memory, and new ones once a sync is heard', async () => {
+    const post = (entityRefs: string[]) => fetch(`${bed.base}/api/catalog/entities/by-refs`, { method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ entityRefs, fields: ['metadata.description'] }) });
+    const refs = ['component:default/payments-worker', 'component:default/nope', 'component:default/payments-api'];
+    const first = await (await post(refs)).text();
+    const before = await hits();
+    const again = await post(refs);
+    expect(await again.text()).toBe(first);
+    expect(await hits()).toBe(before + 1);
+    const current = (JSON.parse(first) as { items: Array<Entity | null> }).items[0]!.metadata.description!;
+    const changed = `${current} (by-refs)`;
+    await changeDescription('payments-worker', current, changed);
+    const fresh = (await (await post(refs)).json()) as { items: Array<Entity | null> };
+    expect(fresh.items.map((e) => e?.metadata.description ?? null)).toEqual([changed, null, expect.any(String)]);
+    // The client turns a missing entity's null into undefined.
+    expect((await bed.client.getEntitiesByRefs({ entityRefs: refs, fields: ['metadata.description'] })).items).toEqual(fresh.items.map((e) => e ?? undefined));
   });
 
   it('keeps whole answers within API_ANSWER_CACHE_MB and reports them', async () => {
