@@ -215,7 +215,10 @@ async function benchSize(size: number) {
     const cacheMb = (await gauge(base, 'callsheet_api_cache_bytes')) / 1048576;
     const rssMb = (await gauge(base, 'callsheet_process_resident_memory_bytes')) / 1048576;
     const [hit, miss, bypass] = await Promise.all(['hit', 'miss', 'bypass'].map((r) => gauge(base, `callsheet_api_cache_lookups_total{result="${r}"}`)));
-    notes.push(`${total} entities: API cache ${cacheMb.toFixed(1)} MiB (bound API_CACHE_MB=128), look-ups ${hit || 0} hits / ${miss || 0} misses / ${bypass || 0} bypassed; service RSS ${rssMb.toFixed(0)} MiB`);
+    const answerMb = (await gauge(base, 'callsheet_api_answer_cache_bytes')) / 1048576;
+    const answerEntries = await gauge(base, 'callsheet_api_answer_cache_entries');
+    const [aHit, aMiss] = await Promise.all(['hit', 'miss'].map((r) => gauge(base, `callsheet_api_answer_cache_lookups_total{result="${r}"}`)));
+    notes.push(`${total} entities: API cache ${cacheMb.toFixed(1)} MiB (bound API_CACHE_MB=${process.env.API_CACHE_MB ?? 128}), look-ups ${hit || 0} hits / ${miss || 0} misses / ${bypass || 0} bypassed; answer cache ${answerMb.toFixed(1)} MiB in ${answerEntries || 0} answers (bound API_ANSWER_CACHE_MB=${process.env.API_ANSWER_CACHE_MB ?? 96}), ${aHit || 0} hits / ${aMiss || 0} misses; service RSS ${rssMb.toFixed(0)} MiB`);
   } finally {
     service.child.kill('SIGTERM');
     await new Promise((r) => service.child.once('exit', r));

@@ -72,4 +72,12 @@ export const metrics = {
     registers: [registry],
   }),
   apiCacheEntries: new Gauge({ name: 'callsheet_api_cache_entries', help: 'Entries in the catalog API answer cache', registers: [registry] }),
+  apiAnswerCacheBytes: new Gauge({ name: 'callsheet_api_answer_cache_bytes', help: 'Bytes held by the whole-answer cache of GET /entities and /entities/by-query (bounded by API_ANSWER_CACHE_MB)', registers: [registry] }),
+  apiAnswerCacheLookups: new Counter({
+    name: 'callsheet_api_answer_cache_lookups_total',
+    help: 'Whole-answer cache look-ups of the catalog fast path: hit, miss, or bypass (change feed not confirmed)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  }),
+  apiAnswerCacheEntries: new Gauge({ name: 'callsheet_api_answer_cache_entries', help: 'Entries in the whole-answer cache', registers: [registry] }),
 };

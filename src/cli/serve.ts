@@ -167,7 +167,7 @@ export async function startService(config: Config, options: ServeOptions = {}): 
   const app = createHttpApp({
     db,
     logger,
-    catalog: { feed: catalogFeed, cacheBytes: config.API_CACHE_MB * 1024 * 1024, refreshSource: (sourceId) => runtime.sync.syncSource(sourceId) },
+    catalog: { feed: catalogFeed, cacheBytes: config.API_CACHE_MB * 1024 * 1024, answerCacheBytes: config.API_ANSWER_CACHE_MB * 1024 * 1024, refreshSource: (sourceId) => runtime.sync.syncSource(sourceId) },
     isReady: createReadiness({ db, started: () => ready, configuredSources: () => runtime.sync.configuredSources() }),
     apiAuth,
     mounts: [

@@ -102,6 +102,8 @@ export const securityEnv = z.object({
   MCP_MAX_SESSIONS: z.coerce.number({ invalid_type_error: 'expected a whole number' }).int().min(0).default(1000),
   /** Memory for the catalog API's rendered entities and list answers (MiB), least recently used dropped first. */
   API_CACHE_MB: positiveInt(128),
+  /** Memory for whole answers of GET /entities and /entities/by-query (MiB), kept per catalog generation by URL. */
+  API_ANSWER_CACHE_MB: positiveInt(96),
   /** Annotations, besides pagerduty.com/integration-key, whose values never leave the service. */
   SECRET_ANNOTATIONS: list(''),
   /** Hosts catalog:register may point at, besides the configured GitHub's. */

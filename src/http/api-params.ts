@@ -25,7 +25,7 @@ export function parseOrThrow<T extends z.ZodTypeAny>(schema: T, value: unknown, 
  * A route's query reader, built once per route (building a zod schema costs more than a cached
  * answer): refuses parameters the route does not declare, then parses the rest.
  */
-export function queryReader<T extends z.ZodRawShape>(shape: T): (req: { query?: unknown }) => z.output<z.ZodObject<T>> {
+export function queryReader<T extends z.ZodRawShape>(shape: T, plain?: PlainShape<T>): (req: { query?: unknown }) => z.output<z.ZodObject<T>> {
   const schema = z.object(shape);
   const empty = Object.keys(shape).length === 0;
   return (req) => {
@@ -36,8 +36,41 @@ export function queryReader<T extends z.ZodRawShape>(shape: T): (req: { query?: 
       if (!(key in shape)) throw inputError(`Unknown query parameter '${key}'`);
     }
     if (!any && empty) return {} as z.output<z.ZodObject<T>>;
+    const quick = plain && readPlain(plain, query);
+    if (quick) return quick as z.output<z.ZodObject<T>>;
     return parseOrThrow(schema, query, 'query');
   };
+}
+
+/**
+ * What each (optional) parameter of a route's zod shape is, so a well-formed query is read without
+ * zod, which costs more than a cached answer: `strings` (one or repeated, always an array),
+ * `string` (one), `integer` (a non-negative safe integer on string form), or the allowed values.
+ * Anything else (a malformed or repeated value) goes to zod, which words the error.
+ */
+export type PlainKind = 'strings' | 'string' | 'integer' | readonly string[];
+export type PlainShape<T> = { [K in keyof T]: PlainKind };
+
+function readPlain(plain: Record<string, PlainKind>, query: Record<string, unknown>): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  for (const key in query) {
+    const value = query[key];
+    const kind = plain[key];
+    if (value === undefined) continue;
+    if (kind === 'strings') {
+      if (typeof value === 'string') out[key] = [value];
+      else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) out[key] = [...(value as string[])];
+      else return undefined;
+    } else if (typeof value !== 'string') return undefined;
+    else if (kind === 'string') out[key] = value;
+    else if (kind === 'integer') {
+      const n = Number(value);
+      if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) return undefined;
+      out[key] = n;
+    } else if (kind.includes(value)) out[key] = value;
+    else return undefined;
+  }
+  return out;
 }
 
 /** For routes that take no query parameters. */

@@ -24,7 +24,10 @@ export interface Answer {
 type Query = { query?: unknown };
 
 const afterCursor = z.object({ offset: z.number().int().min(0) });
-const entitiesQuery = queryReader({ filter: strings.optional(), fields: strings.optional(), order: strings.optional(), limit: integer('limit').optional(), offset: integer('offset').optional(), after: z.string().optional() });
+const entitiesQuery = queryReader(
+  { filter: strings.optional(), fields: strings.optional(), order: strings.optional(), limit: integer('limit').optional(), offset: integer('offset').optional(), after: z.string().optional() },
+  { filter: 'strings', fields: 'strings', order: 'strings', limit: 'integer', offset: 'integer', after: 'string' },
+);
 
 export interface EntitiesPlan {
   spec: ListSpec;

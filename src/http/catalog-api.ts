@@ -10,6 +10,7 @@
 import express from 'express';
 import { z } from 'zod';
 import { refOf, tryRef } from '../catalog/refs.js';
+import { cachedAnswer, rememberAnswer, ROUTES } from './answer-cache.js';
 import { noQuery, parseOrThrow, queryReader, strings } from './api-params.js';
 import { answerByName, answerEntities, entitiesPage, planByName, planEntities } from './catalog-answers.js';
 import { entityAncestry } from './catalog-ancestry.js';
@@ -23,10 +24,13 @@ import { matchesFilter, parseEntityFilter, searchIndexOf } from './entity-filter
 import { parseFields } from './entity-json.js';
 import { parsePredicate } from './entity-predicate.js';
 import { createEntityLists } from './entity-list.js';
+import { metrics } from '../metrics.js';
 
 /** Largest JSON body accepted by the catalog routes. */
 export const CATALOG_BODY_LIMIT = '256kb';
 export const DEFAULT_API_CACHE_BYTES = 128 * 1024 * 1024;
+export const DEFAULT_API_ANSWER_CACHE_BYTES = 96 * 1024 * 1024;
+const ANSWER_SERIES = { bytes: metrics.apiAnswerCacheBytes, entries: metrics.apiAnswerCacheEntries, lookups: metrics.apiAnswerCacheLookups };
 export type { CatalogApiOptions } from './catalog-api-context.js';
 
 const byRefsQuery = queryReader({ filter: strings.optional() });
@@ -39,19 +43,23 @@ export function catalogApiRouter(options: CatalogApiOptions): express.Router {
 export function createCatalogApi(options: CatalogApiOptions): { router: express.Router; ctx: CatalogApiContext } {
   const { db } = options;
   const cache = createApiCache({ maxBytes: options.cacheBytes ?? DEFAULT_API_CACHE_BYTES, feed: options.feed });
+  // A separate bound, so whole answers (which repeat entity JSON) never push out the entities themselves.
+  const answers = createApiCache({ maxBytes: options.answerCacheBytes ?? DEFAULT_API_ANSWER_CACHE_BYTES, feed: options.feed, series: ANSWER_SERIES });
   const bodies = createEntityBodies(db, cache);
   const lists = createEntityLists(db, cache, bodies);
-  const ctx: CatalogApiContext = { db, cache, bodies, lists, options };
+  const ctx: CatalogApiContext = { db, cache, answers, bodies, lists, options };
   const router = express.Router();
   router.use(express.json({ limit: CATALOG_BODY_LIMIT }));
 
   router.get(
     '/entities',
     wrap(async (req, res) => {
+      const generation = ctx.answers.readGeneration();
       const plan = planEntities(req);
       const matches = await lists.matches(plan.spec);
       const loaded = await bodies.load(entitiesPage(plan, matches).refs);
       const answer = answerEntities(plan, matches, loaded, req.originalUrl);
+      if (req.method === 'GET') rememberAnswer(ctx, req.originalUrl, { answer, route: ROUTES.entities }, generation);
       if (answer.link) res.setHeader('link', answer.link);
       sendJson(res, answer.body, answer.etag);
     }),
@@ -86,7 +94,12 @@ export function createCatalogApi(options: CatalogApiOptions): { router: express.
   router.post(
     '/entities/by-refs',
     wrap(async (req, res) => {
+      const generation = ctx.answers.readGeneration();
       const query = byRefsQuery(req);
+      // Only a valid request is ever kept, and validity depends on the URL and body alone.
+      const key = `POST ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`;
+      const kept = cachedAnswer(ctx, key);
+      if (kept) return sendJson(res, kept.answer.body, kept.answer.etag);
       const body = parseOrThrow(byRefsBody, req.body ?? {}, 'body');
       const transform = parseFields(body.fields);
       const filter = parseEntityFilter(query.filter);
@@ -106,8 +119,9 @@ export function createCatalogApi(options: CatalogApiOptions): { router: express.
         loaded,
         transform,
       );
-      const wrapped = jsonArray(items, '{"items":', '}');
-      sendJson(res, wrapped, listEtag(refs.map((r) => (r ? loaded.get(r) : undefined)), JSON.stringify(body.fields ?? []), JSON.stringify(query.filter ?? [])));
+      const answer = { body: jsonArray(items, '{"items":', '}'), etag: listEtag(refs.map((r) => (r ? loaded.get(r) : undefined)), JSON.stringify(body.fields ?? []), JSON.stringify(query.filter ?? [])) };
+      rememberAnswer(ctx, key, { answer, route: ROUTES.byRefs }, generation);
+      sendJson(res, answer.body, answer.etag);
     }),
   );
 

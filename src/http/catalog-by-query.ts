@@ -39,6 +39,16 @@ const byQueryQuery = queryReader({
   totalItems: z.enum(['include', 'exclude'], { message: "Invalid totalItems, expected 'include' or 'exclude'" }).optional(),
   fullTextFilterTerm: z.string().optional(),
   fullTextFilterFields: strings.optional(),
+}, {
+  fields: 'strings',
+  limit: 'integer',
+  offset: 'integer',
+  orderField: 'strings',
+  cursor: 'string',
+  filter: 'strings',
+  totalItems: ['include', 'exclude'],
+  fullTextFilterTerm: 'string',
+  fullTextFilterFields: 'strings',
 });
 
 export interface ByQueryPlan {

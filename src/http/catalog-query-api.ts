@@ -3,6 +3,7 @@
  * answer are in catalog-by-query.ts) and GET /entity-facets.
  */
 import type express from 'express';
+import { rememberAnswer, ROUTES } from './answer-cache.js';
 import { queryReader, strings } from './api-params.js';
 import { answerByQuery, byQueryPage, planByQuery } from './catalog-by-query.js';
 import { listEtag, sendJson, wrap, type CatalogApiContext } from './catalog-api-context.js';
@@ -16,10 +17,12 @@ export function queryRoutes(router: express.Router, ctx: CatalogApiContext): voi
   router.get(
     '/entities/by-query',
     wrap(async (req, res) => {
+      const generation = ctx.answers.readGeneration();
       const plan = planByQuery(req);
       const matches = await ctx.lists.matches(plan.spec);
       const loaded = await ctx.bodies.load(byQueryPage(plan, matches).refs);
       const answer = answerByQuery(plan, matches, loaded);
+      if (req.method === 'GET') rememberAnswer(ctx, req.originalUrl, { answer, route: ROUTES.byQuery }, generation);
       sendJson(res, answer.body, answer.etag);
     }),
   );

@@ -69,14 +69,16 @@ export const parseBody = (body: EntityBody): EntityJson => JSON.parse(body.body.
 
 const COMMA = Buffer.from(',');
 const NULL = Buffer.from('null');
+const OPEN = Buffer.from('[');
+const CLOSE = Buffer.from(']');
 
 /** `head[a,b,null,…]tail` from already serialised parts, without parsing them again: one copy. */
 export function jsonArray(parts: ReadonlyArray<Buffer | null>, head = '', tail = ''): Buffer {
-  const chunks: Buffer[] = [Buffer.from(`${head}[`)];
-  parts.forEach((part, i) => {
+  const chunks: Buffer[] = [head ? Buffer.from(`${head}[`) : OPEN];
+  for (let i = 0; i < parts.length; i++) {
     if (i) chunks.push(COMMA);
-    chunks.push(part ?? NULL);
-  });
-  chunks.push(Buffer.from(`]${tail}`));
+    chunks.push(parts[i] ?? NULL);
+  }
+  chunks.push(tail ? Buffer.from(`]${tail}`) : CLOSE);
   return Buffer.concat(chunks);
 }

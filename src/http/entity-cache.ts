@@ -41,8 +41,18 @@ interface Entry {
 /** Per-entry overhead (key, map slot, object headers) counted on top of the payload. */
 const ENTRY_OVERHEAD = 96;
 
-export function createApiCache(options: { maxBytes: number; feed?: CatalogChangeFeed }): ApiCache {
+/** Where a cache reports its size and look-ups on /metrics. */
+export interface CacheSeries {
+  bytes: { set(n: number): void };
+  entries: { set(n: number): void };
+  lookups: { labels(result: 'hit' | 'miss' | 'bypass'): { inc(): void } };
+}
+
+const ENTITY_SERIES: CacheSeries = { bytes: metrics.apiCacheBytes, entries: metrics.apiCacheEntries, lookups: metrics.apiCacheLookups };
+
+export function createApiCache(options: { maxBytes: number; feed?: CatalogChangeFeed; series?: CacheSeries }): ApiCache {
   const { maxBytes, feed } = options;
+  const series = options.series ?? ENTITY_SERIES;
   // A Map iterates in insertion order. A hit only marks its entry used: moving it to the end on
   // every hit (delete + set) cost more than the rest of a cached answer. Eviction gives a used
   // entry a second chance (moves it to the end, unmarked) and drops the first unused one.
@@ -51,11 +61,11 @@ export function createApiCache(options: { maxBytes: number; feed?: CatalogChange
   let hits = 0;
   let misses = 0;
   let seen = feed?.generation();
-  const lookups = { hit: metrics.apiCacheLookups.labels('hit'), miss: metrics.apiCacheLookups.labels('miss'), bypass: metrics.apiCacheLookups.labels('bypass') };
+  const lookups = { hit: series.lookups.labels('hit'), miss: series.lookups.labels('miss'), bypass: series.lookups.labels('bypass') };
 
   const report = () => {
-    metrics.apiCacheBytes.set(bytes);
-    metrics.apiCacheEntries.set(entries.size);
+    series.bytes.set(bytes);
+    series.entries.set(entries.size);
   };
   const drop = (key: string, entry: Entry) => {
     entries.delete(key);

@@ -120,7 +120,8 @@ export function createEntityLists(db: Db, cache: ApiCache, bodies: EntityBodies)
   return {
     /** The matches when the cache has them (or what they are made of), else undefined (nothing is read). */
     peek(spec: ListSpec): Matches | undefined {
-      return cache.peek<Matches>(keyOf(spec)) ?? byName(spec);
+      // A name-only filter is kept under its own key only when the index could not be built.
+      return byName(spec) ?? cache.peek<Matches>(keyOf(spec));
     },
     matches: matchesOf,
   };

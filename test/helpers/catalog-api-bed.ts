@@ -38,7 +38,7 @@ export function clientFor(base: string, token?: string): CatalogClient {
   });
 }
 
-export async function startCatalogApiBed(options: { open?: boolean; cacheBytes?: number } = {}): Promise<CatalogApiBed> {
+export async function startCatalogApiBed(options: { open?: boolean; cacheBytes?: number; answerCacheBytes?: number } = {}): Promise<CatalogApiBed> {
   const database = await createTestDatabase();
   const folder = await tempDir('callsheet-api-catalog-');
   await cp(demoCatalogDir, folder, { recursive: true });
@@ -51,7 +51,7 @@ export async function startCatalogApiBed(options: { open?: boolean; cacheBytes?:
     logger: silentLogger(),
     isReady: () => true,
     apiAuth: { tokens: [{ name: 'catalog-client', secret: API_TOKEN }], open: options.open },
-    catalog: { feed, cacheBytes: options.cacheBytes, refreshSource: (id) => sync.syncSource(id) },
+    catalog: { feed, cacheBytes: options.cacheBytes, answerCacheBytes: options.answerCacheBytes, refreshSource: (id) => sync.syncSource(id) },
   });
   const server = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${server.port}`;
