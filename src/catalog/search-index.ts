@@ -78,3 +78,14 @@ export async function indexForSearch(tx: Tx, records: readonly Written[]): Promi
 export async function removeFromSearch(tx: Tx, refs: readonly string[]): Promise<void> {
   if (refs.length) await tx.execute(sql`delete from entity_search where ref = any(${textArray([...refs])}::text[])`);
 }
+
+/** The GIN indexes sync writes to (migration 0023: fastupdate on, so their rows wait in a pending list). */
+const GIN_INDEXES = ['entity_search_all_idx', 'entity_search_strong_idx', 'search_words_trgm_idx', 'entities_name_trgm_idx'];
+
+/**
+ * Merges the pending lists of the GIN indexes into their trees, in bulk, so that searches after a
+ * sync read no long list. PGlite runs no autovacuum: without this a list would only ever grow.
+ */
+export async function mergePendingLists(tx: Tx): Promise<void> {
+  await tx.execute(sql.raw(`select ${GIN_INDEXES.map((name) => `gin_clean_pending_list('${name}'::regclass)`).join(', ')}`));
+}
