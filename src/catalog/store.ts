@@ -135,6 +135,10 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     };
     /** Ref -> file that defined it first in this run. */
     const seen = new Map<string, string>();
+    // Each record carries its own copy of its file's path; the map keeps one per file (at 500,000
+    // entities, half a million copies were tens of megabytes of the heap a first sync holds).
+    let lastPath = '';
+    const see = (record: CatalogRecord) => seen.set(record.ref, record.filePath === lastPath ? lastPath : (lastPath = record.filePath));
     /**
      * Records of a ref this source stores from another file. As in Backstage, the file that claimed
      * a ref first keeps it (whatever the reading order), so these are decided at the end, when it is
@@ -211,7 +215,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
           moved.push({ record, before: row });
           continue;
         }
-        seen.set(record.ref, record.filePath);
+        see(record);
         if (!row) inserts.push(record);
         // An orphan read again was reached through a Location again, even from outside the files in scope.
         else if (preserve(row.file_path) && !row.content_hash.startsWith('orphan:')) result.unchanged++;
@@ -256,7 +260,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
       const holder = seen.get(record.ref) ?? (preserve(before.file_path) && !before.content_hash.startsWith('orphan:') ? before.file_path : undefined);
       if (holder !== undefined) duplicate(record, holder);
       else {
-        seen.set(record.ref, record.filePath);
+        see(record);
         late.push(record);
       }
     }
