@@ -14,7 +14,7 @@ import type { Problem } from '../sync/types.js';
 import type { Relation } from './relations.js';
 import { columnsOf, definitionOf, kindOfRef } from './columns.js';
 import { removeUnseen } from './removals.js';
-import { indexForSearch, mergePendingLists } from './search-index.js';
+import { carryDomains, indexForSearch, mergePendingLists } from './search-index.js';
 
 export { removeSourceEntities } from './removals.js';
 export { columnsOf, kindOfRef } from './columns.js';
@@ -145,6 +145,8 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
      * known whether that file still defines the ref.
      */
     const moved: { record: CatalogRecord; before: Stored }[] = [];
+    /** Systems written (ref -> domain): their domains reach their parts at the end (search-index.ts). */
+    const systems = new Map<string, string | null>();
     let pending: CatalogRecord[] = [];
     let writing: Promise<void> = Promise.resolve();
 
@@ -189,7 +191,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
       if (result.addedByKind.user) result.usersChanged = true;
       await copyRows(tx, 'relations', RELATION_COLUMNS, relationRows([...inserts, ...updates]));
       // After the relations: an entity's provided and consumed APIs are part of what it is found by.
-      await indexForSearch(tx, [...inserts, ...updates]);
+      await indexForSearch(tx, [...inserts, ...updates], systems);
     }
 
     function changed(record: CatalogRecord, before: Stored): boolean {
@@ -265,6 +267,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
       }
     }
     await write([], late);
+    await carryDomains(tx, systems);
 
     if (hadEntities) {
       Object.assign(result, await removeUnseen(tx, { sourceId, at, seen, preserve, ...(inScope ? { inScope } : {}), ...(input.reached ? { reached: input.reached } : {}), ...(input.orphans ? { orphans: input.orphans } : {}) }));

@@ -67,4 +67,18 @@ describe('indexes a large catalog needs', () => {
     const found = await query<{ ref: string }>(database.db, sql`select ref from entity_search where (document || context) @@ to_tsquery('english', 'domain') order by ref limit 1`);
     expect(found.length).toBe(1);
   });
+
+  it("carries a System's domain to parts written chunks before it, and its loss too", async () => {
+    const parts = Array.from({ length: 700 }, (_, i) => record(component(`early-${i}`, 'late-system'), `early/${Math.floor(i / 10)}.yaml`));
+    const withDomain = record(system('late-system', 'outback'), 'zz/late-system.yaml');
+    await applySnapshot(database.db, { sourceId: 'late', records: [...parts, withDomain], now: new Date() });
+    const context = async (ref: string) => (await query<{ context: string }>(database.db, sql`select context::text as context from entity_search where ref = ${ref}`))[0]?.context;
+    expect(await context('component:default/early-0')).toContain("'outback'");
+    expect(await context('component:default/early-699')).toContain("'outback'");
+    // Only the System's file changed (an incremental sync): it no longer names a domain.
+    const without: Entity = { ...withDomain.entity, spec: { owner: 'team-a' } };
+    await applySnapshot(database.db, { sourceId: 'late', records: [record(without, 'zz/late-system.yaml')], onlyFiles: ['zz/late-system.yaml'], now: new Date() });
+    expect(await context('component:default/early-0')).toBe('');
+    expect(await context('component:default/early-699')).toBe('');
+  });
 });
