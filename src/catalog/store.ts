@@ -115,15 +115,14 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
   const inScope = input.onlyFiles ? new Set(input.onlyFiles) : undefined;
   const preserve = (filePath: string) => (inScope !== undefined && !inScope.has(filePath)) || (input.preserve?.(filePath) ?? false);
   return db.transaction(async (tx) => {
-    const [held] = await query<{ mine: boolean; others: boolean }>(
-      tx,
-      sql`select exists(select 1 from entities where source_id = ${sourceId}) as mine, exists(select 1 from entities where source_id <> ${sourceId}) as others`,
-    );
+    // Whether the catalog holds anything at all, not whether another source does: `source_id <> $1`
+    // has no index to use, and with one source it read every row on each re-sync.
+    const [held] = await query<{ mine: boolean; any: boolean }>(tx, sql`select exists(select 1 from entities where source_id = ${sourceId}) as mine, exists(select 1 from entities) as any`);
     const hadEntities = Boolean(held?.mine);
     // Into an empty catalog, every stored row is one this run wrote (and `seen` knows it), so the
     // per-chunk look-up of stored rows can be skipped: at 50,000 entities those look-ups cost
     // Postgres about a second of CPU and the first sync two seconds of wall time.
-    const emptyAtStart = !hadEntities && !held?.others;
+    const emptyAtStart = !held?.any;
     // What this write adds to the GIN indexes waits in their pending lists and is merged in bulk at
     // the end (migration 0023): a list the size of a whole first sync, not a merge every 4 MB.
     await tx.execute(sql`set local gin_pending_list_limit = '1GB'`);
