@@ -14,6 +14,7 @@ import type { Problem } from '../sync/types.js';
 import type { Relation } from './relations.js';
 import { columnsOf, definitionOf, kindOfRef } from './columns.js';
 import { removeUnseen } from './removals.js';
+import { seenInDatabase, seenInMemory } from './seen-refs.js';
 import { carryDomains, indexForSearch, mergePendingLists } from './search-index.js';
 
 export { removeSourceEntities } from './removals.js';
@@ -119,7 +120,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     // has no index to use, and with one source it read every row on each re-sync.
     const [held] = await query<{ mine: boolean; any: boolean }>(tx, sql`select exists(select 1 from entities where source_id = ${sourceId}) as mine, exists(select 1 from entities) as any`);
     const hadEntities = Boolean(held?.mine);
-    // Into an empty catalog, every stored row is one this run wrote (and `seen` knows it), so the
+    // Into an empty catalog, every stored row is one this run wrote (and `seen` finds it), so the
     // per-chunk look-up of stored rows can be skipped: at 50,000 entities those look-ups cost
     // Postgres about a second of CPU and the first sync two seconds of wall time.
     const emptyAtStart = !held?.any;
@@ -132,12 +133,8 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
       result.conflicts.push({ filePath: record.filePath, entityRef: record.ref, message: `${record.ref} is already defined in ${holder}; this definition is ignored` });
       result.shadowed.push([record.filePath, holder]);
     };
-    /** Ref -> file that defined it first in this run. */
-    const seen = new Map<string, string>();
-    // Each record carries its own copy of its file's path; the map keeps one per file (at 500,000
-    // entities, half a million copies were tens of megabytes of the heap a first sync holds).
-    let lastPath = '';
-    const see = (record: CatalogRecord) => seen.set(record.ref, record.filePath === lastPath ? lastPath : (lastPath = record.filePath));
+    /** Ref -> file that defined it first in this run (seen-refs.ts). */
+    const seen = emptyAtStart ? seenInDatabase(tx) : seenInMemory();
     /**
      * Records of a ref this source stores from another file. As in Backstage, the file that claimed
      * a ref first keeps it (whatever the reading order), so these are decided at the end, when it is
@@ -198,11 +195,13 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     }
 
     async function flush(records: CatalogRecord[]) {
-      const before = await stored([...new Set(records.map((r) => r.ref))]);
+      const refs = [...new Set(records.map((r) => r.ref))];
+      const before = await stored(refs);
+      const first = await seen.earlier(refs);
       const inserts: CatalogRecord[] = [];
       const updates: CatalogRecord[] = [];
       for (const record of records) {
-        const earlier = seen.get(record.ref);
+        const earlier = first.get(record.ref);
         if (earlier !== undefined) {
           duplicate(record, earlier);
           continue;
@@ -216,7 +215,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
           moved.push({ record, before: row });
           continue;
         }
-        see(record);
+        seen.add(record.ref, record.filePath);
         if (!row) inserts.push(record);
         // An orphan read again was reached through a Location again, even from outside the files in scope.
         else if (preserve(row.file_path) && !row.content_hash.startsWith('orphan:')) result.unchanged++;
@@ -258,18 +257,19 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     const late: CatalogRecord[] = [];
     for (const { record, before } of moved) {
       // An orphan holds its ref for nobody: a file that defines it takes it over.
-      const holder = seen.get(record.ref) ?? (preserve(before.file_path) && !before.content_hash.startsWith('orphan:') ? before.file_path : undefined);
+      // Nothing is moved into an empty catalog (no row stood before), so `all` is there whenever this runs.
+      const holder = seen.all?.get(record.ref) ?? (preserve(before.file_path) && !before.content_hash.startsWith('orphan:') ? before.file_path : undefined);
       if (holder !== undefined) duplicate(record, holder);
       else {
-        see(record);
+        seen.add(record.ref, record.filePath);
         late.push(record);
       }
     }
     await write([], late);
     await carryDomains(tx, systems);
 
-    if (hadEntities) {
-      Object.assign(result, await removeUnseen(tx, { sourceId, at, seen, preserve, ...(inScope ? { inScope } : {}), ...(input.reached ? { reached: input.reached } : {}), ...(input.orphans ? { orphans: input.orphans } : {}) }));
+    if (hadEntities && seen.all) {
+      Object.assign(result, await removeUnseen(tx, { sourceId, at, seen: seen.all, preserve, ...(inScope ? { inScope } : {}), ...(input.reached ? { reached: input.reached } : {}), ...(input.orphans ? { orphans: input.orphans } : {}) }));
     }
     if (result.removed.some((ref) => kindOfRef(ref) === 'user')) result.usersChanged = true;
     await mergePendingLists(tx);
