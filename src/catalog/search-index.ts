@@ -81,9 +81,12 @@ export async function indexForSearch(tx: Tx, records: readonly Written[], system
 export async function carryDomains(tx: Tx, systems: ReadonlyMap<string, string | null>): Promise<void> {
   if (!systems.size) return;
   const rows = JSON.stringify([...systems].map(([ref, domain]) => ({ ref, domain })));
-  await tx.execute(sql`update entity_search es set context = (select ${DOMAIN_VECTOR} from (select x.domain) as dom)
-    from entities p join json_to_recordset(${rows}::json) as x(ref text, domain text) on p.system_ref = x.ref
-    where es.ref = p.ref`);
+  // Only rows whose context differs: a part written after its System has it already, and rewriting
+  // it anyway put every part into the GIN indexes a second time.
+  await tx.execute(sql`update entity_search es set context = v.context
+    from (select p.ref, (select ${DOMAIN_VECTOR} from (select x.domain) as dom) as context
+      from entities p join json_to_recordset(${rows}::json) as x(ref text, domain text) on p.system_ref = x.ref) as v
+    where es.ref = v.ref and es.context is distinct from v.context`);
 }
 
 /** Deleted entities leave the index. */
