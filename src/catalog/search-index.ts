@@ -83,9 +83,10 @@ export async function carryDomains(tx: Tx, systems: ReadonlyMap<string, string |
   const rows = JSON.stringify([...systems].map(([ref, domain]) => ({ ref, domain })));
   // Only rows whose context differs: a part written after its System has it already, and rewriting
   // it anyway put every part into the GIN indexes a second time.
+  // The vector is made once per System, not once per part.
   await tx.execute(sql`update entity_search es set context = v.context
-    from (select p.ref, (select ${DOMAIN_VECTOR} from (select x.domain) as dom) as context
-      from entities p join json_to_recordset(${rows}::json) as x(ref text, domain text) on p.system_ref = x.ref) as v
+    from (select p.ref, d.context from entities p join (select x.ref, (select ${DOMAIN_VECTOR} from (select x.domain) as dom) as context
+      from json_to_recordset(${rows}::json) as x(ref text, domain text)) as d on p.system_ref = d.ref) as v
     where es.ref = v.ref and es.context is distinct from v.context`);
 }
 
