@@ -1,6 +1,6 @@
 /**
  * A generated organisation of about N entities, laid out like a large monorepo: one file per team
- * (Group + Users), one per system (System + APIs), and components in files of ten.
+ * (Group + Users), one per system (System, in one of ten domains, + APIs), and components in files of ten.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -54,7 +54,7 @@ export async function generateCatalog(root: string, total: number): Promise<Gene
   }
   for (let s = 0; s < systems; s++) {
     const apis = Array.from({ length: apisPerSystem }, (_, a) => doc('API', `api-${s * apisPerSystem + a}`, `  type: openapi\n  lifecycle: production\n  owner: team-${s % teams}\n  system: system-${s}\n  definition: "openapi: 3.0.0"\n`));
-    await write(`systems/system-${s}/catalog-info.yaml`, [doc('System', `system-${s}`, `  owner: team-${s % teams}\n`), ...apis].join('---\n'));
+    await write(`systems/system-${s}/catalog-info.yaml`, [doc('System', `system-${s}`, `  owner: team-${s % teams}\n  domain: domain-${s % 10}\n`), ...apis].join('---\n'));
     refs.push(`system:default/system-${s}`, ...Array.from({ length: apisPerSystem }, (_, a) => `api:default/api-${s * apisPerSystem + a}`));
   }
   let sampleFile = '';

@@ -53,7 +53,11 @@ export function documentTexts(record: Written) {
 
 const DOMAIN_VECTOR = sql.raw(`setweight(to_tsvector('english', lower(coalesce(split_part(domain, '/', -1), ''))), 'C')`);
 
-export async function indexForSearch(tx: Tx, records: readonly Written[]): Promise<void> {
+/**
+ * Indexes what a write wrote. Systems written are added to `systems` (ref -> domain, or null when it
+ * has none), for `carryDomains` once the write has written everything.
+ */
+export async function indexForSearch(tx: Tx, records: readonly Written[], systems: Map<string, string | null>): Promise<void> {
   if (!records.length) return;
   const docs = records.map(documentTexts);
   // The context is the domain: a System's own, or that of the entity's system (written before this).
@@ -66,15 +70,38 @@ export async function indexForSearch(tx: Tx, records: readonly Written[]): Promi
   const words = new Set<string>();
   vocabulary(docs.flatMap((d) => [d.a, d.b, d.c, d.d]), words);
   await tx.execute(sql`insert into search_words (word) select unnest(${textArray([...words])}::text[]) on conflict (word) do nothing`);
-  // A System written now carries its domain to parts written before it (or not written now).
-  const systems = docs.filter((d) => d.domain !== null && d.ref.startsWith('system:')).map((d) => d.ref);
-  if (!systems.length) return;
-  await tx.execute(sql`update entity_search es set context = (select ${DOMAIN_VECTOR} from (select s.entity->'spec'->>'domain' as domain) as dom)
-    from entities p join entities s on s.ref = p.system_ref
-    where es.ref = p.ref and p.system_ref = any(${textArray(systems)}::text[])`);
+  for (const d of docs) if (d.ref.startsWith('system:')) systems.set(d.ref, d.domain);
+}
+
+/**
+ * A System written carries its domain (or its lack of one) to its parts written before it, in this
+ * write or earlier ones. Once per write, not per chunk: each such statement reads the System's
+ * parts, and run per chunk that grew with the catalog times the chunks holding Systems.
+ */
+export async function carryDomains(tx: Tx, systems: ReadonlyMap<string, string | null>): Promise<void> {
+  if (!systems.size) return;
+  const rows = JSON.stringify([...systems].map(([ref, domain]) => ({ ref, domain })));
+  // Only rows whose context differs: a part written after its System has it already, and rewriting
+  // it anyway put every part into the GIN indexes a second time.
+  // The vector is made once per System, not once per part.
+  await tx.execute(sql`update entity_search es set context = v.context
+    from (select p.ref, d.context from entities p join (select x.ref, (select ${DOMAIN_VECTOR} from (select x.domain) as dom) as context
+      from json_to_recordset(${rows}::json) as x(ref text, domain text)) as d on p.system_ref = d.ref) as v
+    where es.ref = v.ref and es.context is distinct from v.context`);
 }
 
 /** Deleted entities leave the index. */
 export async function removeFromSearch(tx: Tx, refs: readonly string[]): Promise<void> {
   if (refs.length) await tx.execute(sql`delete from entity_search where ref = any(${textArray([...refs])}::text[])`);
+}
+
+/** The GIN indexes sync writes to (migration 0023: fastupdate on, so their rows wait in a pending list). */
+const GIN_INDEXES = ['entity_search_all_idx', 'entity_search_strong_idx', 'search_words_trgm_idx', 'entities_name_trgm_idx'];
+
+/**
+ * Merges the pending lists of the GIN indexes into their trees, in bulk, so that searches after a
+ * sync read no long list. PGlite runs no autovacuum: without this a list would only ever grow.
+ */
+export async function mergePendingLists(tx: Tx): Promise<void> {
+  await tx.execute(sql.raw(`select ${GIN_INDEXES.map((name) => `gin_clean_pending_list('${name}'::regclass)`).join(', ')}`));
 }

@@ -14,7 +14,8 @@ import type { Problem } from '../sync/types.js';
 import type { Relation } from './relations.js';
 import { columnsOf, definitionOf, kindOfRef } from './columns.js';
 import { removeUnseen } from './removals.js';
-import { indexForSearch } from './search-index.js';
+import { seenInDatabase, seenInMemory } from './seen-refs.js';
+import { carryDomains, indexForSearch, mergePendingLists } from './search-index.js';
 
 export { removeSourceEntities } from './removals.js';
 export { columnsOf, kindOfRef } from './columns.js';
@@ -115,29 +116,33 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
   const inScope = input.onlyFiles ? new Set(input.onlyFiles) : undefined;
   const preserve = (filePath: string) => (inScope !== undefined && !inScope.has(filePath)) || (input.preserve?.(filePath) ?? false);
   return db.transaction(async (tx) => {
-    const [held] = await query<{ mine: boolean; others: boolean }>(
-      tx,
-      sql`select exists(select 1 from entities where source_id = ${sourceId}) as mine, exists(select 1 from entities where source_id <> ${sourceId}) as others`,
-    );
+    // Whether the catalog holds anything at all, not whether another source does: `source_id <> $1`
+    // has no index to use, and with one source it read every row on each re-sync.
+    const [held] = await query<{ mine: boolean; any: boolean }>(tx, sql`select exists(select 1 from entities where source_id = ${sourceId}) as mine, exists(select 1 from entities) as any`);
     const hadEntities = Boolean(held?.mine);
-    // Into an empty catalog, every stored row is one this run wrote (and `seen` knows it), so the
+    // Into an empty catalog, every stored row is one this run wrote (and `seen` finds it), so the
     // per-chunk look-up of stored rows can be skipped: at 50,000 entities those look-ups cost
     // Postgres about a second of CPU and the first sync two seconds of wall time.
-    const emptyAtStart = !hadEntities && !held?.others;
+    const emptyAtStart = !held?.any;
+    // What this write adds to the GIN indexes waits in their pending lists and is merged in bulk at
+    // the end (migration 0023): a list the size of a whole first sync, not a merge every 4 MB.
+    await tx.execute(sql`set local gin_pending_list_limit = '1GB'`);
 
     const result: ApplyResult = { added: [], updated: [], removed: [], unchanged: 0, conflicts: [], shadowed: [], orphaned: [], addedByKind: {}, usersChanged: false };
     const duplicate = (record: CatalogRecord, holder: string) => {
       result.conflicts.push({ filePath: record.filePath, entityRef: record.ref, message: `${record.ref} is already defined in ${holder}; this definition is ignored` });
       result.shadowed.push([record.filePath, holder]);
     };
-    /** Ref -> file that defined it first in this run. */
-    const seen = new Map<string, string>();
+    /** Ref -> file that defined it first in this run (seen-refs.ts). */
+    const seen = emptyAtStart ? seenInDatabase(tx) : seenInMemory();
     /**
      * Records of a ref this source stores from another file. As in Backstage, the file that claimed
      * a ref first keeps it (whatever the reading order), so these are decided at the end, when it is
      * known whether that file still defines the ref.
      */
     const moved: { record: CatalogRecord; before: Stored }[] = [];
+    /** Systems written (ref -> domain): their domains reach their parts at the end (search-index.ts). */
+    const systems = new Map<string, string | null>();
     let pending: CatalogRecord[] = [];
     let writing: Promise<void> = Promise.resolve();
 
@@ -182,7 +187,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
       if (result.addedByKind.user) result.usersChanged = true;
       await copyRows(tx, 'relations', RELATION_COLUMNS, relationRows([...inserts, ...updates]));
       // After the relations: an entity's provided and consumed APIs are part of what it is found by.
-      await indexForSearch(tx, [...inserts, ...updates]);
+      await indexForSearch(tx, [...inserts, ...updates], systems);
     }
 
     function changed(record: CatalogRecord, before: Stored): boolean {
@@ -190,11 +195,13 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     }
 
     async function flush(records: CatalogRecord[]) {
-      const before = await stored([...new Set(records.map((r) => r.ref))]);
+      const refs = [...new Set(records.map((r) => r.ref))];
+      const before = await stored(refs);
+      const first = await seen.earlier(refs);
       const inserts: CatalogRecord[] = [];
       const updates: CatalogRecord[] = [];
       for (const record of records) {
-        const earlier = seen.get(record.ref);
+        const earlier = first.get(record.ref);
         if (earlier !== undefined) {
           duplicate(record, earlier);
           continue;
@@ -208,7 +215,7 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
           moved.push({ record, before: row });
           continue;
         }
-        seen.set(record.ref, record.filePath);
+        seen.add(record.ref, record.filePath);
         if (!row) inserts.push(record);
         // An orphan read again was reached through a Location again, even from outside the files in scope.
         else if (preserve(row.file_path) && !row.content_hash.startsWith('orphan:')) result.unchanged++;
@@ -250,19 +257,22 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     const late: CatalogRecord[] = [];
     for (const { record, before } of moved) {
       // An orphan holds its ref for nobody: a file that defines it takes it over.
-      const holder = seen.get(record.ref) ?? (preserve(before.file_path) && !before.content_hash.startsWith('orphan:') ? before.file_path : undefined);
+      // Nothing is moved into an empty catalog (no row stood before), so `all` is there whenever this runs.
+      const holder = seen.all?.get(record.ref) ?? (preserve(before.file_path) && !before.content_hash.startsWith('orphan:') ? before.file_path : undefined);
       if (holder !== undefined) duplicate(record, holder);
       else {
-        seen.set(record.ref, record.filePath);
+        seen.add(record.ref, record.filePath);
         late.push(record);
       }
     }
     await write([], late);
+    await carryDomains(tx, systems);
 
-    if (hadEntities) {
-      Object.assign(result, await removeUnseen(tx, { sourceId, at, seen, preserve, ...(inScope ? { inScope } : {}), ...(input.reached ? { reached: input.reached } : {}), ...(input.orphans ? { orphans: input.orphans } : {}) }));
+    if (hadEntities && seen.all) {
+      Object.assign(result, await removeUnseen(tx, { sourceId, at, seen: seen.all, preserve, ...(inScope ? { inScope } : {}), ...(input.reached ? { reached: input.reached } : {}), ...(input.orphans ? { orphans: input.orphans } : {}) }));
     }
     if (result.removed.some((ref) => kindOfRef(ref) === 'user')) result.usersChanged = true;
+    await mergePendingLists(tx);
     return { value, applied: result };
   });
 }

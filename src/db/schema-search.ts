@@ -10,10 +10,11 @@ const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 export const entitySearch = pgTable(
   'entity_search',
   { ref: text('ref').primaryKey(), document: tsvector('document').notNull(), context: tsvector('context').notNull().default('') },
-  // Migration 0022: every word anywhere, and words of the strong fields (weights A and B).
+  // Migration 0022: every word anywhere, and words of the strong fields (weights A and B). Migration
+  // 0023: with pending lists, which sync merges at the end of each write (search-index.ts).
   (t) => [
-    index('entity_search_all_idx').using('gin', sql`(${t.document} || ${t.context})`).with({ fastupdate: false }),
-    index('entity_search_strong_idx').using('gin', sql`ts_filter(${t.document}, '{a,b}')`).with({ fastupdate: false }),
+    index('entity_search_all_idx').using('gin', sql`(${t.document} || ${t.context})`).with({ fastupdate: true }),
+    index('entity_search_strong_idx').using('gin', sql`ts_filter(${t.document}, '{a,b}')`).with({ fastupdate: true }),
   ],
 );
 

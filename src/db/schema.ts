@@ -51,7 +51,9 @@ export const entities = pgTable(
     index('entities_name_idx').on(t.name),
     index('entities_kind_idx').on(t.kind),
     index('entities_owner_idx').on(t.ownerRef),
-    index('entities_source_idx').on(t.sourceId),
+    // Migration 0023: a re-sync asks for a source's rows by file; by source alone is served too.
+    index('entities_source_file_idx').on(t.sourceId, t.filePath),
+    index('entities_system_idx').on(t.systemRef),
   ],
 );
 
