@@ -66,12 +66,17 @@ export async function indexForSearch(tx: Tx, records: readonly Written[]): Promi
   const words = new Set<string>();
   vocabulary(docs.flatMap((d) => [d.a, d.b, d.c, d.d]), words);
   await tx.execute(sql`insert into search_words (word) select unnest(${textArray([...words])}::text[]) on conflict (word) do nothing`);
-  // A System written now carries its domain to parts written before it (or not written now).
+  // A System written now carries its domain to parts written before it (or not written now). A part
+  // that has it already (written with it, or the domain did not change) is not rewritten: each updated
+  // row is a dead tuple every search reads past until a vacuum (PGlite never runs one; a first sync
+  // of 50,000 entities left the table half dead tuples).
   const systems = docs.filter((d) => d.domain !== null && d.ref.startsWith('system:')).map((d) => d.ref);
   if (!systems.length) return;
-  await tx.execute(sql`update entity_search es set context = (select ${DOMAIN_VECTOR} from (select s.entity->'spec'->>'domain' as domain) as dom)
-    from entities p join entities s on s.ref = p.system_ref
-    where es.ref = p.ref and p.system_ref = any(${textArray(systems)}::text[])`);
+  await tx.execute(sql`update entity_search es set context = n.context
+    from (select p.ref, (select ${DOMAIN_VECTOR} from (select s.entity->'spec'->>'domain' as domain) as dom) as context
+            from entities p join entities s on s.ref = p.system_ref
+           where p.system_ref = any(${textArray(systems)}::text[])) as n
+    where es.ref = n.ref and es.context is distinct from n.context`);
 }
 
 /** Deleted entities leave the index. */

@@ -15,6 +15,7 @@ import type { Relation } from './relations.js';
 import { columnsOf, definitionOf, kindOfRef } from './columns.js';
 import { removeUnseen } from './removals.js';
 import { indexForSearch } from './search-index.js';
+import { compactSearchTerms } from './search-terms.js';
 
 export { removeSourceEntities } from './removals.js';
 export { columnsOf, kindOfRef } from './columns.js';
@@ -263,6 +264,8 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
       Object.assign(result, await removeUnseen(tx, { sourceId, at, seen, preserve, ...(inScope ? { inScope } : {}), ...(input.reached ? { reached: input.reached } : {}), ...(input.orphans ? { orphans: input.orphans } : {}) }));
     }
     if (result.removed.some((ref) => kindOfRef(ref) === 'user')) result.usersChanged = true;
+    // Last, so the lock it takes is held only until the commit that follows.
+    if (result.added.length || result.updated.length || result.removed.length) await compactSearchTerms(tx);
     return { value, applied: result };
   });
 }
