@@ -64,7 +64,9 @@ export interface RankOutput {
 export async function rankCandidates(db: Db, input: RankInput & { words?: TermWord[][] }): Promise<RankOutput> {
   // Set locally: see the comment in the statement's builder.
   return db.transaction(async (tx) => {
-    await tx.execute(sql`set local enable_seqscan = off`);
+    // JIT off: the filler's scan carries enable_seqscan's penalty (cost 1e10), far over jit_above_cost,
+    // and compiling the statement took 400 ms on Postgres (PGlite has no JIT; the setting exists).
+    await tx.execute(sql`select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`);
     const t = tx as unknown as Db;
     // Frequencies count the whole index; a filtered search is counted by reading its matches.
     const stats = !input.filters.length && input.words ? await termStats(t, input.words) : undefined;
