@@ -13,6 +13,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { query, type Db } from '../db/client.js';
+import { textArray } from '../db/copy.js';
 import { termStats, type TermStats, type TermWord } from './search-terms.js';
 
 /** Most matches counted (the answer says "500+"): each costs a heap fetch. */
@@ -64,13 +65,24 @@ export interface RankOutput {
 export async function rankCandidates(db: Db, input: RankInput & { words?: TermWord[][] }): Promise<RankOutput> {
   // Set locally: see the comment in the statement's builder.
   return db.transaction(async (tx) => {
-    // JIT off: the filler's scan carries enable_seqscan's penalty (cost 1e10), far over jit_above_cost,
-    // and compiling the statement took 400 ms on Postgres (PGlite has no JIT; the setting exists).
+    // JIT off: a scan left with enable_seqscan's penalty (cost 1e10) is far over jit_above_cost, and
+    // compiling such a statement took 400 ms on Postgres (PGlite has no JIT; the setting exists).
     await tx.execute(sql`select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`);
     const t = tx as unknown as Db;
     // Frequencies count the whole index; a filtered search is counted by reading its matches.
     const stats = !input.filters.length && input.words ? await termStats(t, input.words) : undefined;
-    const statement = stats && Math.max(...stats.terms.map((b) => b.lower)) >= COUNT_CAP ? commonStatement(input, stats) : countingStatement(input);
+    const common = stats && Math.max(...stats.terms.map((b) => b.lower)) >= COUNT_CAP;
+    // A dense word's first matches, by a table scan that stops at the LIMIT. Its own statement, with
+    // sequential scans allowed: disallowed, PGlite walked the primary key instead, in ref order,
+    // where the word can be rare for thousands of rows (`api:` refs before the services).
+    let filler: string[] | undefined;
+    if (stats && common && Math.max(...stats.terms.map((b) => b.lower)) * 20 >= stats.documents) {
+      await tx.execute(sql`select set_config('enable_seqscan', 'on', true)`);
+      const rows = await query<{ ref: string }>(t, sql`select es.ref from entity_search es where (es.context || es.document) @@ ${tsq(input.perTerm.join(' | '))} limit ${SAMPLE}`);
+      await tx.execute(sql`select set_config('enable_seqscan', 'off', true)`);
+      filler = rows.map((r) => r.ref);
+    }
+    const statement = stats && common ? commonStatement(input, stats, filler) : countingStatement(input);
     const rows = await query<{ ref: string | null; matched: number; score: number; any_count: number; every_count: number }>(t, statement);
     return {
       ranked: rows.filter((r) => r.ref !== null).map((r) => ({ ref: r.ref!, matched: Number(r.matched), score: Number(r.score) })),
@@ -130,9 +142,10 @@ function countingStatement(input: RankInput): SQL {
  * through the index (building its bitmap is the cost: 12 ms for `production` at 50,000 entities):
  * those with every word are found from the rarest word's matches, checked one by one, when it has
  * at most COUNT_CAP; the sample is the rare words' matches, then the first matches of a table scan
- * when a word is dense (one entity in 20: ~1,000 rows read at most), else of the index.
+ * when a word is dense (one entity in 20: ~1,000 rows read at most; `dense`, read before), else of
+ * the index.
  */
-function commonStatement(input: RankInput, stats: TermStats): SQL {
+function commonStatement(input: RankInput, stats: TermStats, dense?: string[]): SQL {
   const { perTerm } = input;
   const several = perTerm.length > 1;
   const bounds = stats.terms;
@@ -143,9 +156,7 @@ function commonStatement(input: RankInput, stats: TermStats): SQL {
     : sql`select es.ref from entity_search es where ${ALL} @@ ${every} limit ${COUNT_CAP}`;
   const rare = perTerm.filter((_, i) => bounds[i]!.upper <= COUNT_CAP);
   const anyQuery = tsq(perTerm.join(' | '));
-  const dense = Math.max(...bounds.map((b) => b.lower)) * 20 >= stats.documents;
-  // Not the indexed expression (document || context), so a scan that stops at the LIMIT.
-  const filler = dense ? sql`select es.ref from entity_search es where (es.context || es.document) @@ ${anyQuery} limit ${SAMPLE}` : sql`select es.ref from entity_search es where ${ALL} @@ ${anyQuery} limit ${SAMPLE}`;
+  const filler = dense ? sql`select unnest(${textArray(dense)}::text[]) as ref` : sql`select es.ref from entity_search es where ${ALL} @@ ${anyQuery} limit ${SAMPLE}`;
   return sql`with everyhits as materialized (${several ? everyhits : sql`select null::text as ref where false`}),
       pool as (
         (select ref from everyhits limit ${RANK_POOL})
