@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { query, type Db } from '../db/client.js';
 import { textArray } from '../db/copy.js';
 import { removeFromSearch } from './search-index.js';
+import { compactSearchTerms } from './search-terms.js';
 
 const CHUNK = 500;
 
@@ -77,6 +78,7 @@ export async function removeSourceEntities(db: Db, sourceId: string): Promise<st
       await tx.execute(sql`delete from relations where origin_ref = any(${textArray(part)}::text[])`);
       await removeFromSearch(tx, part);
     }
+    if (removed.length) await compactSearchTerms(tx);
     return removed.map((r) => r.ref);
   });
 }

@@ -99,7 +99,9 @@ export async function searchCatalog(db: Db, text: string, options: { limit?: num
   }
   const corrections = await correct(db, parsed.terms);
   const perTerm = parsed.terms.map((t) => alternatives(t, corrections.get(t)));
-  const { ranked, anyCount, everyCount } = await rankCandidates(db, { perTerm, phrase: parsed.phrase, filters, limit });
+  // The spellings each term is matched by, as termQuery matches them (a single letter whole).
+  const words = parsed.terms.map((t) => [t, ...(corrections.get(t) && corrections.get(t) !== t ? [corrections.get(t)!] : [])].map((word) => ({ word, prefix: word.length > 1 })));
+  const { ranked, anyCount, everyCount } = await rankCandidates(db, { perTerm, phrase: parsed.phrase, filters, limit, words });
   const rows = ranked.length ? await db.select().from(entities).where(inArray(entities.ref, ranked.map((r) => r.ref))) : [];
   const byRef = new Map(rows.map((r) => [r.ref, r]));
   const hits = ranked.flatMap((r) => {

@@ -16,6 +16,7 @@ import { columnsOf, definitionOf, kindOfRef } from './columns.js';
 import { removeUnseen } from './removals.js';
 import { seenInDatabase, seenInMemory } from './seen-refs.js';
 import { carryDomains, indexForSearch, mergePendingLists } from './search-index.js';
+import { compactSearchTerms } from './search-terms.js';
 
 export { removeSourceEntities } from './removals.js';
 export { columnsOf, kindOfRef } from './columns.js';
@@ -273,6 +274,8 @@ export async function writeSnapshot<T>(db: Db, input: WriterInput, work: (writer
     }
     if (result.removed.some((ref) => kindOfRef(ref) === 'user')) result.usersChanged = true;
     await mergePendingLists(tx);
+    // Last, so the lock it takes is held only until the commit that follows.
+    if (result.added.length || result.updated.length || result.removed.length) await compactSearchTerms(tx);
     return { value, applied: result };
   });
 }
