@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { recordAuditSafely, type AuditOutcome } from '../../src/audit/record.js';
+import { recordAuditSafely, type AuditEntry, type AuditOutcome } from '../../src/audit/record.js';
 import { outcomeOf, type Reply } from '../../src/reply/reply.js';
 import type { McpCaller, McpDeps } from './deps.js';
 import { errorResult } from './results.js';
@@ -19,6 +19,9 @@ export interface Handled {
   secrets?: string[];
 }
 
+/** Tools that change something: their audit row is written before they answer. */
+const WRITES = new Set(['create']);
+
 export type Audited = <A>(tool: string, handler: (args: A) => Promise<Handled>) => (args: A) => Promise<CallToolResult>;
 
 export function auditedTools(deps: McpDeps, caller: McpCaller): Audited {
@@ -32,7 +35,7 @@ export function auditedTools(deps: McpDeps, caller: McpCaller): Audited {
       handled = { result: errorResult(`Sorry, ${tool} failed. Reference: ${reference}`), outcome: 'failed' };
     }
     const outcome = handled.outcome ?? (handled.reply ? outcomeOf(handled.reply) : handled.result.isError ? 'error' : 'ok');
-    await recordAuditSafely(deps.db, deps.logger, {
+    const entry: AuditEntry = {
       at: deps.clock.now(),
       platform: 'mcp',
       actor: caller.name,
@@ -43,7 +46,10 @@ export function auditedTools(deps: McpDeps, caller: McpCaller): Audited {
       outcome,
       details: { tool, arguments: args as Record<string, unknown> },
       secrets: handled.secrets,
-    });
+    };
+    // A write is on record before it is answered; a read's row may follow in the next batch.
+    if (deps.auditBatch && !WRITES.has(tool)) deps.auditBatch.add(entry);
+    else await recordAuditSafely(deps.db, deps.logger, entry);
     return handled.result;
   };
 }

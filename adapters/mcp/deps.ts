@@ -1,6 +1,7 @@
 /** What the MCP face needs from the composition root (src/cli): the core, passed in. */
 import type { Clock } from '../../src/clock.js';
 import type { CommandContext, Requester } from '../../src/commands/types.js';
+import type { AuditEntry } from '../../src/audit/record.js';
 import type { Db } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 import type { Reply } from '../../src/reply/reply.js';
@@ -32,6 +33,12 @@ export interface McpDeps {
    * a session lives long enough to be told (stdio, HTTP sessions): a stateless request has nowhere to send it.
    */
   onCatalogChange?(listener: () => void): () => void;
+  /**
+   * Where read-only calls' audit rows go in batches (serve's /mcp, as the catalog API's): an insert
+   * and its commit per `owner` call cost more than the answer. Without it (stdio, tests), and always
+   * for `create`, each row is written before the call is answered.
+   */
+  auditBatch?: { add(entry: AuditEntry): void };
 }
 
 /** Who is calling: the API token's name on HTTP, the local user on stdio. */

@@ -7,6 +7,7 @@ import { CATALOG_CHANNEL } from '../db/catalog-changes.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { ApiAuthOptions } from '../http/api-auth.js';
+import { createAuditBatcher } from '../http/api-audit.js';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -40,13 +41,15 @@ export function catalogChangeListeners(database: Pick<Database, 'listen'>, logge
 export async function mcpHttpMount(runtime: Runtime, config: Config, logger: Logger, apiAuth: ApiAuthOptions, wake: () => void): Promise<express.Router & { close(): Promise<void> }> {
   const { mcpHttpRouter } = await import('../../adapters/mcp/http.js');
   const changes = catalogChangeListeners(runtime.database, logger);
-  const deps = mcpDeps(runtime, config, logger, { wake, onCatalogChange: (l) => changes.subscribe(l) });
+  const audit = createAuditBatcher(runtime.database.db, logger);
+  const deps = { ...mcpDeps(runtime, config, logger, { wake, onCatalogChange: (l) => changes.subscribe(l) }), auditBatch: audit };
   const router = mcpHttpRouter(deps, apiAuth, { idleMs: config.MCP_SESSION_IDLE, maxSessions: config.MCP_MAX_SESSIONS });
   const closeSessions = router.close.bind(router);
   return Object.assign(router, {
     async close() {
       await closeSessions();
       await changes.close();
+      await audit.flush();
     },
   });
 }

@@ -64,7 +64,7 @@ export interface McpBed {
   close(): Promise<void>;
 }
 
-export async function startMcpBed(options: { sessions?: SessionOptions } = {}): Promise<McpBed> {
+export async function startMcpBed(options: { sessions?: SessionOptions; auditBatch?: McpDeps['auditBatch'] } = {}): Promise<McpBed> {
   const database = await createTestDatabase();
   const folder = await tempDir('callsheet-mcp-catalog-');
   await cp(demoCatalogDir, folder, { recursive: true });
@@ -92,6 +92,7 @@ export async function startMcpBed(options: { sessions?: SessionOptions } = {}): 
     runner,
     wake: () => woken.push(Date.now()),
     createWaitMs: 0,
+    ...(options.auditBatch ? { auditBatch: options.auditBatch } : {}),
   };
   const auth = { tokens: [{ name: 'coding-agent', secret: MCP_TOKEN }, { name: 'alice-agent', secret: ALICE_TOKEN }], users: { 'alice-agent': 'alice-nguyen' } };
   const changes = catalogChangeListeners(database, logger);
