@@ -20,6 +20,7 @@ import { githubPullRequestOpener } from '../github/pr-opener.js';
 import { githubUrlFiles } from '../github/url-files.js';
 import { gitlabUrlFiles } from '../gitlab/url-files.js';
 import { urlReaders } from '../sync/url-readers.js';
+import { embeddedAnalyzer } from '../db/embedded-analyze.js';
 import { gitlabMergeRequestOpener } from '../gitlab/mr-opener.js';
 import { routeOpeners, routeProposers } from '../nudges/fix-routing.js';
 import { githubRootFileProposer } from '../github/agents-md-pr.js';
@@ -135,6 +136,7 @@ export async function openRuntime(config: Config, deps: { logger: Logger; clock?
     clock,
     checkRegistered: (spec) => checkRemote(spec, remotePolicy),
     ...(urlFiles ? { urlFiles } : {}),
+    afterWrite: embeddedAnalyzer(db, database.kind),
     drivers: {
       github: (rest) => {
         const source = `github:${rest}`;

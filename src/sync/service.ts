@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/client.js';
+import type { AfterWrite } from '../db/embedded-analyze.js';
 import type { UrlFileReader } from '../github/url-files.js';
 import { claimAndRun as claim, closeOrphanRuns, DEFAULT_LEASE_TTL_MS, leaseExpiresIn } from './claim.js';
 import { sources, syncProblems } from '../db/schema.js';
@@ -65,6 +66,8 @@ export interface SyncServiceDeps {
   checkRegistered?: (spec: string) => Promise<string[]>;
   /** Reads url targets and URL placeholders (the configured GitHub's); absent: they are refused. */
   urlFiles?: UrlFileReader;
+  /** Told how many entities a sync changed (the embedded database's ANALYZE, src/db/embedded-analyze.ts). */
+  afterWrite?: AfterWrite;
 }
 
 type Configured = ConfiguredSource;
@@ -128,6 +131,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const run = () => runSource({ db, logger, clock, limits, orphans: config.CATALOG_ORPHAN_STRATEGY ?? 'keep', remote: remoteFor(source), ...(allowedKinds ? { allowedKinds } : {}), ...(onProgress ? { onProgress } : {}) }, source, scope);
       const report = await claim({ db, logger, clock, config }, source, run, options);
       if (report.status === 'synced') await reportIdentityConflicts(report, source.org ?? false);
+      if (report.status === 'synced') await deps.afterWrite?.(report.added + report.updated + report.removed).catch((err: unknown) => logger.warn({ err }, 'could not refresh the planner statistics'));
       return report;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
