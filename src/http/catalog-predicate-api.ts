@@ -19,6 +19,7 @@ import type { Matches } from './entity-list.js';
 import { parsePredicate, type Predicate } from './entity-predicate.js';
 import { matchesPredicate, necessaryFilter } from './entity-predicate-match.js';
 import { inputError } from './errors.js';
+import { countFacets } from './facet-counts.js';
 
 const CHUNK = 1000;
 const MAX_FACETS = 50;
@@ -70,27 +71,6 @@ export async function predicateMatches(ctx: CatalogApiContext, spec: PredicateSp
   for (const v of result.values) bytes += (v?.length ?? 0) * 2 + 16;
   ctx.cache.put(key, result, bytes, generation);
   return result;
-}
-
-/** Counts of each facet's values as written, over the entities in `refs`. */
-async function countFacets(ctx: CatalogApiContext, refs: string[], facets: string[]): Promise<Record<string, Array<{ value: string; count: number }>>> {
-  const counts = new Map<string, Map<string, number>>(facets.map((f) => [f.toLocaleLowerCase('en-US'), new Map()]));
-  for (let i = 0; i < refs.length; i += CHUNK) {
-    const loaded = await ctx.bodies.load(refs.slice(i, i + CHUNK));
-    for (const b of loaded.values()) {
-      const entity = parseBody(b);
-      const index = searchIndexOf(entity, entity.relations as Array<{ type: string; targetRef: string }>, { keepCase: true });
-      for (const [facet, values] of counts) {
-        for (const v of index.get(facet) ?? []) if (v !== null) values.set(v, (values.get(v) ?? 0) + 1);
-      }
-    }
-  }
-  const out: Record<string, Array<{ value: string; count: number }>> = {};
-  for (const facet of facets) {
-    const values = counts.get(facet.toLocaleLowerCase('en-US'))!;
-    out[facet] = [...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([value, count]) => ({ value, count }));
-  }
-  return out;
 }
 
 export function predicateRoutes(router: express.Router, ctx: CatalogApiContext): void {

@@ -7,8 +7,8 @@ import { rememberAnswer, ROUTES } from './answer-cache.js';
 import { queryReader, strings } from './api-params.js';
 import { answerByQuery, byQueryPage, planByQuery } from './catalog-by-query.js';
 import { listEtag, sendJson, wrap, type CatalogApiContext } from './catalog-api-context.js';
-import { parseBody } from './entity-bodies.js';
-import { parseEntityFilter, searchIndexOf } from './entity-filter.js';
+import { parseEntityFilter } from './entity-filter.js';
+import { countFacets } from './facet-counts.js';
 import { inputError } from './errors.js';
 
 const facetsQuery = queryReader({ facet: strings, filter: strings.optional() });
@@ -39,23 +39,7 @@ export function queryRoutes(router: express.Router, ctx: CatalogApiContext): voi
       if (hit) return sendJson(res, hit, listEtag([], key, hit.toString('utf8')));
       const generation = ctx.cache.readGeneration();
       const matches = await ctx.lists.matches({ filter: parseEntityFilter(q.filter), order: [] });
-      // Counts of each value as written, per facet key (lower-cased, as Backstage's search keys).
-      const counts = new Map<string, Map<string, number>>(facets.map((f) => [f.toLocaleLowerCase('en-US'), new Map()]));
-      for (let i = 0; i < matches.refs.length; i += 1000) {
-        const loaded = await ctx.bodies.load(matches.refs.slice(i, i + 1000));
-        for (const b of loaded.values()) {
-          const entity = parseBody(b);
-          const index = searchIndexOf(entity, entity.relations as Array<{ type: string; targetRef: string }>, { keepCase: true });
-          for (const [facet, values] of counts) {
-            for (const v of index.get(facet) ?? []) if (v !== null) values.set(v, (values.get(v) ?? 0) + 1);
-          }
-        }
-      }
-      const out: Record<string, Array<{ value: string; count: number }>> = {};
-      for (const facet of facets) {
-        const values = counts.get(facet.toLocaleLowerCase('en-US'))!;
-        out[facet] = [...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([value, count]) => ({ value, count }));
-      }
+      const out = await countFacets(ctx, matches.refs, facets);
       const body = Buffer.from(JSON.stringify({ facets: out }));
       ctx.cache.put(key, body, body.length, generation);
       sendJson(res, body, listEtag([], key, body.toString('utf8')));
