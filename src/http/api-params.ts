@@ -105,8 +105,9 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
 }
 
-export function decodeCursor<T extends z.ZodTypeAny>(schema: T, cursor: string): z.output<T> {
-  if (cursor.length > MAX_CURSOR) throw inputError('Malformed cursor: too long');
+/** `max`: longest cursor accepted (a predicate cursor carries its query, so it may be longer). */
+export function decodeCursor<T extends z.ZodTypeAny>(schema: T, cursor: string, max = MAX_CURSOR): z.output<T> {
+  if (cursor.length > max) throw inputError('Malformed cursor: too long');
   let data: unknown;
   try {
     data = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8'));
@@ -114,6 +115,6 @@ export function decodeCursor<T extends z.ZodTypeAny>(schema: T, cursor: string):
     throw inputError(`Malformed cursor: ${(e as Error).message}`);
   }
   const parsed = schema.safeParse(data);
-  if (!parsed.success) throw inputError(`Malformed cursor: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  if (!parsed.success) throw inputError(`Malformed cursor: ${parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')}`);
   return parsed.data;
 }

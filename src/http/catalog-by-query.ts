@@ -79,26 +79,31 @@ export function planByQuery(req: { query?: unknown }): ByQueryPlan {
   return { spec, limit: q.limit ?? DEFAULT_QUERY_LIMIT, offset: q.offset, fields: q.fields, transform: parseFields(q.fields), cursor, base };
 }
 
-/** Where the page starts and ends in the matched refs. */
-export function byQueryPage(plan: ByQueryPlan, matches: Matches): { start: number; end: number; refs: string[] } {
-  const { cursor, limit } = plan;
-  const order: OrderField[] = plan.base.orderFields;
+/**
+ * Where a page starts and ends in the matched refs (GET and POST by-query alike): from `offset` on a
+ * first request, after the cursor's row going forwards, or the page ending just before it going back.
+ */
+export function pageOf(matches: Matches, order: OrderField[], limit: number, offset: number | undefined, cursor?: { value: string | null; ref: string; isPrevious?: boolean }): { start: number; end: number; refs: string[] } {
   const total = matches.refs.length;
   let start: number;
   let end: number;
   if (!cursor) {
-    start = Math.min(plan.offset ?? 0, total);
+    start = Math.min(offset ?? 0, total);
     end = Math.min(total, start + limit);
   } else if (!cursor.isPrevious) {
     start = positionAfter(matches, order, cursor.value, cursor.ref);
     end = Math.min(total, start + limit);
   } else {
-    // The page that ends just before the cursor's row.
     end = positionAfter(matches, order, cursor.value, cursor.ref);
     if (matches.refs[end - 1] === cursor.ref) end -= 1;
     start = Math.max(0, end - limit);
   }
   return { start, end, refs: matches.refs.slice(start, end) };
+}
+
+/** Where the page starts and ends in the matched refs. */
+export function byQueryPage(plan: ByQueryPlan, matches: Matches): { start: number; end: number; refs: string[] } {
+  return pageOf(matches, plan.base.orderFields, plan.limit, plan.offset, plan.cursor);
 }
 
 export function answerByQuery(plan: ByQueryPlan, matches: Matches, loaded: Map<string, EntityBody>): Answer {

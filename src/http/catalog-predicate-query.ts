@@ -8,10 +8,10 @@
  * position lives under `at`, so the GET form refuses such a cursor instead of dropping the query.
  */
 import { z } from 'zod';
-import { encodeCursor, parseOrThrow, type OrderField } from './api-params.js';
+import { decodeCursor, encodeCursor, parseOrThrow, type OrderField } from './api-params.js';
 import type { Answer } from './catalog-answers.js';
 import { listEtag, renderItems } from './catalog-api-context.js';
-import { DEFAULT_QUERY_LIMIT } from './catalog-by-query.js';
+import { DEFAULT_QUERY_LIMIT, pageOf } from './catalog-by-query.js';
 import { jsonArray, type EntityBody } from './entity-bodies.js';
 import { parseFields, type EntityJson } from './entity-json.js';
 import { positionAfter, type Matches } from './entity-list.js';
@@ -52,18 +52,6 @@ type Base = Omit<Cursor, 'at' | 'isPrevious' | 'totalItems'>;
 /** A cursor carries the query (at most MAX_QUERY_CHARS), in base64. */
 const MAX_CURSOR = 200_000;
 
-function decodePredicateCursor(cursor: string): Cursor {
-  if (cursor.length > MAX_CURSOR) throw inputError('Malformed cursor: too long');
-  let data: unknown;
-  try {
-    data = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8'));
-  } catch (e) {
-    throw inputError(`Malformed cursor: ${(e as Error).message}`);
-  }
-  const parsed = cursorSchema.safeParse(data);
-  if (!parsed.success) throw inputError(`Malformed cursor: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'cursor'}: ${i.message}`).join('; ')}`);
-  return parsed.data;
-}
 
 export interface PredicatePlan {
   predicate: Predicate;
@@ -83,7 +71,7 @@ export function planByPredicate(body: unknown): PredicatePlan {
   let cursor: Cursor | undefined;
   if (b.cursor !== undefined) {
     if (b.query !== undefined || b.orderBy || b.fullTextFilter || b.offset !== undefined || b.totalItems) throw inputError('Invalid query: a cursor carries the query it continues; send only cursor, limit and fields with it');
-    cursor = decodePredicateCursor(b.cursor);
+    cursor = decodeCursor(cursorSchema, b.cursor, MAX_CURSOR);
     base = { query: cursor.query, orderFields: cursor.orderFields, fullText: cursor.fullText, exclude: cursor.exclude };
   } else {
     // Backstage sorts by the first field only.
@@ -108,23 +96,8 @@ export function planByPredicate(body: unknown): PredicatePlan {
 
 /** Where the page starts and ends in the matched refs. */
 export function predicatePage(plan: PredicatePlan, matches: Matches): { start: number; end: number; refs: string[] } {
-  const { cursor, limit, order } = plan;
-  const total = matches.refs.length;
-  let start: number;
-  let end: number;
-  if (!cursor) {
-    start = Math.min(plan.offset ?? 0, total);
-    end = Math.min(total, start + limit);
-  } else if (!cursor.isPrevious) {
-    start = positionAfter(matches, order, cursor.at.value, cursor.at.ref);
-    end = Math.min(total, start + limit);
-  } else {
-    // The page that ends just before the cursor's row.
-    end = positionAfter(matches, order, cursor.at.value, cursor.at.ref);
-    if (matches.refs[end - 1] === cursor.at.ref) end -= 1;
-    start = Math.max(0, end - limit);
-  }
-  return { start, end, refs: matches.refs.slice(start, end) };
+  const { cursor } = plan;
+  return pageOf(matches, plan.order, plan.limit, plan.offset, cursor && { value: cursor.at.value, ref: cursor.at.ref, isPrevious: cursor.isPrevious });
 }
 
 export function answerByPredicate(plan: PredicatePlan, matches: Matches, loaded: Map<string, EntityBody>): Answer {
